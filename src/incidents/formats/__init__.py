@@ -1,0 +1,22 @@
+"""Output formats: one module each, chosen by the ``Format`` enum."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+    NDJSON = "ndjson"
+
+    @classmethod
+    def from_suffix(cls, suffix: str) -> Format | None:
+        """The data format a file name ending implies (``.csv``, ``.json``...)."""
+        return {".csv": cls.CSV, ".json": cls.JSON, ".ndjson": cls.NDJSON, ".jsonl": cls.NDJSON}.get(
+            suffix.lower()
+        )
+
+
+DATA_FORMATS = (Format.CSV, Format.JSON, Format.NDJSON)

@@ -1,0 +1,55 @@
+"""JSON and NDJSON.
+
+``json`` writes a whole store document (``{"incidents": [...]}``), so an
+export can be read back with ``--store``; ``ndjson`` writes one incident per
+line for streaming tools.  Totals follow the shape documented on ``total``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from incidents.model import Incident, Store
+from incidents.query import CountSum, Group, Totals
+from incidents.store import dump_store, incident_json
+
+
+def write_incidents(incidents: Iterable[Incident], stream: TextIO) -> None:
+    stream.write(dump_store(Store(incidents=list(incidents))))
+
+
+def write_incidents_lines(incidents: Iterable[Incident], stream: TextIO) -> None:
+    for incident in incidents:
+        stream.write(incident_json(incident) + "\n")
+
+
+def _sum(total: CountSum) -> dict[str, int | None]:
+    return {"min": total.low, "max": total.high, "unknown": total.unknown}
+
+
+def group_data(group: Group) -> dict[str, Any]:
+    return {
+        "key": group.key,
+        "incidents": group.incidents,
+        "killed": _sum(group.killed),
+        "wounded": _sum(group.wounded),
+    }
+
+
+def totals_data(totals: Totals) -> dict[str, Any]:
+    return {
+        "by": totals.by.value if totals.by else None,
+        "groups": [group_data(g) for g in totals.groups],
+        "total": group_data(totals.overall),
+    }
+
+
+def write_totals(totals: Totals, stream: TextIO) -> None:
+    stream.write(json.dumps(totals_data(totals), indent=2, ensure_ascii=False) + "\n")
+
+
+def write_totals_lines(totals: Totals, stream: TextIO) -> None:
+    for group in [*totals.groups, totals.overall]:
+        stream.write(json.dumps(group_data(group), ensure_ascii=False) + "\n")

@@ -1,0 +1,101 @@
+"""Short text for uncertain values, the same in every human-readable format.
+
+``16`` exact, ``≥1`` at least one, ``3–5`` a range, ``?`` not known;
+``~`` after a date: the incident may fall outside the dates asked for.
+"""
+
+from __future__ import annotations
+
+from incidents.model import AttackType, Attribution, Casualties, Incident, TargetType, WeaponType
+from incidents.query import CountSum
+from incidents.vocabulary import PERPETRATOR_NAMES, normalise
+
+UNKNOWN_MARK = "?"
+AT_LEAST_MARK = "≥"
+MAYBE_OUTSIDE_MARK = "~"
+
+
+def count_text(count: Casualties) -> str:
+    if count is None:
+        return UNKNOWN_MARK
+    if isinstance(count, int):
+        return str(count)
+    if count.max is None:
+        text = f"{AT_LEAST_MARK}{count.min}"
+    elif count.max == count.min:
+        text = str(count.min)
+    else:
+        text = f"{count.min}–{count.max}"
+    return f"{text} (best {count.best})" if count.best is not None else text
+
+
+def sum_text(total: CountSum) -> str:
+    """``112``; ``≥112 (1 ?)``: a bound, and how many had no figure."""
+    if total.exact:
+        return str(total.low)
+    if total.high is not None:
+        text = f"{total.low}–{total.high}"
+    else:
+        text = f"{AT_LEAST_MARK}{total.low}"
+    return f"{text} ({total.unknown} {UNKNOWN_MARK})" if total.unknown else text
+
+
+def sum_sentence(total: CountSum) -> str:
+    """``112``; ``at least 235 (1 incident with no figure)``."""
+    if total.exact:
+        return str(total.low)
+    if total.high is not None:
+        text = f"between {total.low} and {total.high}"
+    else:
+        text = f"at least {total.low}"
+    if total.unknown:
+        plural = "incident" if total.unknown == 1 else "incidents"
+        text += f" ({total.unknown} {plural} with no figure)"
+    return text
+
+
+_SHORT_NAMES = {normalise(names[0]): names[1] for names in PERPETRATOR_NAMES if len(names) > 1}
+
+
+def perpetrator_text(incident: Incident, short: bool = False) -> str:
+    """The perpetrator, ``?`` appended when only suspected; ``unknown`` if not known."""
+    perpetrator = incident.perpetrator
+    if perpetrator.name is None:
+        return "unknown"
+    name = perpetrator.name
+    if short:
+        name = _SHORT_NAMES.get(normalise(name), name)
+    return f"{name} {UNKNOWN_MARK}" if perpetrator.attribution is Attribution.SUSPECTED else name
+
+
+def date_text(incident: Incident) -> str:
+    if incident.end_date and incident.end_date != incident.date:
+        return f"{incident.date}..{incident.end_date}"
+    return str(incident.date)
+
+
+# Short names for the GTD categories, for narrow table columns.
+SHORT_CATEGORY_NAMES: dict[str, str] = {
+    AttackType.ARMED_ASSAULT: "Armed assault",
+    AttackType.BOMBING: "Bombing",
+    AttackType.BARRICADE: "Barricade",
+    AttackType.KIDNAPPING: "Kidnapping",
+    AttackType.FACILITY: "Facility attack",
+    AttackType.UNARMED_ASSAULT: "Unarmed assault",
+    TargetType.GOVERNMENT: "Government",
+    TargetType.AIRPORTS: "Airports",
+    TargetType.DIPLOMATIC: "Diplomatic",
+    TargetType.EDUCATIONAL: "Educational",
+    TargetType.FOOD_WATER: "Food/water",
+    TargetType.MEDIA: "Media",
+    TargetType.PRIVATE: "Private citizens",
+    TargetType.RELIGIOUS: "Religious",
+    TargetType.TELECOM: "Telecom",
+    TargetType.NON_STATE: "Militia",
+    TargetType.TRANSPORTATION: "Transport",
+    TargetType.POLITICAL_PARTY: "Political party",
+}
+
+
+def short_category(member: AttackType | TargetType | WeaponType) -> str:
+    return SHORT_CATEGORY_NAMES.get(member, member.value)

@@ -1,0 +1,210 @@
+"""Rich tables for the terminal: pure functions from incidents to renderables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group as RenderGroup
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from incidents.formats.labels import (
+    AT_LEAST_MARK,
+    MAYBE_OUTSIDE_MARK,
+    UNKNOWN_MARK,
+    count_text,
+    date_text,
+    perpetrator_text,
+    short_category,
+    sum_sentence,
+    sum_text,
+)
+from incidents.model import Incident
+from incidents.query import GroupBy, Match, Totals
+
+_GROUP_TITLES = {
+    GroupBy.TARGET_TYPE: "Target type",
+    GroupBy.ATTACK_TYPE: "Attack type",
+    GroupBy.PERPETRATOR: "Perpetrator",
+    GroupBy.COUNTRY: "Country",
+    GroupBy.PROVINCE: "Province",
+    GroupBy.CITY: "City",
+    GroupBy.YEAR: "Year",
+    GroupBy.MONTH: "Month",
+}
+
+
+def incidents_table(matches: Sequence[Match], total_in_store: int | None = None) -> RenderableType:
+    return _IncidentsTable(matches, total_in_store)
+
+
+class _IncidentsTable:
+    """The list table.  Below 100 columns it leaves out the attack type and
+    names only the most precise place, so that a row fits on one line at 80."""
+
+    def __init__(self, matches: Sequence[Match], total_in_store: int | None) -> None:
+        self.matches = matches
+        self.total_in_store = total_in_store
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        compact = options.max_width < WIDE
+        table = Table(
+            header_style="bold", box=box.SIMPLE_HEAD, padding=0, pad_edge=False, show_edge=False
+        )
+        table.add_column("ID", style="cyan", overflow="fold")
+        table.add_column("Date", no_wrap=True)
+        table.add_column("Place", overflow="fold")
+        table.add_column("Target", overflow="fold")
+        if not compact:
+            table.add_column("Attack")
+        table.add_column("Perp." if compact else "Perpetrator", overflow="fold")
+        table.add_column("Killed", justify="right", no_wrap=True)
+        table.add_column("Wounded", justify="right", no_wrap=True)
+        uncertain_dates = False
+        for match in self.matches:
+            incident = match.incident
+            when = Text(date_text(incident))
+            if match.date_uncertain:
+                uncertain_dates = True
+                when.append(MAYBE_OUTSIDE_MARK, style="yellow")
+            location = incident.location
+            cells: list[RenderableType] = [
+                incident.id,
+                when,
+                location.most_precise_place() if compact else location.label(),
+                short_category(incident.target_type),
+                short_category(incident.attack_type),
+                perpetrator_text(incident, short=True),
+                _count_cell(incident.killed),
+                _count_cell(incident.wounded),
+            ]
+            if compact:
+                del cells[4]
+            table.add_row(*cells)
+        shown = len(self.matches)
+        summary = f"{shown} incident{'s' if shown != 1 else ''}"
+        if self.total_in_store is not None and self.total_in_store != shown:
+            summary += f" of {self.total_in_store}"
+        notes = [summary]
+        if self.matches:
+            notes.append(f"{AT_LEAST_MARK}N at least N, {UNKNOWN_MARK} not known")
+        if uncertain_dates:
+            notes.append(f"{MAYBE_OUTSIDE_MARK} date may fall outside the dates asked for")
+        yield table
+        yield Text("; ".join(notes) + ".", style="dim")
+
+
+# Below this many columns the list table drops what it can spare.
+WIDE = 100
+
+
+def _count_cell(count: object) -> Text:
+    text = count_text(count)  # type: ignore[arg-type]
+    if text == UNKNOWN_MARK:
+        return Text(text, style="dim")
+    if not text.isdigit():
+        return Text(text, style="yellow")
+    return Text(text)
+
+
+def incident_details(incident: Incident) -> RenderableType:
+    """Every field of one incident, with its sources."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    location = incident.location
+
+    def row(label: str, value: str | None) -> None:
+        if value:
+            grid.add_row(label, value)
+
+    row("ID", incident.id)
+    precision = incident.date.precision.value
+    row("Date", f"{date_text(incident)} (known to the {precision})")
+    row("Country", location.country)
+    row("Province", location.province)
+    row("District", location.district)
+    row("City", location.city)
+    row("Site", location.site)
+    row("Also spelt", ", ".join(location.aliases))
+    if location.coordinates:
+        c = location.coordinates
+        row("Coordinates", f"{c.lat}, {c.lon} ({c.precision.value} precision)")
+    perpetrator = incident.perpetrator
+    row("Perpetrator", f"{perpetrator.name or 'unknown'} ({perpetrator.attribution.value})")
+    if incident.claim:
+        claim = incident.claim
+        details = ", ".join(
+            filter(None, (str(claim.date) if claim.date else None, claim.channel))
+        )
+        row("Claim", f"{claim.by}" + (f" ({details})" if details else ""))
+    row("Attack type", incident.attack_type.value)
+    row("Target type", incident.target_type.value)
+    row("Target", incident.target)
+    row("Weapons", ", ".join(w.value for w in incident.weapon_types))
+    row("Killed", _count_words(incident.killed))
+    row("Wounded", _count_words(incident.wounded))
+    if incident.property_damage:
+        damage = incident.property_damage
+        occurred = {True: "yes", False: "no", None: "not known"}[damage.occurred]
+        row("Property damage", occurred + (f": {damage.description}" if damage.description else ""))
+    row("Summary", incident.summary)
+    row("Notes", incident.notes)
+    for number, source in enumerate(incident.sources, 1):
+        parts = [source.publisher, str(source.date) if source.date else None]
+        parts += [source.title, source.url]
+        row(f"Source {number}", ", ".join(p for p in parts if p))
+    return grid
+
+
+def _count_words(count: object) -> str:
+    text = count_text(count)  # type: ignore[arg-type]
+    if text == UNKNOWN_MARK:
+        return "not known"
+    if text.startswith(AT_LEAST_MARK):
+        return f"at least {text[len(AT_LEAST_MARK):]}"
+    return text
+
+
+def totals_table(totals: Totals) -> RenderableType:
+    if totals.by is None:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column()
+        overall = totals.overall
+        grid.add_row("Incidents", str(overall.incidents))
+        grid.add_row("Killed", sum_sentence(overall.killed))
+        grid.add_row("Wounded", sum_sentence(overall.wounded))
+        return grid
+    table = Table(
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_footer=True,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+        show_edge=False,
+    )
+    overall = totals.overall
+    table.add_column(_GROUP_TITLES[totals.by], "Total", overflow="fold")
+    table.add_column("Incidents", str(overall.incidents), justify="right", no_wrap=True)
+    table.add_column("Killed", sum_text(overall.killed), justify="right", no_wrap=True)
+    table.add_column("Wounded", sum_text(overall.wounded), justify="right", no_wrap=True)
+    for group in totals.groups:
+        table.add_row(
+            _group_label(group.key, totals.by),
+            str(group.incidents),
+            sum_text(group.killed),
+            sum_text(group.wounded),
+        )
+    note = Text(
+        f"{AT_LEAST_MARK}N at least N; (N {UNKNOWN_MARK}) incidents with no figure.", style="dim"
+    )
+    return RenderGroup(table, note)
+
+
+def _group_label(key: str, by: GroupBy) -> str:
+    if by is GroupBy.MONTH and len(key) == 4:
+        return f"{key} (month not known)"
+    return key

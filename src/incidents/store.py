@@ -1,0 +1,292 @@
+"""Find, read, validate and write the incident store.
+
+Every problem in a store becomes one readable line naming the file and
+either the line and column (bad JSON) or the incident and field (bad data);
+pydantic's own error text never reaches the user raw.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from incidents.errors import IncidentsError
+from incidents.model import Incident, Store
+
+STORE_FILENAME = "incidents.json"
+STORE_ENV_VAR = "INCIDENTS_STORE"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a store, ready to print."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    index: int | None = None
+    incident_id: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        where = self.file
+        if self.index is not None:
+            where += f": incidents[{self.index}]"
+            if self.incident_id:
+                where += f" (id {self.incident_id!r})"
+        if self.field:
+            where += f", {self.field}"
+        return f"{where}: {self.message}"
+
+
+class StoreError(IncidentsError):
+    """A store that cannot be read or is not valid; holds every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    path: Path
+    reason: str  # how it was chosen, for `incidents where`
+
+
+def bundled_store() -> Path:
+    """The copy of the seed store shipped inside the package."""
+    return Path(__file__).parent / "data" / STORE_FILENAME
+
+
+def locate_store(
+    option: str | os.PathLike[str] | None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> StoreLocation:
+    """Pick the store: --store, then $INCIDENTS_STORE, then ./incidents.json, then bundled."""
+    env = os.environ if environ is None else environ
+    if option is not None:
+        return StoreLocation(Path(option), "given with --store")
+    if env.get(STORE_ENV_VAR):
+        return StoreLocation(Path(env[STORE_ENV_VAR]), f"from ${STORE_ENV_VAR}")
+    local = (cwd or Path.cwd()) / STORE_FILENAME
+    if local.is_file():
+        return StoreLocation(local, "found in the current directory")
+    return StoreLocation(bundled_store(), "the copy bundled with the tool")
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """The file's text, as UTF-8 (a byte-order mark is allowed)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError([Problem(str(path), "no such file")]) from None
+    except IsADirectoryError:
+        raise StoreError([Problem(str(path), "is a directory, not a store file")]) from None
+    except OSError as error:
+        raise StoreError([Problem(str(path), f"cannot read: {error.strerror}")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise StoreError(
+            [Problem(str(path), "not UTF-8 text (byte %#04x)" % raw[error.start], line, column)]
+        ) from None
+
+
+def parse_store(text: str, name: str) -> Store:
+    """Validate store text; StoreError lists every problem in it."""
+    from pydantic import ValidationError
+
+    try:
+        return Store.model_validate_json(text)
+    except ValidationError as error:
+        if any(e["type"] == "json_invalid" for e in error.errors()):
+            raise StoreError([_json_syntax_problem(text, name)]) from None
+        raise StoreError(_model_problems(error, text, name)) from None
+
+
+def load_store(path: Path) -> Store:
+    return parse_store(read_text(path), str(path))
+
+
+def _json_syntax_problem(text: str, name: str) -> Problem:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        return Problem(name, f"not valid JSON: {error.msg}", error.lineno, error.colno)
+    except RecursionError:
+        return Problem(name, "not valid JSON: nested too deeply")
+    # pydantic's parser refused what the standard one accepts (deep nesting).
+    return Problem(name, "not valid JSON: nested too deeply or too large")
+
+
+# Union members and wrappers pydantic puts in an error's location; the user
+# only cares about the field.
+def _is_schema_tag(part: str | int) -> bool:
+    return isinstance(part, str) and (
+        part in {"int", "none", "str", "float", "bool", "constrained-int"}
+        or "[" in part
+        or part[:1].isupper()
+    )
+
+
+_EXPECTATIONS = {
+    "killed": 'expected a whole number, {"min": N}, {"min": N, "max": M}, or null for unknown',
+    "wounded": 'expected a whole number, {"min": N}, {"min": N, "max": M}, or null for unknown',
+}
+
+
+def _model_problems(error: Any, text: str, name: str) -> list[Problem]:
+    raw_incidents = _raw_incidents(text)
+    grouped: dict[tuple[str | int, ...], list[str]] = {}
+    for item in error.errors(include_url=False):
+        path = tuple(part for part in item["loc"] if not _is_schema_tag(part))
+        message = _message(item)
+        messages = grouped.setdefault(path, [])
+        if message not in messages:
+            messages.append(message)
+    problems = []
+    for path, messages in grouped.items():
+        if len(path) >= 2 and path[0] == "incidents" and isinstance(path[1], int):
+            index = path[1]
+            field = _field_path(path[2:])
+            top = str(path[2]) if len(path) > 2 else ""
+            message = _EXPECTATIONS.get(top) if len(messages) > 1 else None
+            incident_id = _raw_id(raw_incidents, index)
+            problems.append(
+                Problem(
+                    name,
+                    message or "; or ".join(messages),
+                    index=index,
+                    incident_id=incident_id,
+                    field=field or None,
+                )
+            )
+        else:
+            problems.append(Problem(name, "; or ".join(messages), field=_field_path(path) or None))
+    return problems
+
+
+def _message(item: Mapping[str, Any]) -> str:
+    kind = item["type"]
+    given = item.get("input")
+    if kind == "missing":
+        return "missing (this field is required)"
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling)"
+    if kind == "enum":
+        return f"{given!r} is not one of: {item['ctx']['expected']}"
+    text = str(item["msg"])
+    if text.startswith("Value error, "):
+        text = text[len("Value error, ") :]
+    text = text[:1].lower() + text[1:]
+    if kind not in {"value_error", "assertion_error"} and given is not None and _short(given):
+        text += f", got {json.dumps(given, ensure_ascii=False)}"
+    return text
+
+
+def _short(value: Any) -> bool:
+    return isinstance(value, (int, float, str, bool)) and len(str(value)) <= 60
+
+
+def _field_path(parts: Sequence[str | int]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _raw_incidents(text: str) -> list[Any]:
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return []
+    incidents = document.get("incidents") if isinstance(document, dict) else None
+    return incidents if isinstance(incidents, list) else []
+
+
+def _raw_id(raw_incidents: list[Any], index: int) -> str | None:
+    if index < len(raw_incidents) and isinstance(raw_incidents[index], dict):
+        value = raw_incidents[index].get("id")
+        return value if isinstance(value, str) else None
+    return None
+
+
+# --- writing -----------------------------------------------------------------
+
+
+def dump_store(store: Store) -> str:
+    """The store's file text: stable key order, 2-space indent, UTF-8 unescaped."""
+    data = store.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def incident_json(incident: Incident, indent: int | None = None) -> str:
+    data = incident.model_dump(mode="json", exclude_defaults=True)
+    return json.dumps(data, indent=indent, ensure_ascii=False)
+
+
+@contextmanager
+def atomic_writer(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
+    """Write a file whole or not at all: temp file beside it, fsync, rename.
+
+    If the body raises, the temporary file is removed and ``path`` is left
+    exactly as it was.
+    """
+    target = path.resolve() if path.is_symlink() else path
+    directory = target.parent
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=directory
+        )
+    except OSError as error:
+        raise StoreError(
+            [Problem(str(path), f"cannot write in {directory}: {error.strerror}")]
+        ) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _fsync_directory(directory)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,302 @@
+"""Words users type, resolved to the model's categories, places and groups.
+
+Users type ``--target-type embassy``, not ``Government (Diplomatic)`` or 7;
+they type ``Mazar-e Sharif`` where the store says ``Mazar-i-Sharif``.  This
+module holds those equivalences (facts from the GTD codebook and common
+transliterations) and the normalisation that makes matching case-, accent-
+and punctuation-insensitive.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from typing import TypeVar
+
+from incidents.model import AttackType, TargetType, WeaponType, _Category
+
+
+C = TypeVar("C", bound=_Category)
+
+
+class VocabularyError(ValueError):
+    """A word that names no category; the message lists the choices."""
+
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Persian and Arabic place names join words with an izafe vowel that is
+# written "-i-", "-e-", "-e " or "i " by turns: Mazar-i-Sharif, Mazar-e Sharif.
+_IZAFE = re.compile(r"(?<=\w) (?:e|i|ye|al|el) (?=\w)")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents dropped, punctuation turned into single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", bare).strip()
+
+
+@cache
+def normalise(name: str) -> str:
+    """A name folded for matching, izafe vowels removed."""
+    return _IZAFE.sub(" ", fold(name))
+
+
+# --- categories --------------------------------------------------------------
+
+TARGET_WORDS: dict[str, TargetType] = {
+    "business": TargetType.BUSINESS,
+    "company": TargetType.BUSINESS,
+    "bank": TargetType.BUSINESS,
+    "hotel": TargetType.BUSINESS,
+    "restaurant": TargetType.BUSINESS,
+    "shop": TargetType.BUSINESS,
+    "government": TargetType.GOVERNMENT,
+    "official": TargetType.GOVERNMENT,
+    "ministry": TargetType.GOVERNMENT,
+    "politician": TargetType.GOVERNMENT,
+    "police": TargetType.POLICE,
+    "checkpoint": TargetType.POLICE,
+    "military": TargetType.MILITARY,
+    "army": TargetType.MILITARY,
+    "soldier": TargetType.MILITARY,
+    "soldiers": TargetType.MILITARY,
+    "abortion": TargetType.ABORTION,
+    "airport": TargetType.AIRPORTS,
+    "aircraft": TargetType.AIRPORTS,
+    "airline": TargetType.AIRPORTS,
+    "embassy": TargetType.DIPLOMATIC,
+    "embassies": TargetType.DIPLOMATIC,
+    "consulate": TargetType.DIPLOMATIC,
+    "diplomat": TargetType.DIPLOMATIC,
+    "diplomatic": TargetType.DIPLOMATIC,
+    "school": TargetType.EDUCATIONAL,
+    "schools": TargetType.EDUCATIONAL,
+    "madrasa": TargetType.EDUCATIONAL,
+    "madrassa": TargetType.EDUCATIONAL,
+    "madrasah": TargetType.EDUCATIONAL,
+    "university": TargetType.EDUCATIONAL,
+    "college": TargetType.EDUCATIONAL,
+    "education": TargetType.EDUCATIONAL,
+    "educational": TargetType.EDUCATIONAL,
+    "student": TargetType.EDUCATIONAL,
+    "students": TargetType.EDUCATIONAL,
+    "teacher": TargetType.EDUCATIONAL,
+    "food": TargetType.FOOD_WATER,
+    "water": TargetType.FOOD_WATER,
+    "journalist": TargetType.MEDIA,
+    "journalists": TargetType.MEDIA,
+    "media": TargetType.MEDIA,
+    "press": TargetType.MEDIA,
+    "maritime": TargetType.MARITIME,
+    "ship": TargetType.MARITIME,
+    "port": TargetType.MARITIME,
+    "ngo": TargetType.NGO,
+    "aid worker": TargetType.NGO,
+    "charity": TargetType.NGO,
+    "other": TargetType.OTHER,
+    "civilian": TargetType.PRIVATE,
+    "civilians": TargetType.PRIVATE,
+    "private": TargetType.PRIVATE,
+    "citizens": TargetType.PRIVATE,
+    "market": TargetType.PRIVATE,
+    "wedding": TargetType.PRIVATE,
+    "religious": TargetType.RELIGIOUS,
+    "mosque": TargetType.RELIGIOUS,
+    "mosques": TargetType.RELIGIOUS,
+    "hussainiya": TargetType.RELIGIOUS,
+    "husseiniya": TargetType.RELIGIOUS,
+    "hussainiyah": TargetType.RELIGIOUS,
+    "imambargah": TargetType.RELIGIOUS,
+    "shrine": TargetType.RELIGIOUS,
+    "church": TargetType.RELIGIOUS,
+    "temple": TargetType.RELIGIOUS,
+    "gurdwara": TargetType.RELIGIOUS,
+    "synagogue": TargetType.RELIGIOUS,
+    "cleric": TargetType.RELIGIOUS,
+    "imam": TargetType.RELIGIOUS,
+    "telecommunication": TargetType.TELECOM,
+    "telecom": TargetType.TELECOM,
+    "militia": TargetType.NON_STATE,
+    "terrorists": TargetType.NON_STATE,
+    "tourist": TargetType.TOURISTS,
+    "tourists": TargetType.TOURISTS,
+    "transportation": TargetType.TRANSPORTATION,
+    "transport": TargetType.TRANSPORTATION,
+    "bus": TargetType.TRANSPORTATION,
+    "train": TargetType.TRANSPORTATION,
+    "unknown": TargetType.UNKNOWN,
+    "utilities": TargetType.UTILITIES,
+    "electricity": TargetType.UTILITIES,
+    "power": TargetType.UTILITIES,
+    "pipeline": TargetType.UTILITIES,
+    "party": TargetType.POLITICAL_PARTY,
+}
+
+ATTACK_WORDS: dict[str, AttackType] = {
+    "assassination": AttackType.ASSASSINATION,
+    "armed assault": AttackType.ARMED_ASSAULT,
+    "assault": AttackType.ARMED_ASSAULT,
+    "shooting": AttackType.ARMED_ASSAULT,
+    "gunmen": AttackType.ARMED_ASSAULT,
+    "bombing": AttackType.BOMBING,
+    "bomb": AttackType.BOMBING,
+    "explosion": AttackType.BOMBING,
+    "suicide bombing": AttackType.BOMBING,
+    "ied": AttackType.BOMBING,
+    "hijacking": AttackType.HIJACKING,
+    "hijack": AttackType.HIJACKING,
+    "barricade": AttackType.BARRICADE,
+    "hostage": AttackType.BARRICADE,
+    "kidnapping": AttackType.KIDNAPPING,
+    "kidnap": AttackType.KIDNAPPING,
+    "abduction": AttackType.KIDNAPPING,
+    "facility": AttackType.FACILITY,
+    "infrastructure": AttackType.FACILITY,
+    "arson": AttackType.FACILITY,
+    "unarmed assault": AttackType.UNARMED_ASSAULT,
+    "unarmed": AttackType.UNARMED_ASSAULT,
+    "unknown": AttackType.UNKNOWN,
+}
+
+WEAPON_WORDS: dict[str, WeaponType] = {
+    "biological": WeaponType.BIOLOGICAL,
+    "chemical": WeaponType.CHEMICAL,
+    "radiological": WeaponType.RADIOLOGICAL,
+    "nuclear": WeaponType.NUCLEAR,
+    "firearms": WeaponType.FIREARMS,
+    "firearm": WeaponType.FIREARMS,
+    "gun": WeaponType.FIREARMS,
+    "guns": WeaponType.FIREARMS,
+    "rifle": WeaponType.FIREARMS,
+    "sniper": WeaponType.FIREARMS,
+    "explosives": WeaponType.EXPLOSIVES,
+    "explosive": WeaponType.EXPLOSIVES,
+    "bomb": WeaponType.EXPLOSIVES,
+    "ied": WeaponType.EXPLOSIVES,
+    "grenade": WeaponType.EXPLOSIVES,
+    "rocket": WeaponType.EXPLOSIVES,
+    "mortar": WeaponType.EXPLOSIVES,
+    "fake": WeaponType.FAKE,
+    "incendiary": WeaponType.INCENDIARY,
+    "arson": WeaponType.INCENDIARY,
+    "fire": WeaponType.INCENDIARY,
+    "melee": WeaponType.MELEE,
+    "knife": WeaponType.MELEE,
+    "vehicle": WeaponType.VEHICLE,
+    "car": WeaponType.VEHICLE,
+    "truck": WeaponType.VEHICLE,
+    "sabotage": WeaponType.SABOTAGE,
+    "other": WeaponType.OTHER,
+    "unknown": WeaponType.UNKNOWN,
+}
+
+
+def _words_for(category: type[C], extra: dict[str, C]) -> dict[str, C]:
+    """Every word that names a member: its label, its GTD code, and the extras."""
+    words: dict[str, C] = {}
+    for member in category:
+        words[normalise(member.value)] = member
+        words[str(member.code)] = member
+    for word, member in extra.items():
+        words[normalise(word)] = member
+    return words
+
+
+_LOOKUP: dict[type[_Category], dict[str, _Category]] = {
+    TargetType: _words_for(TargetType, TARGET_WORDS),
+    AttackType: _words_for(AttackType, ATTACK_WORDS),
+    WeaponType: _words_for(WeaponType, WEAPON_WORDS),
+}
+
+
+def resolve_category(category: type[C], word: str) -> C:
+    """The member a user's word names, or VocabularyError with suggestions."""
+    words = _LOOKUP[category]
+    key = normalise(word)
+    if key in words:
+        return words[key]  # type: ignore[return-value]
+    # A unique prefix of a label is clear enough: "diplo", "educ".
+    prefixed = {member for w, member in words.items() if key and w.startswith(key)}
+    if len(prefixed) == 1:
+        return prefixed.pop()  # type: ignore[return-value]
+    close = difflib.get_close_matches(key, list(words), n=3, cutoff=0.7)
+    hint = f" Did you mean {', '.join(repr(w) for w in close)}?" if close else ""
+    choices = ", ".join(member.value for member in category)
+    raise VocabularyError(f"{word!r} is not a known category.{hint} Choices: {choices}")
+
+
+def category_words(category: type[_Category]) -> list[str]:
+    """The words a user may type for a category, for help and completion."""
+    return sorted(w for w in _LOOKUP[category] if not w.isdigit())
+
+
+# --- places ------------------------------------------------------------------
+
+# Spellings of one place, first the one this tool prints.  Facts of usage,
+# not of any one source; a source's own odd spelling belongs on the incident
+# (Location.aliases), not here.
+PLACE_NAMES: tuple[tuple[str, ...], ...] = (
+    ("Afghanistan", "Afghanestan"),
+    ("Kabul", "Kabol", "Kaboul"),
+    ("Mazar-i-Sharif", "Mazar-e Sharif", "Mazar-e-Sharif", "Mazari Sharif", "Mazar"),
+    ("Kunduz", "Kondoz", "Qunduz", "Konduz"),
+    ("Imam Sahib", "Emam Saheb", "Imam Saheb", "Emam Sahib"),
+    ("Herat", "Hirat", "Harat"),
+    ("Aybak", "Aibak", "Samangan city"),
+    ("Balkh",),
+    ("Samangan",),
+    ("Nangarhar", "Ningarhar"),
+    ("Jalalabad", "Jalal-Abad"),
+    ("Kandahar", "Qandahar", "Kandahar city"),
+    ("Pakistan",),
+    ("Peshawar",),
+)
+
+_CANONICAL_PLACE: dict[str, str] = {
+    normalise(variant): normalise(names[0]) for names in PLACE_NAMES for variant in names
+}
+
+
+def place_key(name: str) -> str:
+    """One key for every spelling of a place: equal keys are the same place."""
+    key = normalise(name)
+    return _CANONICAL_PLACE.get(key, key)
+
+
+def place_keys(names: Iterable[str]) -> set[str]:
+    return {place_key(name) for name in names}
+
+
+# --- perpetrators ------------------------------------------------------------
+
+PERPETRATOR_NAMES: tuple[tuple[str, ...], ...] = (
+    (
+        "Islamic State Khorasan Province",
+        "ISIS-K",
+        "ISIS-Khorasan",
+        "ISKP",
+        "IS-K",
+        "IS-KP",
+        "Khorasan Chapter of the Islamic State",
+        "Daesh Khorasan",
+    ),
+    ("Islamic State", "ISIS", "ISIL", "IS", "Daesh"),
+    ("Taliban", "Islamic Emirate of Afghanistan"),
+    ("Tehrik-i-Taliban Pakistan", "TTP", "Pakistani Taliban"),
+)
+
+_PERPETRATOR_ALIASES: dict[str, tuple[str, ...]] = {
+    normalise(variant): tuple(normalise(n) for n in names)
+    for names in PERPETRATOR_NAMES
+    for variant in names
+}
+
+
+def perpetrator_names(name: str) -> tuple[str, ...]:
+    """The normalised name and every alias known for that group."""
+    key = normalise(name)
+    return _PERPETRATOR_ALIASES.get(key, (key,))
