@@ -87,9 +87,7 @@ class IncidentsGroup(click.Group):
 
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
             if close:
-                raise click.UsageError(
-                    f"No such command {name!r}. Did you mean {close[0]!r}?", ctx
-                )
+                raise click.UsageError(f"No such command {name!r}. Did you mean {close[0]!r}?", ctx)
         return super().resolve_command(ctx, args)
 
 
@@ -182,9 +180,7 @@ def filter_options(command: F) -> F:
             callback=_date_option,
             help="On or after DATE: 2022-09-01, 2022-09, 'Sept 2022', 2022.",
         ),
-        click.option(
-            "--until", metavar="DATE", callback=_date_option, help="On or before DATE."
-        ),
+        click.option("--until", metavar="DATE", callback=_date_option, help="On or before DATE."),
         click.option(
             "--on",
             metavar="DATE",
@@ -277,7 +273,7 @@ def build_filters(options: dict[str, Any]) -> Filters:
     )
 
 
-def _format_option(choices: Sequence[str], default: str | None, help_text: str) -> Any:
+def _format_option(choices: Sequence[str], default: str | None, help_text: str) -> Callable[[F], F]:
     return click.option(
         "--format",
         "-f",
@@ -322,7 +318,7 @@ def selected(app: AppContext, options: dict[str, Any]) -> list[Match]:
 @_format_option(["table", "csv", "json", "ndjson"], "table", "Output format.")
 @pass_app
 def list_command(
-    app: AppContext, sort: str, limit: int | None, output_format: str, **options: Any
+    app: AppContext, /, sort: str, limit: int | None, output_format: str, **options: Any
 ) -> None:
     """List incidents as a table (or csv, json, ndjson).
 
@@ -403,7 +399,7 @@ def show(app: AppContext, incident_id: str, output_format: str) -> None:
 )
 @_format_option(["table", "csv", "json", "ndjson"], "table", "Output format.")
 @pass_app
-def total(app: AppContext, by: str | None, output_format: str, **options: Any) -> None:
+def total(app: AppContext, /, by: str | None, output_format: str, **options: Any) -> None:
     """Count incidents and total the killed and wounded.
 
     A sum is exact only when every figure in it is exact. Otherwise it is a
@@ -455,7 +451,9 @@ def total(app: AppContext, by: str | None, output_format: str, **options: Any) -
     help="Write to this file (whole or not at all) instead of standard output.",
 )
 @pass_app
-def export(app: AppContext, output_format: str | None, output: Path | None, **options: Any) -> None:
+def export(
+    app: AppContext, /, output_format: str | None, output: Path | None, **options: Any
+) -> None:
     """Export incidents as CSV, JSON or NDJSON.
 
     CSV has a header and one flat row per incident; a count's min and max
@@ -507,4 +505,3 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
-

@@ -124,9 +124,7 @@ class PartialDate:
         )
         return core_schema.json_or_python_schema(
             json_schema=from_str,
-            python_schema=core_schema.union_schema(
-                [core_schema.is_instance_schema(cls), from_str]
-            ),
+            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_str]),
             serialization=core_schema.plain_serializer_function_ser_schema(str),
         )
 

@@ -247,4 +247,3 @@ class Store(BaseModel):
 
     schema_url: str | None = Field(None, alias="$schema")
     incidents: list[Incident]
-

@@ -143,9 +143,7 @@ def _text_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
 
     def test(incident: Incident) -> bool:
         haystack = fold(
-            " ".join(
-                filter(None, (incident.summary, incident.target, incident.location.site))
-            )
+            " ".join(filter(None, (incident.summary, incident.target, incident.location.site)))
         )
         words = set(haystack.split())
         return any(all(_word_in(w, words, haystack) for w in query) for query in wanted)

@@ -103,7 +103,7 @@ def read_text(path: Path) -> str:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise StoreError(
-            [Problem(str(path), "not UTF-8 text (byte %#04x)" % raw[error.start], line, column)]
+            [Problem(str(path), f"not UTF-8 text (byte {raw[error.start]:#04x})", line, column)]
         ) from None
 
 
@@ -165,12 +165,12 @@ def _model_problems(error: Any, text: str, name: str) -> list[Problem]:
             index = path[1]
             field = _field_path(path[2:])
             top = str(path[2]) if len(path) > 2 else ""
-            message = _EXPECTATIONS.get(top) if len(messages) > 1 else None
+            expectation = _EXPECTATIONS.get(top) if len(messages) > 1 else None
             incident_id = _raw_id(raw_incidents, index)
             problems.append(
                 Problem(
                     name,
-                    message or "; or ".join(messages),
+                    expectation or "; or ".join(messages),
                     index=index,
                     incident_id=incident_id,
                     field=field or None,

@@ -12,12 +12,11 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TypeVar
 
 from incidents.model import AttackType, TargetType, WeaponType, _Category
-
 
 C = TypeVar("C", bound=_Category)
 
@@ -195,7 +194,7 @@ WEAPON_WORDS: dict[str, WeaponType] = {
 }
 
 
-def _words_for(category: type[C], extra: dict[str, C]) -> dict[str, C]:
+def _words_for(category: type[C], extra: Mapping[str, C]) -> dict[str, C]:
     """Every word that names a member: its label, its GTD code, and the extras."""
     words: dict[str, C] = {}
     for member in category:

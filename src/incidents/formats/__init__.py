@@ -14,9 +14,8 @@ class Format(StrEnum):
     @classmethod
     def from_suffix(cls, suffix: str) -> Format | None:
         """The data format a file name ending implies (``.csv``, ``.json``...)."""
-        return {".csv": cls.CSV, ".json": cls.JSON, ".ndjson": cls.NDJSON, ".jsonl": cls.NDJSON}.get(
-            suffix.lower()
-        )
+        endings = {".csv": cls.CSV, ".json": cls.JSON, ".ndjson": cls.NDJSON, ".jsonl": cls.NDJSON}
+        return endings.get(suffix.lower())
 
 
 DATA_FORMATS = (Format.CSV, Format.JSON, Format.NDJSON)

@@ -33,11 +33,8 @@ def sum_text(total: CountSum) -> str:
     """``112``; ``≥112 (1 ?)``: a bound, and how many had no figure."""
     if total.exact:
         return str(total.low)
-    if total.high is not None:
-        text = f"{total.low}–{total.high}"
-    else:
-        text = f"{AT_LEAST_MARK}{total.low}"
-    return f"{text} ({total.unknown} {UNKNOWN_MARK})" if total.unknown else text
+    bound = f"{AT_LEAST_MARK}{total.low}" if total.high is None else f"{total.low}–{total.high}"
+    return f"{bound} ({total.unknown} {UNKNOWN_MARK})" if total.unknown else bound
 
 
 def sum_sentence(total: CountSum) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich import box
-from rich.console import Group as RenderGroup
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Group as RenderGroup
 from rich.table import Table
 from rich.text import Text
 
@@ -136,9 +136,7 @@ def incident_details(incident: Incident) -> RenderableType:
     row("Perpetrator", f"{perpetrator.name or 'unknown'} ({perpetrator.attribution.value})")
     if incident.claim:
         claim = incident.claim
-        details = ", ".join(
-            filter(None, (str(claim.date) if claim.date else None, claim.channel))
-        )
+        details = ", ".join(filter(None, (str(claim.date) if claim.date else None, claim.channel)))
         row("Claim", f"{claim.by}" + (f" ({details})" if details else ""))
     row("Attack type", incident.attack_type.value)
     row("Target type", incident.target_type.value)
@@ -164,7 +162,7 @@ def _count_words(count: object) -> str:
     if text == UNKNOWN_MARK:
         return "not known"
     if text.startswith(AT_LEAST_MARK):
-        return f"at least {text[len(AT_LEAST_MARK):]}"
+        return f"at least {text[len(AT_LEAST_MARK) :]}"
     return text
 
 

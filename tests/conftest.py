@@ -1,0 +1,84 @@
+"""Shared fixtures: the seed store, a store writer, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from incidents.cli import cli
+from incidents.model import Incident
+from incidents.store import load_store
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED_STORE = REPO_ROOT / "incidents.json"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's $INCIDENTS_STORE, colours or terminal width."""
+    monkeypatch.delenv("INCIDENTS_STORE", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def seed() -> list[Incident]:
+    return load_store(SEED_STORE).incidents
+
+
+def incident_data(**changes: Any) -> dict[str, Any]:
+    """A valid incident as JSON data, with fields replaced by ``changes``."""
+    data: dict[str, Any] = {
+        "id": "2022-01-15-kabul",
+        "date": "2022-01-15",
+        "location": {"country": "Afghanistan", "province": "Kabul", "city": "Kabul"},
+        "perpetrator": {"name": "Islamic State Khorasan Province", "attribution": "claimed"},
+        "attack_type": "Bombing/Explosion",
+        "target_type": "Religious Figures/Institutions",
+        "target": "Mosque",
+        "weapon_types": ["Explosives"],
+        "killed": 3,
+        "wounded": 5,
+        "summary": "A bombing at a mosque.",
+        "sources": [{"publisher": "Test Wire", "date": "2022-01-16"}],
+    }
+    data.update(changes)
+    return data
+
+
+def make_incident(**changes: Any) -> Incident:
+    return Incident.model_validate_json(json.dumps(incident_data(**changes)))
+
+
+@pytest.fixture
+def write_store(tmp_path: Path) -> Callable[..., Path]:
+    """Write a store of the given incident dicts (or raw text) and return its path."""
+
+    def write(incidents: list[dict[str, Any]] | str, name: str = "store.json") -> Path:
+        path = tmp_path / name
+        if isinstance(incidents, str):
+            path.write_text(incidents, encoding="utf-8")
+        else:
+            path.write_text(json.dumps({"incidents": incidents}, indent=2), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """Run the command line in-process; stdout and stderr are kept apart."""
+
+    def invoke(*args: str | Path, store: Path | None = SEED_STORE, input: str | None = None) -> Result:
+        argv = [str(a) for a in args]
+        if store is not None:
+            argv = ["--store", str(store), *argv]
+        return CliRunner().invoke(cli, argv, input=input, catch_exceptions=False)
+
+    return invoke
