@@ -188,6 +188,8 @@ def _message(item: Mapping[str, Any]) -> str:
         return "missing (this field is required)"
     if kind == "extra_forbidden":
         return "unknown field (check its spelling)"
+    if kind == "model_type" and not item["loc"]:
+        return 'expected an object {"incidents": [...]}, got ' + _json_kind(given)
     if kind == "enum":
         return f"{given!r} is not one of: {item['ctx']['expected']}"
     text = str(item["msg"])
@@ -197,6 +199,11 @@ def _message(item: Mapping[str, Any]) -> str:
     if kind not in {"value_error", "assertion_error"} and given is not None and _short(given):
         text += f", got {json.dumps(given, ensure_ascii=False)}"
     return text
+
+
+def _json_kind(value: Any) -> str:
+    kinds = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}
+    return kinds.get(type(value), "a number")
 
 
 def _short(value: Any) -> bool:

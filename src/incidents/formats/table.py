@@ -62,12 +62,10 @@ class _IncidentsTable:
         table.add_column("Perp." if compact else "Perpetrator", overflow="fold")
         table.add_column("Killed", justify="right", no_wrap=True)
         table.add_column("Wounded", justify="right", no_wrap=True)
-        uncertain_dates = False
         for match in self.matches:
             incident = match.incident
             when = Text(date_text(incident))
             if match.date_uncertain:
-                uncertain_dates = True
                 when.append(MAYBE_OUTSIDE_MARK, style="yellow")
             location = incident.location
             cells: list[RenderableType] = [
@@ -83,17 +81,28 @@ class _IncidentsTable:
             if compact:
                 del cells[4]
             table.add_row(*cells)
+        yield table
         shown = len(self.matches)
         summary = f"{shown} incident{'s' if shown != 1 else ''}"
         if self.total_in_store is not None and self.total_in_store != shown:
             summary += f" of {self.total_in_store}"
-        notes = [summary]
-        if self.matches:
-            notes.append(f"{AT_LEAST_MARK}N at least N, {UNKNOWN_MARK} not known")
-        if uncertain_dates:
-            notes.append(f"{MAYBE_OUTSIDE_MARK} date may fall outside the dates asked for")
-        yield table
-        yield Text("; ".join(notes) + ".", style="dim")
+        yield Text(summary + ".", style="dim")
+        legend = _legend(self.matches)
+        if legend:
+            yield Text(legend, style="dim")
+
+
+def _legend(matches: Sequence[Match]) -> str:
+    """Explain only the marks that the table shows."""
+    counts = [count_text(c) for m in matches for c in (m.incident.killed, m.incident.wounded)]
+    notes = []
+    if any(text.startswith(AT_LEAST_MARK) for text in counts):
+        notes.append(f"{AT_LEAST_MARK}N at least N")
+    if UNKNOWN_MARK in counts:
+        notes.append(f"{UNKNOWN_MARK} not known")
+    if any(m.date_uncertain for m in matches):
+        notes.append(f"{MAYBE_OUTSIDE_MARK} may fall outside the dates asked for")
+    return "; ".join(notes) + "." if notes else ""
 
 
 # Below this many columns the list table drops what it can spare.
@@ -168,14 +177,13 @@ def _count_words(count: object) -> str:
 
 def totals_table(totals: Totals) -> RenderableType:
     if totals.by is None:
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold")
-        grid.add_column()
         overall = totals.overall
-        grid.add_row("Incidents", str(overall.incidents))
-        grid.add_row("Killed", sum_sentence(overall.killed))
-        grid.add_row("Wounded", sum_sentence(overall.wounded))
-        return grid
+        rows = [
+            ("Incidents", str(overall.incidents)),
+            ("Killed", sum_sentence(overall.killed)),
+            ("Wounded", sum_sentence(overall.wounded)),
+        ]
+        return Text("\n".join(f"{label:<10} {value}" for label, value in rows))
     table = Table(
         header_style="bold",
         box=box.SIMPLE_HEAD,
@@ -196,10 +204,11 @@ def totals_table(totals: Totals) -> RenderableType:
             sum_text(group.killed),
             sum_text(group.wounded),
         )
-    note = Text(
-        f"{AT_LEAST_MARK}N at least N; (N {UNKNOWN_MARK}) incidents with no figure.", style="dim"
-    )
-    return RenderGroup(table, note)
+    sums = [s for g in [overall, *totals.groups] for s in (g.killed, g.wounded)]
+    if all(s.exact for s in sums):
+        return table
+    legend = f"{AT_LEAST_MARK}N at least N; (N {UNKNOWN_MARK}) incidents with no figure."
+    return RenderGroup(table, Text(legend, style="dim"))
 
 
 def _group_label(key: str, by: GroupBy) -> str:
