@@ -25,7 +25,7 @@ def test_list_shows_the_bundled_store_as_a_table(run):
         "2021-10",
         "Kunduz",
         "Religious",
-        "ISIS-K",
+        "ISKP",
         "46",
         "143",
     ]

@@ -293,7 +293,15 @@ def console() -> Console:
 
 
 def print_renderable(renderable: RenderableType) -> None:
-    console().print(renderable)
+    out = console()
+    if out.is_terminal:
+        out.print(renderable)
+        return
+    # Piped or redirected: plain lines without the padding rich adds.
+    with out.capture() as captured:
+        out.print(renderable)
+    for line in captured.get().splitlines():
+        click.echo(line.rstrip())
 
 
 def selected(app: AppContext, options: dict[str, Any]) -> list[Match]:

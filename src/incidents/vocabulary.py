@@ -275,9 +275,9 @@ def place_keys(names: Iterable[str]) -> set[str]:
 PERPETRATOR_NAMES: tuple[tuple[str, ...], ...] = (
     (
         "Islamic State Khorasan Province",
+        "ISKP",
         "ISIS-K",
         "ISIS-Khorasan",
-        "ISKP",
         "IS-K",
         "IS-KP",
         "Khorasan Chapter of the Islamic State",

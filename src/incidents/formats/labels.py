@@ -51,14 +51,15 @@ def sum_sentence(total: CountSum) -> str:
     return text
 
 
+# The first alias is the short name: "ISKP" for Islamic State Khorasan Province.
 _SHORT_NAMES = {normalise(names[0]): names[1] for names in PERPETRATOR_NAMES if len(names) > 1}
 
 
 def perpetrator_text(incident: Incident, short: bool = False) -> str:
-    """The perpetrator, ``?`` appended when only suspected; ``unknown`` if not known."""
+    """The perpetrator, ``?`` appended when only suspected; ``?`` alone if not known."""
     perpetrator = incident.perpetrator
     if perpetrator.name is None:
-        return "unknown"
+        return UNKNOWN_MARK
     name = perpetrator.name
     if short:
         name = _SHORT_NAMES.get(normalise(name), name)
@@ -82,7 +83,7 @@ SHORT_CATEGORY_NAMES: dict[str, str] = {
     TargetType.GOVERNMENT: "Government",
     TargetType.AIRPORTS: "Airports",
     TargetType.DIPLOMATIC: "Diplomatic",
-    TargetType.EDUCATIONAL: "Educational",
+    TargetType.EDUCATIONAL: "Education",
     TargetType.FOOD_WATER: "Food/water",
     TargetType.MEDIA: "Media",
     TargetType.PRIVATE: "Private citizens",
