@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -62,6 +63,12 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Read ISO 8601 reduced precision: ``2022``, ``2022-10`` or ``2022-10-05``."""
+        # Stores repeat the same dates many times over; parsed dates are
+        # immutable, so one object per distinct text serves them all.
+        return _parse_cached(cls, text)
+
+    @classmethod
+    def _parse(cls, text: str) -> PartialDate:
         found = _ISO_PARTIAL.match(text)
         if not found:
             raise DateError(f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}")
@@ -138,6 +145,11 @@ class PartialDate:
             "description": "ISO 8601 date of reduced precision: YYYY, YYYY-MM or YYYY-MM-DD",
             "examples": ["2022", "2022-10", "2022-10-05"],
         }
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(cls: type[PartialDate], text: str) -> PartialDate:
+    return cls._parse(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,7 +98,8 @@ def _legend(matches: Sequence[Match]) -> str:
     notes = []
     if any(text.startswith(AT_LEAST_MARK) for text in counts):
         notes.append(f"{AT_LEAST_MARK}N at least N")
-    if UNKNOWN_MARK in counts:
+    unknown_perpetrator = any(m.incident.perpetrator.name is None for m in matches)
+    if UNKNOWN_MARK in counts or unknown_perpetrator:
         notes.append(f"{UNKNOWN_MARK} not known")
     if any(m.date_uncertain for m in matches):
         notes.append(f"{MAYBE_OUTSIDE_MARK} may fall outside the dates asked for")
