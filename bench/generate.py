@@ -23,53 +23,135 @@ from incidents.model import AttackType, Attribution, Incident, TargetType, Weapo
 
 # (country, rough bounding box, {province: [cities]}); public place names.
 PLACES: list[tuple[str, tuple[float, float, float, float], dict[str, list[str]]]] = [
-    ("Afghanistan", (29.4, 60.5, 38.5, 74.9), {
-        "Kabul": ["Kabul"], "Kandahar": ["Kandahar", "Spin Boldak"],
-        "Nangarhar": ["Jalalabad"], "Kunduz": ["Kunduz", "Imam Sahib"],
-        "Balkh": ["Mazar-i-Sharif"], "Herat": ["Herat"], "Helmand": ["Lashkar Gah"],
-    }),
-    ("Iraq", (29.0, 38.8, 37.4, 48.6), {
-        "Baghdad": ["Baghdad"], "Nineveh": ["Mosul", "Tal Afar"], "Anbar": ["Ramadi", "Fallujah"],
-        "Diyala": ["Baqubah"], "Kirkuk": ["Kirkuk"], "Saladin": ["Tikrit", "Samarra"],
-    }),
-    ("Pakistan", (23.6, 60.9, 37.1, 77.8), {
-        "Khyber Pakhtunkhwa": ["Peshawar", "Bannu"], "Balochistan": ["Quetta"],
-        "Sindh": ["Karachi"], "Punjab": ["Lahore"],
-    }),
-    ("Nigeria", (4.2, 2.7, 13.9, 14.7), {
-        "Borno": ["Maiduguri", "Bama"], "Yobe": ["Damaturu"], "Adamawa": ["Yola"],
-    }),
-    ("Somalia", (-1.7, 41.0, 12.0, 51.4), {
-        "Banaadir": ["Mogadishu"], "Lower Shabelle": ["Merca"], "Bay": ["Baidoa"],
-    }),
-    ("Syria", (32.3, 35.7, 37.3, 42.4), {
-        "Aleppo": ["Aleppo"], "Idlib": ["Idlib"], "Deir ez-Zor": ["Deir ez-Zor"],
-        "Damascus": ["Damascus"],
-    }),
-    ("India", (6.7, 68.1, 35.5, 97.4), {
-        "Jammu and Kashmir": ["Srinagar"], "Chhattisgarh": ["Raipur"], "Manipur": ["Imphal"],
-    }),
-    ("Philippines", (4.6, 116.9, 21.1, 126.6), {
-        "Maguindanao": ["Cotabato"], "Sulu": ["Jolo"], "Lanao del Sur": ["Marawi"],
-    }),
-    ("Colombia", (-4.2, -79.0, 12.5, -66.9), {
-        "Antioquia": ["Medellín"], "Cauca": ["Popayán"], "Norte de Santander": ["Cúcuta"],
-    }),
-    ("Yemen", (12.1, 42.5, 19.0, 53.1), {
-        "Aden": ["Aden"], "Abyan": ["Zinjibar"], "Sana'a": ["Sana'a"],
-    }),
+    (
+        "Afghanistan",
+        (29.4, 60.5, 38.5, 74.9),
+        {
+            "Kabul": ["Kabul"],
+            "Kandahar": ["Kandahar", "Spin Boldak"],
+            "Nangarhar": ["Jalalabad"],
+            "Kunduz": ["Kunduz", "Imam Sahib"],
+            "Balkh": ["Mazar-i-Sharif"],
+            "Herat": ["Herat"],
+            "Helmand": ["Lashkar Gah"],
+        },
+    ),
+    (
+        "Iraq",
+        (29.0, 38.8, 37.4, 48.6),
+        {
+            "Baghdad": ["Baghdad"],
+            "Nineveh": ["Mosul", "Tal Afar"],
+            "Anbar": ["Ramadi", "Fallujah"],
+            "Diyala": ["Baqubah"],
+            "Kirkuk": ["Kirkuk"],
+            "Saladin": ["Tikrit", "Samarra"],
+        },
+    ),
+    (
+        "Pakistan",
+        (23.6, 60.9, 37.1, 77.8),
+        {
+            "Khyber Pakhtunkhwa": ["Peshawar", "Bannu"],
+            "Balochistan": ["Quetta"],
+            "Sindh": ["Karachi"],
+            "Punjab": ["Lahore"],
+        },
+    ),
+    (
+        "Nigeria",
+        (4.2, 2.7, 13.9, 14.7),
+        {
+            "Borno": ["Maiduguri", "Bama"],
+            "Yobe": ["Damaturu"],
+            "Adamawa": ["Yola"],
+        },
+    ),
+    (
+        "Somalia",
+        (-1.7, 41.0, 12.0, 51.4),
+        {
+            "Banaadir": ["Mogadishu"],
+            "Lower Shabelle": ["Merca"],
+            "Bay": ["Baidoa"],
+        },
+    ),
+    (
+        "Syria",
+        (32.3, 35.7, 37.3, 42.4),
+        {
+            "Aleppo": ["Aleppo"],
+            "Idlib": ["Idlib"],
+            "Deir ez-Zor": ["Deir ez-Zor"],
+            "Damascus": ["Damascus"],
+        },
+    ),
+    (
+        "India",
+        (6.7, 68.1, 35.5, 97.4),
+        {
+            "Jammu and Kashmir": ["Srinagar"],
+            "Chhattisgarh": ["Raipur"],
+            "Manipur": ["Imphal"],
+        },
+    ),
+    (
+        "Philippines",
+        (4.6, 116.9, 21.1, 126.6),
+        {
+            "Maguindanao": ["Cotabato"],
+            "Sulu": ["Jolo"],
+            "Lanao del Sur": ["Marawi"],
+        },
+    ),
+    (
+        "Colombia",
+        (-4.2, -79.0, 12.5, -66.9),
+        {
+            "Antioquia": ["Medellín"],
+            "Cauca": ["Popayán"],
+            "Norte de Santander": ["Cúcuta"],
+        },
+    ),
+    (
+        "Yemen",
+        (12.1, 42.5, 19.0, 53.1),
+        {
+            "Aden": ["Aden"],
+            "Abyan": ["Zinjibar"],
+            "Sana'a": ["Sana'a"],
+        },
+    ),
 ]
 COUNTRY_WEIGHTS = [24, 20, 14, 9, 8, 8, 7, 4, 4, 2]
 PERPETRATORS = [
-    "Taliban", "Islamic State of Iraq and the Levant (ISIL)", "Al-Shabaab", "Boko Haram",
-    "Islamic State Khorasan Province", "Tehrik-i-Taliban Pakistan (TTP)",
-    "New People's Army (NPA)", "Revolutionary Armed Forces of Colombia (FARC)",
-    "Al-Qaida in the Arabian Peninsula (AQAP)", "Maoists",
+    "Taliban",
+    "Islamic State of Iraq and the Levant (ISIL)",
+    "Al-Shabaab",
+    "Boko Haram",
+    "Islamic State Khorasan Province",
+    "Tehrik-i-Taliban Pakistan (TTP)",
+    "New People's Army (NPA)",
+    "Revolutionary Armed Forces of Colombia (FARC)",
+    "Al-Qaida in the Arabian Peninsula (AQAP)",
+    "Maoists",
 ]
 TARGET_WEIGHTS = [8, 12, 14, 13, 0, 1, 2, 3, 0, 1, 0, 1, 1, 28, 4, 1, 3, 0, 3, 2, 2, 1]
 ATTACK_WEIGHTS = [9, 24, 48, 0, 1, 7, 6, 1, 4]
-TARGET_WORDS = ["checkpoint", "market", "mosque", "school", "convoy", "police station",
-                "village", "government office", "bus", "shrine", "wedding", "patrol"]
+TARGET_WORDS = [
+    "checkpoint",
+    "market",
+    "mosque",
+    "school",
+    "convoy",
+    "police station",
+    "village",
+    "government office",
+    "bus",
+    "shrine",
+    "wedding",
+    "patrol",
+]
 
 
 def count(rng: random.Random, scale: float) -> Any:
@@ -95,8 +177,11 @@ def incident(rng: random.Random, number: int) -> Incident:
     date = PartialDate(year, month, day)
     named = rng.random() < 0.6
     attribution = (
-        Attribution.UNKNOWN if not named
-        else Attribution.SUSPECTED if rng.random() < 0.2 else Attribution.CLAIMED
+        Attribution.UNKNOWN
+        if not named
+        else Attribution.SUSPECTED
+        if rng.random() < 0.2
+        else Attribution.CLAIMED
     )
     target_type = rng.choices(list(TargetType), TARGET_WEIGHTS)[0]
     attack_type = rng.choices(list(AttackType), ATTACK_WEIGHTS)[0]
@@ -152,8 +237,9 @@ def write_store(total: int, path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write('{\n  "incidents": [')
         for number, item in enumerate(incidents(total)):
-            text = json.dumps(item.model_dump(mode="json", exclude_defaults=True), indent=2,
-                              ensure_ascii=False)
+            text = json.dumps(
+                item.model_dump(mode="json", exclude_defaults=True), indent=2, ensure_ascii=False
+            )
             out.write(("," if number else "") + "\n    " + text.replace("\n", "\n    "))
         out.write("\n  ]\n}\n" if total else "]\n}\n")
 

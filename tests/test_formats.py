@@ -15,7 +15,8 @@ from incidents.formats import json as json_format
 from incidents.formats.labels import count_text, sum_sentence, sum_text
 from incidents.formats.table import incident_details, incidents_table, totals_table
 from incidents.model import Count, Store
-from incidents.query import CountSum, GroupBy, Match, total
+from incidents.query import CountSum, GroupBy, total
+from incidents.records import list_row
 
 from .conftest import make_incident
 
@@ -141,7 +142,7 @@ def test_totals_csv(seed):
 
 @pytest.mark.parametrize("width", [80, 160])
 def test_list_table_fits_the_width(seed, width):
-    text = render(incidents_table([Match(i) for i in seed], 8), width)
+    text = render(incidents_table([list_row(i) for i in seed], 8), width)
     lines = text.splitlines()
     assert all(len(line) <= width for line in lines)
     assert "2022-12-02-aybak" in text
@@ -150,7 +151,7 @@ def test_list_table_fits_the_width(seed, width):
 
 
 def test_list_table_marks_uncertain_dates():
-    text = render(incidents_table([Match(make_incident(date="2022-09"), date_uncertain=True)]))
+    text = render(incidents_table([list_row(make_incident(date="2022-09"), date_uncertain=True)]))
     assert "2022-09~" in text
     assert text.splitlines()[-1] == "~ may fall outside the dates asked for."
 

@@ -18,9 +18,10 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from incidents.categories import Category
     from incidents.dates import PartialDate
     from incidents.formats import Format
-    from incidents.model import Incident, _Category
+    from incidents.model import Incident
     from incidents.query import Filters, Match
     from incidents.store import StoreLocation
 
@@ -140,14 +141,14 @@ def _date_option(
 
 def _category_option(
     kind: str,
-) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], frozenset[_Category]]:
+) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], frozenset[Category]]:
     def convert(
         ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
-    ) -> frozenset[_Category]:
-        from incidents import model
+    ) -> frozenset[Category]:
+        from incidents import categories
         from incidents.vocabulary import VocabularyError, resolve_category
 
-        category: type[_Category] = getattr(model, kind)
+        category: type[Category] = getattr(categories, kind)
         try:
             return frozenset(resolve_category(category, v) for v in values)
         except VocabularyError as error:
@@ -344,8 +345,10 @@ def list_command(
     fmt = Format(output_format)
     if fmt is Format.TABLE:
         from incidents.formats.table import incidents_table
+        from incidents.records import list_row
 
-        print_renderable(incidents_table(matches, len(app.incidents())))
+        rows = [list_row(m.incident, m.date_uncertain) for m in matches]
+        print_renderable(incidents_table(rows, len(app.incidents())))
     else:
         write_incidents(fmt, [m.incident for m in matches], sys.stdout)
 

@@ -65,7 +65,7 @@ class PartialDate:
         """Read ISO 8601 reduced precision: ``2022``, ``2022-10`` or ``2022-10-05``."""
         # Stores repeat the same dates many times over; parsed dates are
         # immutable, so one object per distinct text serves them all.
-        return _parse_cached(cls, text)
+        return _parse_cached(text)
 
     @classmethod
     def _parse(cls, text: str) -> PartialDate:
@@ -148,8 +148,8 @@ class PartialDate:
 
 
 @lru_cache(maxsize=65536)
-def _parse_cached(cls: type[PartialDate], text: str) -> PartialDate:
-    return cls._parse(text)
+def _parse_cached(text: str) -> PartialDate:
+    return PartialDate._parse(text)
 
 
 @dataclass(frozen=True, slots=True)

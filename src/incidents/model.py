@@ -6,96 +6,36 @@ an error, not a silently ignored key.  No I/O happens here.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, model_validator
 
+from incidents.categories import (
+    AttackType,
+    Attribution,
+    CoordinatePrecision,
+    TargetType,
+    WeaponType,
+)
 from incidents.dates import DateInterval, PartialDate
 
-
-class _Category(StrEnum):
-    """A GTD codebook category: the label is stored, the code is GTD's number."""
-
-    @property
-    def code(self) -> int:
-        return list(type(self)).index(self) + 1
-
-    @classmethod
-    def from_code(cls, code: int) -> _Category:
-        members = list(cls)
-        if not 1 <= code <= len(members):
-            raise ValueError(f"{cls.__name__} has no GTD code {code}")
-        return members[code - 1]
-
-
-# Member order is GTD's code order: code == position + 1.
-class AttackType(_Category):
-    ASSASSINATION = "Assassination"
-    ARMED_ASSAULT = "Armed Assault"
-    BOMBING = "Bombing/Explosion"
-    HIJACKING = "Hijacking"
-    BARRICADE = "Hostage Taking (Barricade Incident)"
-    KIDNAPPING = "Hostage Taking (Kidnapping)"
-    FACILITY = "Facility/Infrastructure Attack"
-    UNARMED_ASSAULT = "Unarmed Assault"
-    UNKNOWN = "Unknown"
-
-
-class TargetType(_Category):
-    BUSINESS = "Business"
-    GOVERNMENT = "Government (General)"
-    POLICE = "Police"
-    MILITARY = "Military"
-    ABORTION = "Abortion Related"
-    AIRPORTS = "Airports & Aircraft"
-    DIPLOMATIC = "Government (Diplomatic)"
-    EDUCATIONAL = "Educational Institution"
-    FOOD_WATER = "Food or Water Supply"
-    MEDIA = "Journalists & Media"
-    MARITIME = "Maritime"
-    NGO = "NGO"
-    OTHER = "Other"
-    PRIVATE = "Private Citizens & Property"
-    RELIGIOUS = "Religious Figures/Institutions"
-    TELECOM = "Telecommunication"
-    NON_STATE = "Terrorists/Non-State Militia"
-    TOURISTS = "Tourists"
-    TRANSPORTATION = "Transportation"
-    UNKNOWN = "Unknown"
-    UTILITIES = "Utilities"
-    POLITICAL_PARTY = "Violent Political Party"
-
-
-class WeaponType(_Category):
-    BIOLOGICAL = "Biological"
-    CHEMICAL = "Chemical"
-    RADIOLOGICAL = "Radiological"
-    NUCLEAR = "Nuclear"
-    FIREARMS = "Firearms"
-    EXPLOSIVES = "Explosives"
-    FAKE = "Fake Weapons"
-    INCENDIARY = "Incendiary"
-    MELEE = "Melee"
-    VEHICLE = "Vehicle"
-    SABOTAGE = "Sabotage Equipment"
-    OTHER = "Other"
-    UNKNOWN = "Unknown"
-
-
-class Attribution(StrEnum):
-    CLAIMED = "claimed"
-    SUSPECTED = "suspected"
-    UNKNOWN = "unknown"
-
-
-class CoordinatePrecision(StrEnum):
-    EXACT = "exact"
-    SITE = "site"
-    CITY = "city"
-    DISTRICT = "district"
-    PROVINCE = "province"
-    COUNTRY = "country"
+__all__ = [
+    "AttackType",
+    "Attribution",
+    "Casualties",
+    "Claim",
+    "CoordinatePrecision",
+    "Coordinates",
+    "Count",
+    "Incident",
+    "Location",
+    "Perpetrator",
+    "PropertyDamage",
+    "Source",
+    "Store",
+    "TargetType",
+    "WeaponType",
+]
 
 
 class _Strict(BaseModel):
@@ -129,15 +69,6 @@ class Count(_Strict):
 Casualties = NonNegativeInt | Count | None
 
 
-def count_bounds(count: Casualties) -> tuple[int, int | None]:
-    """The lowest and highest value a count allows; highest None is unbounded."""
-    if count is None:
-        return 0, None
-    if isinstance(count, int):
-        return count, count
-    return count.min, count.max
-
-
 class Coordinates(_Strict):
     lat: Annotated[float, Field(ge=-90, le=90)]
     lon: Annotated[float, Field(ge=-180, le=180)]
@@ -161,16 +92,11 @@ class Location(_Strict):
         levels = (self.country, self.province, self.district, self.city)
         return [name for name in levels if name] + list(self.aliases)
 
-    def most_precise_place(self) -> str:
-        return self.city or self.district or self.province or self.country
-
     def label(self) -> str:
         """A short human name: the most precise settled place and its province."""
-        settled = self.city or self.district
-        parts = [settled, self.province] if settled else [self.province or self.country]
-        if settled and self.province and settled == self.province:
-            parts = [settled]
-        return ", ".join(p for p in parts if p)
+        from incidents.records import place_label
+
+        return place_label(self.city, self.district, self.province, self.country)
 
 
 class Perpetrator(_Strict):

@@ -12,19 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
+from incidents.categories import AttackType, Attribution, TargetType, WeaponType
 from incidents.dates import DateInterval, PartialDate
 from incidents.errors import QueryError
-from incidents.model import (
-    AttackType,
-    Attribution,
-    Casualties,
-    Incident,
-    TargetType,
-    WeaponType,
-    count_bounds,
-)
+from incidents.records import Figure, figure_bounds
 from incidents.vocabulary import fold, normalise, perpetrator_names, place_key, place_keys
+
+if TYPE_CHECKING:
+    from incidents.model import Incident
 
 
 @dataclass(frozen=True)
@@ -106,7 +103,7 @@ def _tests(filters: Filters) -> list[Callable[[Incident], bool]]:
         tests.append(_text_test(filters.texts))
     if filters.min_killed is not None:
         least = filters.min_killed
-        tests.append(lambda i: count_bounds(i.killed)[0] >= least and i.killed is not None)
+        tests.append(lambda i: figure_bounds(i.killed)[0] >= least and i.killed is not None)
     return tests
 
 
@@ -178,7 +175,7 @@ def sort_matches(matches: Sequence[Match], key: SortKey) -> list[Match]:
 
     def casualty_order(match: Match) -> tuple[bool, int, int]:
         count = match.incident.killed if key is SortKey.KILLED else match.incident.wounded
-        low, high = count_bounds(count)
+        low, high = figure_bounds(count)
         return (count is None, -low, -(high if high is not None else low))
 
     return sorted(matches, key=casualty_order)
@@ -214,12 +211,12 @@ class CountSum:
     high: int | None = 0
     unknown: int = 0
 
-    def add(self, count: Casualties) -> None:
+    def add(self, count: Figure) -> None:
         if count is None:
             self.unknown += 1
             self.high = None
             return
-        low, high = count_bounds(count)
+        low, high = figure_bounds(count)
         self.low += low
         self.high = None if self.high is None or high is None else self.high + high
 

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TypeVar
 
-from incidents.model import AttackType, TargetType, WeaponType, _Category
+from incidents.categories import AttackType, Category, TargetType, WeaponType
 
-C = TypeVar("C", bound=_Category)
+C = TypeVar("C", bound=Category)
 
 
 class VocabularyError(ValueError):
@@ -205,7 +205,7 @@ def _words_for(category: type[C], extra: Mapping[str, C]) -> dict[str, C]:
     return words
 
 
-_LOOKUP: dict[type[_Category], dict[str, _Category]] = {
+_LOOKUP: dict[type[Category], dict[str, Category]] = {
     TargetType: _words_for(TargetType, TARGET_WORDS),
     AttackType: _words_for(AttackType, ATTACK_WORDS),
     WeaponType: _words_for(WeaponType, WEAPON_WORDS),
@@ -228,7 +228,7 @@ def resolve_category(category: type[C], word: str) -> C:
     raise VocabularyError(f"{word!r} is not a known category.{hint} Choices: {choices}")
 
 
-def category_words(category: type[_Category]) -> list[str]:
+def category_words(category: type[Category]) -> list[str]:
     """The words a user may type for a category, for help and completion."""
     return sorted(w for w in _LOOKUP[category] if not w.isdigit())
 

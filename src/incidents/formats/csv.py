@@ -8,105 +8,42 @@ A text cell that a spreadsheet would run as a formula (it starts with
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
-from incidents.model import Incident, count_bounds
 from incidents.query import CountSum, Totals
+from incidents.records import FLAT_COLUMNS, NUMERIC_COLUMNS, flat_record
 
-INCIDENT_COLUMNS = (
-    "id",
-    "date",
-    "date_precision",
-    "end_date",
-    "country",
-    "province",
-    "district",
-    "city",
-    "site",
-    "latitude",
-    "longitude",
-    "coordinates_precision",
-    "perpetrator",
-    "attribution",
-    "claimed_on",
-    "claim_channel",
-    "attack_type",
-    "target_type",
-    "target",
-    "weapons",
-    "killed_min",
-    "killed_max",
-    "wounded_min",
-    "wounded_max",
-    "summary",
-    "sources",
-)
+if TYPE_CHECKING:
+    from incidents.model import Incident
 
+INCIDENT_COLUMNS = FLAT_COLUMNS
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_POSITIONS = [i for i, c in enumerate(FLAT_COLUMNS) if c not in NUMERIC_COLUMNS]
 
 
 def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
-def _bounds(count: object) -> tuple[str, str]:
-    """(min, max) cells: both empty when unknown, max empty when unbounded."""
-    if count is None:
-        return "", ""
-    low, high = count_bounds(count)  # type: ignore[arg-type]
-    return str(low), "" if high is None else str(high)
+def csv_cells(record: Sequence[str]) -> list[str]:
+    """A flat record's cells as written: text that could be a formula neutralised."""
+    cells = list(record)
+    for position in _TEXT_POSITIONS:
+        if cells[position].startswith(_FORMULA_STARTS):
+            cells[position] = "'" + cells[position]
+    return cells
 
 
-def flat_row(incident: Incident) -> dict[str, str]:
-    """The incident as flat text cells, keyed by INCIDENT_COLUMNS."""
-    location = incident.location
-    coordinates = location.coordinates
-    claim = incident.claim
-    killed_min, killed_max = _bounds(incident.killed)
-    wounded_min, wounded_max = _bounds(incident.wounded)
-    text = {
-        "id": incident.id,
-        "date": str(incident.date),
-        "date_precision": incident.date.precision.value,
-        "end_date": str(incident.end_date) if incident.end_date else "",
-        "country": location.country,
-        "province": location.province or "",
-        "district": location.district or "",
-        "city": location.city or "",
-        "site": location.site or "",
-        "coordinates_precision": coordinates.precision.value if coordinates else "",
-        "perpetrator": incident.perpetrator.name or "",
-        "attribution": incident.perpetrator.attribution.value,
-        "claimed_on": str(claim.date) if claim and claim.date else "",
-        "claim_channel": (claim.channel or "") if claim else "",
-        "attack_type": incident.attack_type.value,
-        "target_type": incident.target_type.value,
-        "target": incident.target,
-        "weapons": "; ".join(w.value for w in incident.weapon_types),
-        "summary": incident.summary,
-        "sources": "; ".join(
-            " ".join(filter(None, (s.publisher, f"({s.date})" if s.date else None, s.url)))
-            for s in incident.sources
-        ),
-    }
-    row = {column: neutralise(value) for column, value in text.items()}
-    row.update(
-        latitude=str(coordinates.lat) if coordinates else "",
-        longitude=str(coordinates.lon) if coordinates else "",
-        killed_min=killed_min,
-        killed_max=killed_max,
-        wounded_min=wounded_min,
-        wounded_max=wounded_max,
-    )
-    return {column: row[column] for column in INCIDENT_COLUMNS}
+def write_records(records: Iterable[Sequence[str]], stream: TextIO) -> None:
+    """Header and one row per flat record (``records.FLAT_COLUMNS`` order)."""
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(FLAT_COLUMNS)
+    writer.writerows(csv_cells(record) for record in records)
 
 
 def write_incidents(incidents: Iterable[Incident], stream: TextIO) -> None:
-    writer = csv.DictWriter(stream, fieldnames=INCIDENT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for incident in incidents:
-        writer.writerow(flat_row(incident))
+    write_records((flat_record(incident) for incident in incidents), stream)
 
 
 TOTAL_COLUMNS = (

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from incidents.model import AttackType, Attribution, Casualties, Incident, TargetType, WeaponType
+from incidents.categories import AttackType, TargetType
 from incidents.query import CountSum
+from incidents.records import Figure
 from incidents.vocabulary import PERPETRATOR_NAMES, normalise
 
 UNKNOWN_MARK = "?"
@@ -15,7 +16,7 @@ AT_LEAST_MARK = "≥"
 MAYBE_OUTSIDE_MARK = "~"
 
 
-def count_text(count: Casualties) -> str:
+def count_text(count: Figure) -> str:
     if count is None:
         return UNKNOWN_MARK
     if isinstance(count, int):
@@ -55,21 +56,13 @@ def sum_sentence(total: CountSum) -> str:
 _SHORT_NAMES = {normalise(names[0]): names[1] for names in PERPETRATOR_NAMES if len(names) > 1}
 
 
-def perpetrator_text(incident: Incident, short: bool = False) -> str:
+def perpetrator_text(name: str | None, suspected: bool, short: bool = False) -> str:
     """The perpetrator, ``?`` appended when only suspected; ``?`` alone if not known."""
-    perpetrator = incident.perpetrator
-    if perpetrator.name is None:
+    if name is None:
         return UNKNOWN_MARK
-    name = perpetrator.name
     if short:
         name = _SHORT_NAMES.get(normalise(name), name)
-    return f"{name} {UNKNOWN_MARK}" if perpetrator.attribution is Attribution.SUSPECTED else name
-
-
-def date_text(incident: Incident) -> str:
-    if incident.end_date and incident.end_date != incident.date:
-        return f"{incident.date}..{incident.end_date}"
-    return str(incident.date)
+    return f"{name} {UNKNOWN_MARK}" if suspected else name
 
 
 # Short names for the GTD categories, for narrow table columns.
@@ -95,5 +88,6 @@ SHORT_CATEGORY_NAMES: dict[str, str] = {
 }
 
 
-def short_category(member: AttackType | TargetType | WeaponType) -> str:
-    return SHORT_CATEGORY_NAMES.get(member, member.value)
+def short_category(label: str) -> str:
+    """A short name for a category label: "Religious" for Religious Figures/Institutions."""
+    return SHORT_CATEGORY_NAMES.get(label, label)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -15,14 +16,16 @@ from incidents.formats.labels import (
     MAYBE_OUTSIDE_MARK,
     UNKNOWN_MARK,
     count_text,
-    date_text,
     perpetrator_text,
     short_category,
     sum_sentence,
     sum_text,
 )
-from incidents.model import Incident
-from incidents.query import GroupBy, Match, Totals
+from incidents.query import GroupBy, Totals
+from incidents.records import Figure, ListRow, date_text
+
+if TYPE_CHECKING:
+    from incidents.model import Incident
 
 _GROUP_TITLES = {
     GroupBy.TARGET_TYPE: "Target type",
@@ -36,16 +39,16 @@ _GROUP_TITLES = {
 }
 
 
-def incidents_table(matches: Sequence[Match], total_in_store: int | None = None) -> RenderableType:
-    return _IncidentsTable(matches, total_in_store)
+def incidents_table(rows: Sequence[ListRow], total_in_store: int | None = None) -> RenderableType:
+    return _IncidentsTable(rows, total_in_store)
 
 
 class _IncidentsTable:
     """The list table.  Below 100 columns it leaves out the attack type and
     names only the most precise place, so that a row fits on one line at 80."""
 
-    def __init__(self, matches: Sequence[Match], total_in_store: int | None) -> None:
-        self.matches = matches
+    def __init__(self, rows: Sequence[ListRow], total_in_store: int | None) -> None:
+        self.rows = rows
         self.total_in_store = total_in_store
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -62,56 +65,53 @@ class _IncidentsTable:
         table.add_column("Perp." if compact else "Perpetrator", overflow="fold")
         table.add_column("Killed", justify="right", no_wrap=True)
         table.add_column("Wounded", justify="right", no_wrap=True)
-        for match in self.matches:
-            incident = match.incident
-            when = Text(date_text(incident))
-            if match.date_uncertain:
+        for row in self.rows:
+            when = Text(row.date_text)
+            if row.date_uncertain:
                 when.append(MAYBE_OUTSIDE_MARK, style="yellow")
-            location = incident.location
             cells: list[RenderableType] = [
-                incident.id,
+                row.id,
                 when,
-                location.most_precise_place() if compact else location.label(),
-                short_category(incident.target_type),
-                short_category(incident.attack_type),
-                perpetrator_text(incident, short=True),
-                _count_cell(incident.killed),
-                _count_cell(incident.wounded),
+                row.short_place if compact else row.place_label,
+                short_category(row.target_type),
+                short_category(row.attack_type),
+                perpetrator_text(row.perpetrator, row.suspected, short=True),
+                _count_cell(row.killed),
+                _count_cell(row.wounded),
             ]
             if compact:
                 del cells[4]
             table.add_row(*cells)
         yield table
-        shown = len(self.matches)
+        shown = len(self.rows)
         summary = f"{shown} incident{'s' if shown != 1 else ''}"
         if self.total_in_store is not None and self.total_in_store != shown:
             summary += f" of {self.total_in_store}"
         yield Text(summary + ".", style="dim")
-        legend = _legend(self.matches)
+        legend = _legend(self.rows)
         if legend:
             yield Text(legend, style="dim")
-
-
-def _legend(matches: Sequence[Match]) -> str:
-    """Explain only the marks that the table shows."""
-    counts = [count_text(c) for m in matches for c in (m.incident.killed, m.incident.wounded)]
-    notes = []
-    if any(text.startswith(AT_LEAST_MARK) for text in counts):
-        notes.append(f"{AT_LEAST_MARK}N at least N")
-    unknown_perpetrator = any(m.incident.perpetrator.name is None for m in matches)
-    if UNKNOWN_MARK in counts or unknown_perpetrator:
-        notes.append(f"{UNKNOWN_MARK} not known")
-    if any(m.date_uncertain for m in matches):
-        notes.append(f"{MAYBE_OUTSIDE_MARK} may fall outside the dates asked for")
-    return "; ".join(notes) + "." if notes else ""
 
 
 # Below this many columns the list table drops what it can spare.
 WIDE = 100
 
 
-def _count_cell(count: object) -> Text:
-    text = count_text(count)  # type: ignore[arg-type]
+def _legend(rows: Sequence[ListRow]) -> str:
+    """Explain only the marks that the table shows."""
+    counts = [count_text(figure) for row in rows for figure in (row.killed, row.wounded)]
+    notes = []
+    if any(text.startswith(AT_LEAST_MARK) for text in counts):
+        notes.append(f"{AT_LEAST_MARK}N at least N")
+    if UNKNOWN_MARK in counts or any(row.perpetrator is None or row.suspected for row in rows):
+        notes.append(f"{UNKNOWN_MARK} not known")
+    if any(row.date_uncertain for row in rows):
+        notes.append(f"{MAYBE_OUTSIDE_MARK} may fall outside the dates asked for")
+    return "; ".join(notes) + "." if notes else ""
+
+
+def _count_cell(count: Figure) -> Text:
+    text = count_text(count)
     if text == UNKNOWN_MARK:
         return Text(text, style="dim")
     if not text.isdigit():
@@ -132,7 +132,8 @@ def incident_details(incident: Incident) -> RenderableType:
 
     row("ID", incident.id)
     precision = incident.date.precision.value
-    row("Date", f"{date_text(incident)} (known to the {precision})")
+    when = date_text(str(incident.date), str(incident.end_date or ""))
+    row("Date", f"{when} (known to the {precision})")
     row("Country", location.country)
     row("Province", location.province)
     row("District", location.district)
@@ -167,8 +168,8 @@ def incident_details(incident: Incident) -> RenderableType:
     return grid
 
 
-def _count_words(count: object) -> str:
-    text = count_text(count)  # type: ignore[arg-type]
+def _count_words(count: Figure) -> str:
+    text = count_text(count)
     if text == UNKNOWN_MARK:
         return "not known"
     if text.startswith(AT_LEAST_MARK):
