@@ -135,23 +135,37 @@ def _perpetrator_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
     return test
 
 
-def _text_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
+def text_query_words(queries: Sequence[str]) -> list[list[str]] | None:
+    """Each --text value as its folded words; None when one has no words
+    (it then matches everything)."""
     wanted = [fold(q).split() for q in queries]
+    return None if any(not words for words in wanted) else wanted
+
+
+# A word of four letters or more also matches the longer words it begins
+# ("hussainiya" finds "hussainiyas"); a shorter one only itself.  This is
+# the rule SQLite's full-text index applies to "word" and "word"*.
+PREFIX_MATCH_LENGTH = 4
+
+
+def _text_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
+    wanted = text_query_words(queries)
 
     def test(incident: Incident) -> bool:
-        haystack = fold(
-            " ".join(filter(None, (incident.summary, incident.target, incident.location.site)))
-        )
-        words = set(haystack.split())
-        return any(all(_word_in(w, words, haystack) for w in query) for query in wanted)
+        if wanted is None:
+            return True
+        site = incident.location.site
+        haystack = " ".join(filter(None, (incident.summary, incident.target, site)))
+        tokens = set(fold(haystack).split())
+        return any(all(_word_in(w, tokens) for w in words) for words in wanted)
 
     return test
 
 
-def _word_in(word: str, words: set[str], haystack: str) -> bool:
-    # Whole words match at once; a longer word ("hussainiya") matches
-    # its inflections too ("hussainiyas").
-    return word in words or (len(word) >= 4 and word in haystack)
+def _word_in(word: str, tokens: set[str]) -> bool:
+    if word in tokens:
+        return True
+    return len(word) >= PREFIX_MATCH_LENGTH and any(t.startswith(word) for t in tokens)
 
 
 def _has_words(text: str, phrase: str) -> bool:
@@ -259,7 +273,7 @@ class Totals:
 NO_VALUE = "(none)"
 
 
-def _period(incident: Incident, precision_of: int) -> str:
+def period_key(incident: Incident, precision_of: int) -> str:
     """The year (4) or month (7) an incident falls in, as ISO text.
 
     An incident known only to a coarser precision keys on what is known: a
@@ -281,8 +295,8 @@ _KEYS: dict[GroupBy, Callable[[Incident], str]] = {
     GroupBy.COUNTRY: lambda i: i.location.country,
     GroupBy.PROVINCE: lambda i: i.location.province or NO_VALUE,
     GroupBy.CITY: lambda i: i.location.city or NO_VALUE,
-    GroupBy.YEAR: lambda i: _period(i, 4),
-    GroupBy.MONTH: lambda i: _period(i, 7),
+    GroupBy.YEAR: lambda i: period_key(i, 4),
+    GroupBy.MONTH: lambda i: period_key(i, 7),
 }
 
 

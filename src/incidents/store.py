@@ -89,21 +89,29 @@ def locate_store(
 
 def read_text(path: Path) -> str:
     """The file's text, as UTF-8 (a byte-order mark is allowed)."""
+    return decode_text(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise StoreError([Problem(str(path), "no such file")]) from None
     except IsADirectoryError:
         raise StoreError([Problem(str(path), "is a directory, not a store file")]) from None
     except OSError as error:
         raise StoreError([Problem(str(path), f"cannot read: {error.strerror}")]) from None
+
+
+def decode_text(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = raw[error.start]
         raise StoreError(
-            [Problem(str(path), f"not UTF-8 text (byte {raw[error.start]:#04x})", line, column)]
+            [Problem(name, f"not UTF-8 text (byte {byte:#04x})", line, column)]
         ) from None
 
 

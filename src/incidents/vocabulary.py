@@ -25,7 +25,8 @@ class VocabularyError(ValueError):
     """A word that names no category; the message lists the choices."""
 
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Letters and digits of any script are kept; everything else separates words.
+_NON_WORD = re.compile(r"[\W_]+")
 # Persian and Arabic place names join words with an izafe vowel that is
 # written "-i-", "-e-", "-e " or "i " by turns: Mazar-i-Sharif, Mazar-e Sharif.
 _IZAFE = re.compile(r"(?<=\w) (?:e|i|ye|al|el) (?=\w)")
@@ -33,9 +34,11 @@ _IZAFE = re.compile(r"(?<=\w) (?:e|i|ye|al|el) (?=\w)")
 
 def fold(text: str) -> str:
     """Lower case, accents dropped, punctuation turned into single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", bare).strip()
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", folded).strip()
 
 
 @cache
