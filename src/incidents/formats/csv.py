@@ -11,7 +11,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from incidents.model import Incident, count_bounds
+from incidents.model import Casualties, Incident, count_bounds
 from incidents.query import CountSum, Totals
 
 INCIDENT_COLUMNS = (
@@ -50,56 +50,76 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
-def _bounds(count: object) -> tuple[str, str]:
-    """(min, max) cells: both empty when unknown, max empty when unbounded."""
+FlatValue = str | int | float | None
+
+
+def _bounds(count: Casualties) -> tuple[int | None, int | None]:
+    """(min, max): both None when unknown, max None when unbounded."""
     if count is None:
-        return "", ""
-    low, high = count_bounds(count)  # type: ignore[arg-type]
-    return str(low), "" if high is None else str(high)
+        return None, None
+    return count_bounds(count)
 
 
-def flat_row(incident: Incident) -> dict[str, str]:
-    """The incident as flat text cells, keyed by INCIDENT_COLUMNS."""
+def _joined(values: Iterable[str]) -> str | None:
+    return "; ".join(values) or None
+
+
+def flat_fields(incident: Incident) -> dict[str, FlatValue]:
+    """The incident as flat fields keyed by INCIDENT_COLUMNS; None where empty.
+
+    Shared by every flat format: CSV writes them as text cells, GeoJSON as
+    a Feature's properties.
+    """
     location = incident.location
     coordinates = location.coordinates
     claim = incident.claim
     killed_min, killed_max = _bounds(incident.killed)
     wounded_min, wounded_max = _bounds(incident.wounded)
-    text = {
+    fields: dict[str, FlatValue] = {
         "id": incident.id,
         "date": str(incident.date),
         "date_precision": incident.date.precision.value,
-        "end_date": str(incident.end_date) if incident.end_date else "",
+        "end_date": str(incident.end_date) if incident.end_date else None,
         "country": location.country,
-        "province": location.province or "",
-        "district": location.district or "",
-        "city": location.city or "",
-        "site": location.site or "",
-        "coordinates_precision": coordinates.precision.value if coordinates else "",
-        "perpetrator": incident.perpetrator.name or "",
+        "province": location.province,
+        "district": location.district,
+        "city": location.city,
+        "site": location.site,
+        "latitude": coordinates.lat if coordinates else None,
+        "longitude": coordinates.lon if coordinates else None,
+        "coordinates_precision": coordinates.precision.value if coordinates else None,
+        "perpetrator": incident.perpetrator.name,
         "attribution": incident.perpetrator.attribution.value,
-        "claimed_on": str(claim.date) if claim and claim.date else "",
-        "claim_channel": (claim.channel or "") if claim else "",
+        "claimed_on": str(claim.date) if claim and claim.date else None,
+        "claim_channel": claim.channel if claim else None,
         "attack_type": incident.attack_type.value,
         "target_type": incident.target_type.value,
         "target": incident.target,
-        "weapons": "; ".join(w.value for w in incident.weapon_types),
+        "weapons": _joined(w.value for w in incident.weapon_types),
+        "killed_min": killed_min,
+        "killed_max": killed_max,
+        "wounded_min": wounded_min,
+        "wounded_max": wounded_max,
         "summary": incident.summary,
-        "sources": "; ".join(
+        "sources": _joined(
             " ".join(filter(None, (s.publisher, f"({s.date})" if s.date else None, s.url)))
             for s in incident.sources
         ),
     }
-    row = {column: neutralise(value) for column, value in text.items()}
-    row.update(
-        latitude=str(coordinates.lat) if coordinates else "",
-        longitude=str(coordinates.lon) if coordinates else "",
-        killed_min=killed_min,
-        killed_max=killed_max,
-        wounded_min=wounded_min,
-        wounded_max=wounded_max,
-    )
-    return {column: row[column] for column in INCIDENT_COLUMNS}
+    return {column: fields[column] for column in INCIDENT_COLUMNS}
+
+
+def _cell(value: FlatValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)
+
+
+def flat_row(incident: Incident) -> dict[str, str]:
+    """The incident as flat text cells, keyed by INCIDENT_COLUMNS."""
+    return {column: _cell(value) for column, value in flat_fields(incident).items()}
 
 
 def write_incidents(incidents: Iterable[Incident], stream: TextIO) -> None:
