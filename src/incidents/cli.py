@@ -137,6 +137,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
     "--store",
     "store_option",
     metavar="PATH",
+    type=click.Path(),  # so that shells complete file names
     help="Store file to use. Otherwise $INCIDENTS_STORE, then ./incidents.json, "
     "then the copy bundled with the tool (see `incidents where`).",
 )

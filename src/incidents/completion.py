@@ -11,7 +11,14 @@ import os
 from collections.abc import Iterable
 
 from incidents.model import Incident, _Category
-from incidents.vocabulary import PERPETRATOR_NAMES, category_words, fold, normalise
+from incidents.vocabulary import (
+    PERPETRATOR_NAMES,
+    PLACE_NAMES,
+    category_words,
+    fold,
+    normalise,
+    place_key,
+)
 
 
 def load_quietly(store_option: str | os.PathLike[str] | None) -> list[Incident]:
@@ -39,7 +46,13 @@ def incident_ids(incidents: Iterable[Incident]) -> list[str]:
 
 
 def place_names(incidents: Iterable[Incident]) -> list[str]:
-    return [name for incident in incidents for name in incident.location.places()]
+    """The store's place names, and the other common spellings of those places."""
+    names = {name for incident in incidents for name in incident.location.places()}
+    keys = {place_key(name) for name in names}
+    for spellings in PLACE_NAMES:
+        if place_key(spellings[0]) in keys:
+            names.update(spellings)
+    return sorted(names)
 
 
 def perpetrator_names(incidents: Iterable[Incident]) -> list[str]:
