@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -10,7 +12,7 @@ from incidents.cli import cli
 from .conftest import SEED_STORE, incident_data
 
 
-def complete(words: str, store=SEED_STORE, shell: str = "bash") -> tuple[int, str]:
+def complete(words: str, store: Path | None = SEED_STORE, shell: str = "bash") -> tuple[int, str]:
     """What the shell gets back when Tab is pressed after ``words``."""
     argv = words.split()
     if store is not None:

@@ -6,21 +6,22 @@ import io
 import re
 
 import pytest
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from incidents.formats.timeline import timeline_chart
+from incidents.query import Group
 from incidents.timeline import Step, period_key, timeline
 
 from .conftest import make_incident
 
 
-def render(renderable, width=80):
-    console = Console(file=io.StringIO(), width=width, no_color=True, highlight=False)
-    console.print(renderable)
-    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
+def render(renderable: RenderableType, width: int = 80) -> str:
+    out = io.StringIO()
+    Console(file=out, width=width, no_color=True, highlight=False).print(renderable)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
 
-def summary(groups):
+def summary(groups: list[Group]) -> list[tuple[str, int]]:
     return [(g.key, g.incidents) for g in groups]
 
 

@@ -461,7 +461,7 @@ def list_command(
     svg: Path | None,
     **options: Any,
 ) -> None:
-    """List incidents as a table (or csv, json, ndjson).
+    """List incidents as a table (or csv, json, geojson, markdown...).
 
     \b
     Examples:
@@ -615,7 +615,7 @@ def total(
 def export(
     app: AppContext, /, output_format: str | None, output: Path | None, **options: Any
 ) -> None:
-    """Export incidents as CSV, JSON, NDJSON, GeoJSON or a Markdown table.
+    """Export incidents as CSV, JSON, NDJSON, GeoJSON or Markdown.
 
     CSV has a header and one flat row per incident; a count's min and max
     are both empty when it is not known, and max alone is empty when there
