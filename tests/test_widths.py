@@ -21,7 +21,7 @@ def at_width(monkeypatch, run):
     return show
 
 
-def table_rows(lines):
+def table_rows(lines: list[str]) -> tuple[str, list[str]]:
     """The rows between the rule under the header and the first blank or note line."""
     rule = next(i for i, line in enumerate(lines) if set(line.strip()) == {"─"})
     rows = []
@@ -32,7 +32,7 @@ def table_rows(lines):
     return lines[rule - 1], rows
 
 
-def assert_right_aligned(header, rows, column):
+def assert_right_aligned(header: str, rows: list[str], column: str) -> None:
     """Every cell of ``column`` ends where its heading ends."""
     start = header.index(column)
     end = start + len(column)
