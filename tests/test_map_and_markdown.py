@@ -116,3 +116,11 @@ def test_markdown_cells_cannot_break_the_table():
 )
 def test_the_file_ending_picks_the_format(suffix, fmt):
     assert Format.from_suffix(suffix) is fmt
+
+
+def test_the_bundled_store_draws_on_a_map(seed):
+    precisions = {i.id: i.location.coordinates and i.location.coordinates.precision for i in seed}
+    assert all(precisions.values()), precisions
+    # The source names only the province of the October 2021 Kunduz attack.
+    assert precisions["2021-10-kunduz"] == "province"
+    assert set(precisions.values()) <= {"city", "district", "province"}

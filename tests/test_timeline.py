@@ -155,7 +155,7 @@ def test_a_range_shows_how_far_it_may_reach():
 def test_apart_incidents_are_said_to_be_apart():
     incidents = [make_incident(id="a", date="2022-03-01"), make_incident(id="b", date="2022")]
     lines = render(timeline_chart(timeline(incidents, Step.MONTH))).splitlines()
-    note = lines.index("Not within one month (date known only to the year, or spanning months):")
+    note = lines.index("Not in one month (date known only to the year, or spanning months):")
     label, count, _, killed, _ = lines[note + 1].split()
     assert (label, count, killed) == ("2022", "1", "3")
     assert lines[note + 2].split()[:2] == ["Total", "2"]
@@ -174,7 +174,9 @@ def test_timeline_command_filters_and_groups(run):
 def test_timeline_by_week_says_which_incidents_are_apart(run):
     result = run("timeline", "--by", "week")
     assert result.exit_code == 0
-    assert "Not within one ISO week (date known only to the month or year" in result.stdout
+    assert "Not in one week (date known only to the month or year, or spanning weeks):" in (
+        result.stdout.splitlines()
+    )
     assert "2022-W48" in result.stdout
 
 

@@ -25,9 +25,9 @@ MAY_BE_MORE = "+"
 
 _PERIOD_TITLES = {Step.YEAR: "Year", Step.MONTH: "Month", Step.WEEK: "Week"}
 _APART_NOTES = {
-    Step.YEAR: "Not within one year (dates spanning years):",
-    Step.MONTH: "Not within one month (date known only to the year, or spanning months):",
-    Step.WEEK: "Not within one ISO week (date known only to the month or year, or spanning weeks):",
+    Step.YEAR: "Not in one year (dates spanning years):",
+    Step.MONTH: "Not in one month (date known only to the year, or spanning months):",
+    Step.WEEK: "Not in one week (date known only to the month or year, or spanning weeks):",
 }
 
 
