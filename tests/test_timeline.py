@@ -107,21 +107,21 @@ def test_nothing_to_chart():
 
 SEED_CHART_80 = """\
 Month    Incidents             Killed
-2021-10  1 █████████                   46 ██████████████████████████████████████
+2021-10  1 █████████                   46 █████████████████████████████████████
 2021-11  0
 2021-12  0
 2022-01  0
 2022-02  0
 2022-03  0
-2022-04  1 █████████                   11 █████████▏
-2022-05  1 █████████                   14 ███████████▋
-2022-06  1 █████████                    1 ▉
+2022-04  1 █████████                   11 ████████▉
+2022-05  1 █████████                   14 ███████████▎
+2022-06  1 █████████                    1 ▊
 2022-07  0
 2022-08  0
-2022-09  2 ██████████████████          24 ███████████████████▉
+2022-09  2 ██████████████████          24 ███████████████████▎
 2022-10  0
 2022-11  0
-2022-12  2 ██████████████████   ≥16 (1 ?) █████████████▎+
+2022-12  2 ██████████████████   ≥16 (1 ?) ████████████▉+
 Total    8                     ≥112 (1 ?)
 ≥N at least N; (N ?) incidents with no figure; + maybe more."""
 
@@ -137,6 +137,13 @@ def test_the_chart_fits_the_width_and_bars_grow_with_it(seed, width):
     kunduz = next(line for line in lines if line.startswith("2021-10"))
     assert kunduz.endswith("█")  # the largest toll fills its bar to the edge
     assert len(kunduz) > width - 5
+
+
+def test_the_longest_bar_keeps_its_plus(seed):
+    december = [i for i in seed if str(i.date).startswith("2022-12")]
+    line = render(timeline_chart(timeline(december, Step.MONTH))).splitlines()[1]
+    assert line.endswith("█+")
+    assert len(line) == 80
 
 
 def test_a_range_shows_how_far_it_may_reach():

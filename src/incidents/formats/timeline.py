@@ -78,8 +78,9 @@ def _layout(
     label = max(len(title), len("Total"), *(len(g.key) for g in groups))
     count = len(str(overall.incidents))
     killed = max(len(sum_text(g.killed)) for g in [*groups, overall])
-    # What is left for the bars: a third for incidents, the rest for the killed.
-    room = options.max_width - label - count - killed - 2 * _GAP - 2
+    # What is left for the bars (after the spaces before them, and a cell for
+    # a "+" after the longest): a third for incidents, the rest for the killed.
+    room = options.max_width - label - count - killed - 2 * _GAP - 3
     count_bar = max(len(_HEADINGS[0]) - count - 1, room // 3)
     return _Columns(
         label=label,
