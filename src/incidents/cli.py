@@ -6,6 +6,7 @@ that ``incidents --help`` stays fast and never touches the store.
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -65,8 +66,45 @@ def fail_with_problems(problems: Sequence[object]) -> NoReturn:
     raise click.ClickException("\n".join(shown))
 
 
+FILTERS = "Filters"
+OUTPUT = "Output"
+OTHER_OPTIONS = "Options"
+SECTION_ORDER = (FILTERS, OUTPUT, OTHER_OPTIONS)
+
+
+class SectionOption(click.Option):
+    """An option listed under a heading of its own in --help (Filters, Output...)."""
+
+    def __init__(self, *args: Any, section: str = OTHER_OPTIONS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.section = section
+
+
+def section_option(section: str, *names: str, **attrs: Any) -> Callable[[F], F]:
+    return click.option(*names, cls=SectionOption, section=section, **attrs)
+
+
+class IncidentsCommand(click.Command):
+    """A command whose --help lists its options in sections, filters apart from output."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            section = param.section if isinstance(param, SectionOption) else OTHER_OPTIONS
+            sections.setdefault(section, []).append(record)
+        known = [name for name in SECTION_ORDER if name in sections]
+        for name in known + sorted(set(sections) - set(known)):
+            with formatter.section(name):
+                formatter.write_dl(sections[name])
+
+
 class IncidentsGroup(click.Group):
     """Turns the core's errors into clean exits and suggests mistyped commands."""
+
+    command_class = IncidentsCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         from incidents.errors import IncidentsError
@@ -100,6 +138,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
     "--store",
     "store_option",
     metavar="PATH",
+    type=click.Path(),  # so that shells complete file names
     help="Store file to use. Otherwise $INCIDENTS_STORE, then ./incidents.json, "
     "then the copy bundled with the tool (see `incidents where`).",
 )
@@ -175,67 +214,83 @@ and its date marked "~" in tables, unless --strict-dates is given."""
 def filter_options(command: F) -> F:
     """The filters every reading command shares, applied in the same order."""
     options = [
-        click.option(
+        section_option(
+            FILTERS,
             "--since",
             metavar="DATE",
             callback=_date_option,
             help="On or after DATE: 2022-09-01, 2022-09, 'Sept 2022', 2022.",
         ),
-        click.option("--until", metavar="DATE", callback=_date_option, help="On or before DATE."),
-        click.option(
+        section_option(
+            FILTERS, "--until", metavar="DATE", callback=_date_option, help="On or before DATE."
+        ),
+        section_option(
+            FILTERS,
             "--on",
             metavar="DATE",
             multiple=True,
             callback=_date_option,
             help="Within DATE: a day, a month or a year.",
         ),
-        click.option(
+        section_option(
+            FILTERS,
             "--strict-dates",
             is_flag=True,
             help="Leave out incidents whose date only may fall within the dates asked for.",
         ),
-        click.option(
+        section_option(
+            FILTERS,
             "--target-type",
             "target_types",
             metavar="WORD",
             multiple=True,
             callback=_category_option("TargetType"),
+            shell_complete=_complete_words("TargetType"),
             help="Target category or a word for it: embassy, mosque, school, police...",
         ),
-        click.option(
+        section_option(
+            FILTERS,
             "--attack-type",
             "attack_types",
             metavar="WORD",
             multiple=True,
             callback=_category_option("AttackType"),
+            shell_complete=_complete_words("AttackType"),
             help="Attack category: bombing, armed assault, assassination, kidnapping...",
         ),
-        click.option(
+        section_option(
+            FILTERS,
             "--weapon",
             "weapon_types",
             metavar="WORD",
             multiple=True,
             callback=_category_option("WeaponType"),
+            shell_complete=_complete_words("WeaponType"),
             help="Weapon category: explosives, firearms, incendiary, vehicle...",
         ),
-        click.option(
+        section_option(
+            FILTERS,
             "--location",
             "locations",
             metavar="PLACE",
             multiple=True,
             callback=_non_empty,
+            shell_complete=_complete_from_store("place_names"),
             help="Country, province, district, city or site, any spelling "
             "(Mazar-e Sharif = Mazar-i-Sharif).",
         ),
-        click.option(
+        section_option(
+            FILTERS,
             "--perpetrator",
             "perpetrators",
             metavar="NAME",
             multiple=True,
             callback=_non_empty,
+            shell_complete=_complete_from_store("perpetrator_names"),
             help="Group name or alias (ISIS-K, ISKP...); 'unknown' for unattributed.",
         ),
-        click.option(
+        section_option(
+            FILTERS,
             "--text",
             "texts",
             metavar="WORDS",
@@ -243,7 +298,8 @@ def filter_options(command: F) -> F:
             callback=_non_empty,
             help="All of these words in the summary, target or site.",
         ),
-        click.option(
+        section_option(
+            FILTERS,
             "--min-killed",
             type=click.IntRange(min=0),
             metavar="N",
@@ -252,7 +308,9 @@ def filter_options(command: F) -> F:
     ]
     for option in reversed(options):
         command = option(command)
-    command.__doc__ = (command.__doc__ or "") + FILTER_HELP
+    # Dedent first: the appended text starts at column 0, and click dedents
+    # the whole help by its least indented line.
+    command.__doc__ = inspect.cleandoc(command.__doc__ or "") + "\n" + FILTER_HELP
     return command
 
 
@@ -275,7 +333,8 @@ def build_filters(options: dict[str, Any]) -> Filters:
 
 
 def _format_option(choices: Sequence[str], default: str | None, help_text: str) -> Callable[[F], F]:
-    return click.option(
+    return section_option(
+        OUTPUT,
         "--format",
         "-f",
         "output_format",
@@ -305,10 +364,82 @@ def print_renderable(renderable: RenderableType) -> None:
         click.echo(line.rstrip())
 
 
+def save_svg(renderable: RenderableType, svg: Path | None) -> None:
+    """Draw the renderable as it was printed (same width, in colour) into an SVG file."""
+    if svg is None:
+        return
+    import io
+
+    from rich.console import Console
+
+    from incidents.store import atomic_writer
+
+    recorder = Console(
+        file=io.StringIO(),
+        record=True,
+        width=console().width,
+        force_terminal=True,
+        no_color=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+    recorder.print(renderable)
+    picture = recorder.export_svg(title=click.get_current_context().command_path)
+    with atomic_writer(svg) as stream:
+        stream.write(picture)
+    click.echo(f"Saved the picture to {svg}.", err=True)
+
+
+def svg_option(command: F) -> F:
+    return section_option(
+        OUTPUT,
+        "--svg",
+        metavar="FILE",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Also save the table or chart, as shown, to FILE as an SVG picture.",
+    )(command)
+
+
+def no_svg_unless_table(svg: Path | None, output_format: str) -> None:
+    if svg is not None and output_format != "table":
+        raise click.UsageError(
+            f"--svg draws the table; it cannot go with --format {output_format}."
+        )
+
+
 def selected(app: AppContext, options: dict[str, Any]) -> list[Match]:
     from incidents.query import select
 
     return select(app.incidents(), build_filters(options))
+
+
+# --- shell completion ----------------------------------------------------------
+# Callbacks run while the shell asks for completions: they must be quick, and
+# never print anything but completions (a broken store completes nothing).
+
+
+def _complete_words(kind: str) -> Callable[[click.Context, click.Parameter, str], list[str]]:
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        from incidents import completion, model
+
+        return completion.matching(completion.category_choices(getattr(model, kind)), incomplete)
+
+    return complete
+
+
+def _complete_from_store(
+    choices: str,
+) -> Callable[[click.Context, click.Parameter, str], list[str]]:
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        from incidents import completion
+
+        incidents = completion.load_quietly(ctx.find_root().params.get("store_option"))
+        return completion.matching(getattr(completion, choices)(incidents), incomplete)
+
+    return complete
+
+
+complete_ids = _complete_from_store("incident_ids")
 
 
 # --- commands ----------------------------------------------------------------
@@ -316,20 +447,30 @@ def selected(app: AppContext, options: dict[str, Any]) -> list[Match]:
 
 @cli.command("list")
 @filter_options
-@click.option(
+@section_option(
+    OUTPUT,
     "--sort",
     type=click.Choice(["date", "killed", "wounded"]),
     default="date",
     show_default=True,
     help="Order: oldest first, or highest toll first (unknown last).",
 )
-@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show at most N.")
-@_format_option(["table", "csv", "json", "ndjson"], "table", "Output format.")
+@section_option(OUTPUT, "--limit", type=click.IntRange(min=1), metavar="N", help="Show at most N.")
+@_format_option(
+    ["table", "csv", "json", "ndjson", "geojson", "markdown"], "table", "Output format."
+)
+@svg_option
 @pass_app
 def list_command(
-    app: AppContext, /, sort: str, limit: int | None, output_format: str, **options: Any
+    app: AppContext,
+    /,
+    sort: str,
+    limit: int | None,
+    output_format: str,
+    svg: Path | None,
+    **options: Any,
 ) -> None:
-    """List incidents as a table (or csv, json, ndjson).
+    """List incidents as a table (or csv, json, geojson, markdown...).
 
     \b
     Examples:
@@ -337,9 +478,12 @@ def list_command(
       incidents list --location "Mazar-e Sharif" --format json
       incidents list --since 2022-09-01 --until "December 2022"
       incidents list --sort killed --limit 3
+      incidents list --since 2022 --svg attacks.svg
     """
     from incidents.formats import Format
     from incidents.query import SortKey, sort_matches
+
+    no_svg_unless_table(svg, output_format)
 
     matches = sort_matches(selected(app, options), SortKey(sort))[:limit]
     fmt = Format(output_format)
@@ -348,7 +492,9 @@ def list_command(
         from incidents.records import list_row
 
         rows = [list_row(m.incident, m.date_uncertain) for m in matches]
-        print_renderable(incidents_table(rows, len(app.incidents())))
+        table = incidents_table(rows, len(app.incidents()))
+        print_renderable(table)
+        save_svg(table, svg)
     else:
         write_incidents(fmt, [m.incident for m in matches], sys.stdout)
 
@@ -356,18 +502,24 @@ def list_command(
 def write_incidents(fmt: Format, incidents: Sequence[Incident], stream: Any) -> None:
     from incidents.formats import Format
     from incidents.formats import csv as csv_format
+    from incidents.formats import geojson as geojson_format
     from incidents.formats import json as json_format
+    from incidents.formats import markdown as markdown_format
 
     writers = {
         Format.CSV: csv_format.write_incidents,
         Format.JSON: json_format.write_incidents,
         Format.NDJSON: json_format.write_incidents_lines,
+        Format.GEOJSON: geojson_format.write_incidents,
+        Format.MARKDOWN: markdown_format.write_incidents,
     }
     writers[fmt](incidents, stream)
+    if fmt is Format.GEOJSON:
+        warn_without_coordinates(incidents)
 
 
 @cli.command()
-@click.argument("incident_id", metavar="ID")
+@click.argument("incident_id", metavar="ID", shell_complete=complete_ids)
 @_format_option(["table", "json"], "table", "Output format.")
 @pass_app
 def show(app: AppContext, incident_id: str, output_format: str) -> None:
@@ -392,7 +544,8 @@ def show(app: AppContext, incident_id: str, output_format: str) -> None:
 
 @cli.command()
 @filter_options
-@click.option(
+@section_option(
+    OUTPUT,
     "--by",
     type=click.Choice(
         [
@@ -409,8 +562,11 @@ def show(app: AppContext, incident_id: str, output_format: str) -> None:
     help="One row per group, and a total row.",
 )
 @_format_option(["table", "csv", "json", "ndjson"], "table", "Output format.")
+@svg_option
 @pass_app
-def total(app: AppContext, /, by: str | None, output_format: str, **options: Any) -> None:
+def total(
+    app: AppContext, /, by: str | None, output_format: str, svg: Path | None, **options: Any
+) -> None:
     """Count incidents and total the killed and wounded.
 
     A sum is exact only when every figure in it is exact. Otherwise it is a
@@ -424,6 +580,7 @@ def total(app: AppContext, /, by: str | None, output_format: str, **options: Any
       incidents total
       incidents total --by target-type
       incidents total --by month --location kunduz
+      incidents total --by target-type --svg totals.svg
     """
     from incidents.formats import Format
     from incidents.formats import csv as csv_format
@@ -431,6 +588,7 @@ def total(app: AppContext, /, by: str | None, output_format: str, **options: Any
     from incidents.query import GroupBy
     from incidents.query import total as compute_total
 
+    no_svg_unless_table(svg, output_format)
     totals = compute_total(
         (m.incident for m in selected(app, options)), GroupBy(by) if by else None
     )
@@ -438,7 +596,9 @@ def total(app: AppContext, /, by: str | None, output_format: str, **options: Any
     if fmt is Format.TABLE:
         from incidents.formats.table import totals_table
 
-        print_renderable(totals_table(totals))
+        table = totals_table(totals)
+        print_renderable(table)
+        save_svg(table, svg)
     elif fmt is Format.CSV:
         csv_format.write_totals(totals, sys.stdout)
     elif fmt is Format.JSON:
@@ -450,12 +610,13 @@ def total(app: AppContext, /, by: str | None, output_format: str, **options: Any
 @cli.command()
 @filter_options
 @_format_option(
-    ["csv", "json", "ndjson"],
+    ["csv", "json", "ndjson", "geojson", "markdown"],
     None,
     "Output format [default: from the -o file's ending, else csv]. "
     "JSON is itself a store, readable with --store.",
 )
-@click.option(
+@section_option(
+    OUTPUT,
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -465,17 +626,24 @@ def total(app: AppContext, /, by: str | None, output_format: str, **options: Any
 def export(
     app: AppContext, /, output_format: str | None, output: Path | None, **options: Any
 ) -> None:
-    """Export incidents as CSV, JSON or NDJSON.
+    """Export incidents as CSV, JSON, NDJSON, GeoJSON or Markdown.
 
     CSV has a header and one flat row per incident; a count's min and max
     are both empty when it is not known, and max alone is empty when there
     is only a lower bound.  Cells that a spreadsheet would run as a formula
     are prefixed with '.
 
+    GeoJSON is a FeatureCollection for a map: one Point per incident, with
+    the CSV columns as properties (null where empty); an incident without
+    coordinates has a null geometry.  Markdown is a table to paste in a
+    report, marked like the terminal's (≥1 at least one, ? not known).
+
     \b
     Examples:
       incidents export --format csv > attacks.csv
       incidents export --format json --target-type mosque -o religious.json
+      incidents export -o attacks.geojson
+      incidents export --format markdown --since 2022-09
     """
     from incidents.formats import Format
     from incidents.store import atomic_writer
@@ -506,6 +674,58 @@ def where(app: AppContext) -> None:
     location = app.location()
     click.echo(str(location.path))
     click.echo(f"({location.reason})", err=True)
+
+
+# --- timeline, map export (issue 6) ---------------------------------------------
+
+
+def warn_without_coordinates(incidents: Sequence[Incident]) -> None:
+    from incidents.formats.geojson import without_coordinates
+
+    missing = without_coordinates(incidents)
+    if missing:
+        plural = "incident has" if len(missing) == 1 else "incidents have"
+        click.echo(
+            f"{len(missing)} {plural} no coordinates and no point on the map "
+            f"(null geometry): {', '.join(i.id for i in missing)}.",
+            err=True,
+        )
+
+
+@cli.command("timeline")
+@filter_options
+@section_option(
+    OUTPUT,
+    "--by",
+    type=click.Choice(["year", "month", "week"]),
+    default="month",
+    show_default=True,
+    help="One bar per year, month or ISO week (Monday to Sunday).",
+)
+@svg_option
+@pass_app
+def timeline_command(app: AppContext, /, by: str, svg: Path | None, **options: Any) -> None:
+    """Chart incidents and the killed per month (or year, or week).
+
+    Every period from the first incident to the last has a line, empty ones
+    too.  An incident counts in a period only when its date surely lies in
+    it: one known only to the year is shown apart from the months, one
+    known only to the month apart from the weeks.  The killed bar is solid
+    up to the sure figure; + means there may be more.
+
+    \b
+    Examples:
+      incidents timeline
+      incidents timeline --by week --since 2022-09
+      incidents timeline --target-type mosque --by year
+      incidents timeline --svg timeline.svg
+    """
+    from incidents.formats.timeline import timeline_chart
+    from incidents.timeline import Step, timeline
+
+    chart = timeline_chart(timeline((m.incident for m in selected(app, options)), Step(by)))
+    print_renderable(chart)
+    save_svg(chart, svg)
 
 
 def main() -> None:

@@ -189,3 +189,20 @@ def list_row(incident: Incident, date_uncertain: bool = False) -> ListRow:
         wounded=incident.wounded,
         date_uncertain=date_uncertain,
     )
+
+
+FlatValue = str | int | float | None
+
+
+def flat_fields(incident: Incident) -> dict[str, FlatValue]:
+    """The flat record with numbers as numbers and None where a cell is empty,
+    for formats that have types (GeoJSON properties)."""
+    fields: dict[str, FlatValue] = {}
+    for column, cell in zip(FLAT_COLUMNS, flat_record(incident), strict=True):
+        if cell == "":
+            fields[column] = None
+        elif column in NUMERIC_COLUMNS:
+            fields[column] = float(cell) if column in ("latitude", "longitude") else int(cell)
+        else:
+            fields[column] = cell
+    return fields

@@ -10,12 +10,21 @@ class Format(StrEnum):
     CSV = "csv"
     JSON = "json"
     NDJSON = "ndjson"
+    GEOJSON = "geojson"
+    MARKDOWN = "markdown"
 
     @classmethod
     def from_suffix(cls, suffix: str) -> Format | None:
         """The data format a file name ending implies (``.csv``, ``.json``...)."""
-        endings = {".csv": cls.CSV, ".json": cls.JSON, ".ndjson": cls.NDJSON, ".jsonl": cls.NDJSON}
+        endings = {
+            ".csv": cls.CSV,
+            ".json": cls.JSON,
+            ".ndjson": cls.NDJSON,
+            ".jsonl": cls.NDJSON,
+            ".geojson": cls.GEOJSON,
+            ".md": cls.MARKDOWN,
+        }
         return endings.get(suffix.lower())
 
 
-DATA_FORMATS = (Format.CSV, Format.JSON, Format.NDJSON)
+DATA_FORMATS = (Format.CSV, Format.JSON, Format.NDJSON, Format.GEOJSON, Format.MARKDOWN)

@@ -1,0 +1,68 @@
+"""A Markdown table (GitHub's pipe tables) to paste in a report.
+
+The columns are the list table's, with the same marks for what is uncertain
+(``≥1``, ``?``), and a line under the table saying what the marks shown mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TextIO
+
+from incidents.formats.labels import (
+    AT_LEAST_MARK,
+    UNKNOWN_MARK,
+    count_text,
+    perpetrator_text,
+)
+from incidents.model import Incident
+from incidents.records import list_row
+
+HEADINGS = ("ID", "Date", "Place", "Target type", "Attack type", "Perpetrator", "Killed", "Wounded")
+# Numbers are right-aligned, as in the terminal.
+ALIGNMENTS = ("---", "---", "---", "---", "---", "---", "---:", "---:")
+
+
+def cell(text: str) -> str:
+    """Text made safe inside a table cell: no line breaks, pipes and markup escaped."""
+    flat = " ".join(text.split())
+    for special in ("\\", "|", "*", "_", "`", "[", "]", "<", ">"):
+        flat = flat.replace(special, "\\" + special)
+    return flat
+
+
+def row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def write_incidents(incidents: Iterable[Incident], stream: TextIO) -> None:
+    stream.write(row(HEADINGS) + "\n")
+    stream.write(row(ALIGNMENTS) + "\n")
+    marks: set[str] = set()
+    for incident in incidents:
+        line = list_row(incident)
+        perpetrator = perpetrator_text(line.perpetrator, line.suspected)
+        counts = (count_text(line.killed), count_text(line.wounded))
+        marks.update(
+            mark
+            for mark in (AT_LEAST_MARK, UNKNOWN_MARK)
+            for c in (*counts, perpetrator)
+            if mark in c
+        )
+        cells = (
+            line.id,
+            line.date_text,
+            line.place_label,
+            line.target_type,
+            line.attack_type,
+            perpetrator,
+            *counts,
+        )
+        stream.write(row(cell(c) for c in cells) + "\n")
+    # Say what the marks mean, as the terminal does, only for marks in the table.
+    notes = {
+        AT_LEAST_MARK: f"{AT_LEAST_MARK}N: at least N.",
+        UNKNOWN_MARK: f"{UNKNOWN_MARK}: not known.",
+    }
+    if marks:
+        stream.write("\n" + " ".join(notes[m] for m in notes if m in marks) + "\n")
