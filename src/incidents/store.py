@@ -12,7 +12,8 @@ import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +22,13 @@ from incidents.model import Incident, Store
 
 STORE_FILENAME = "incidents.json"
 STORE_ENV_VAR = "INCIDENTS_STORE"
+
+
+class Severity(StrEnum):
+    """An error makes a store invalid; a warning is reported and let through."""
+
+    ERROR = "error"
+    WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -34,10 +42,14 @@ class Problem:
     index: int | None = None
     incident_id: str | None = None
     field: str | None = None
+    severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
+        message = self.message
+        if self.severity is Severity.WARNING:
+            message = f"warning: {message}"
         if self.line is not None:
-            return f"{self.file}:{self.line}:{self.column}: {self.message}"
+            return f"{self.file}:{self.line}:{self.column}: {message}"
         where = self.file
         if self.index is not None:
             where += f": incidents[{self.index}]"
@@ -45,7 +57,13 @@ class Problem:
                 where += f" (id {self.incident_id!r})"
         if self.field:
             where += f", {self.field}"
-        return f"{where}: {self.message}"
+        return f"{where}: {message}"
+
+    def as_data(self) -> dict[str, Any]:
+        """The problem as JSON data, for `incidents validate --format json`."""
+        data = asdict(self)
+        data["id"] = data.pop("incident_id")
+        return data
 
 
 class StoreError(IncidentsError):
