@@ -748,10 +748,11 @@ def add(
 ) -> None:
     """Add an incident to the store.
 
-    Every field has an option. On a terminal, fields left out are asked for
-    one by one and the incident is shown before it is saved; elsewhere
-    --date, --country, --attack-type, --target-type, --target and --summary
-    are required. Casualties left out are unknown, never zero.
+    Every field has an option. --date, --country, --attack-type,
+    --target-type, --target and --summary are needed: on a terminal, when
+    any is left out, the main fields not given are asked for one by one.
+    On a terminal the incident is shown before it is saved (--yes skips
+    that). Casualties left out are unknown, never zero.
 
     A new incident whose dates overlap a stored one with the same place and
     target type is refused, naming the likely twin, unless --force. The whole
@@ -777,14 +778,13 @@ def add(
     }
     source_list = list(sources)
     interactive = on_terminal()
-    if interactive:
+    missing = [_OPTION_OF_FIELD[key] for key in ADD_REQUIRED if key not in settings]
+    if missing and interactive:
         _ask_missing(settings, source_list)
-    else:
-        missing = [_OPTION_OF_FIELD[key] for key in ADD_REQUIRED if key not in settings]
-        if missing:
-            raise click.UsageError(
-                f"missing {', '.join(missing)} (on a terminal, `incidents add` asks for them)"
-            )
+    elif missing:
+        raise click.UsageError(
+            f"missing {', '.join(missing)} (on a terminal, `incidents add` asks for them)"
+        )
 
     def option_of(key: str | None) -> str:
         return _OPTION_OF_FIELD.get(key or "", "an option")
