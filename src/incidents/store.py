@@ -171,7 +171,7 @@ _EXPECTATIONS = {
 def _model_problems(error: Any, text: str, name: str) -> list[Problem]:
     raw_incidents = _raw_incidents(text)
     grouped: dict[tuple[str | int, ...], list[str]] = {}
-    for item in error.errors(include_url=False):
+    for item in _relevant(error.errors(include_url=False)):
         path = tuple(part for part in item["loc"] if not _is_schema_tag(part))
         message = _message(item)
         messages = grouped.setdefault(path, [])
@@ -197,6 +197,32 @@ def _model_problems(error: Any, text: str, name: str) -> list[Problem]:
         else:
             problems.append(Problem(name, "; or ".join(messages), field=_field_path(path) or None))
     return problems
+
+
+# Errors that only say "this union member takes another kind of value".
+_WRONG_KIND = frozenset(
+    {"int_type", "float_type", "string_type", "bool_type", "list_type", "dict_type"}
+    | {"model_type", "model_attributes_type", "none_required", "is_instance_of"}
+)
+
+
+def _relevant(items: list[Any]) -> list[Any]:
+    """Drop the members of a union that did not take the input's kind when another did.
+
+    ``{"min": 5, "max": 3}`` as a count fails as an integer (wrong kind) and
+    as a range (min above max); only the second says anything to the user.
+    """
+    by_union: dict[tuple[Any, ...], list[Any]] = {}
+    for item in items:
+        loc = item["loc"]
+        tags = [i for i, part in enumerate(loc) if _is_schema_tag(part)]
+        if tags:
+            by_union.setdefault(tuple(loc[: tags[0]]), []).append(item)
+    dropped: set[int] = set()
+    for members in by_union.values():
+        if any(m["type"] not in _WRONG_KIND for m in members):
+            dropped.update(id(m) for m in members if m["type"] in _WRONG_KIND)
+    return [item for item in items if id(item) not in dropped]
 
 
 def _message(item: Mapping[str, Any]) -> str:
