@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -290,10 +289,9 @@ COMPLETE += ["--target-type", "police", "--target", "Checkpoint", "--summary", "
 
 @pytest.mark.parametrize(("args", "code", "message"), BAD_COMMAND_LINES, ids=lambda v: str(v))
 def test_bad_command_lines(
-    run: Run, tmp_path: Path, args: list[str], code: int, message: str
+    run: Run, seed_copy: Path, args: list[str], code: int, message: str
 ) -> None:
-    store = tmp_path / "incidents.json"
-    shutil.copyfile(SEED_STORE, store)
+    store = seed_copy
     before = store.read_bytes()
     if args[0] == "add":
         # Complete the incident so that the one bad value is what is refused.

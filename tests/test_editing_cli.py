@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,6 @@ import pytest
 from click.testing import Result
 
 from incidents.store import load_store
-from tests.conftest import SEED_STORE
 
 Run = Callable[..., Result]
 
@@ -46,10 +44,8 @@ KABUL_MOSQUE = (
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
-    path = tmp_path / "incidents.json"
-    shutil.copyfile(SEED_STORE, path)
-    return path
+def store(seed_copy: Path) -> Path:
+    return seed_copy
 
 
 def added_lines(before: str, after: str) -> list[str]:

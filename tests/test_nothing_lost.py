@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,16 +13,13 @@ import pytest
 
 from incidents.locking import LockError, lock_path, store_lock
 from incidents.store import load_store
-from tests.conftest import SEED_STORE
 
 PROVINCES = ["Kabul", "Herat", "Balkh", "Kunduz", "Nangarhar"]
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
-    path = tmp_path / "incidents.json"
-    shutil.copyfile(SEED_STORE, path)
-    return path
+def store(seed_copy: Path) -> Path:
+    return seed_copy
 
 
 def add_command(store: Path, number: int) -> list[str]:
