@@ -327,3 +327,17 @@ def test_an_added_formula_is_neutralised_in_csv(run: Run, store: Path) -> None:
 def test_the_store_keeps_its_schema_key(run: Run, store: Path) -> None:
     assert run(*KABUL_MOSQUE, store=store).exit_code == 0
     assert json.loads(store.read_text(encoding="utf-8"))["$schema"] == "incidents.schema.json"
+
+
+def test_edit_help_lists_every_field(run: Run) -> None:
+    from incidents.editing import CLEARABLE, FIELDS
+
+    text = " ".join(run("edit", "--help", store=None).stdout.split())
+    assert [f for f in [*FIELDS, *CLEARABLE] if f not in text] == []
+
+
+@pytest.mark.parametrize("command", ["validate", "schema", "add", "edit", "remove"])
+def test_help_has_an_example(run: Run, command: str) -> None:
+    result = run(command, "-h", store=None)
+    assert result.exit_code == 0
+    assert f"incidents {command}" in result.stdout.split("Example")[1]

@@ -4,7 +4,8 @@ The model already refuses days that do not exist, an end date before the
 start and a range whose minimum exceeds its maximum.  These checks look at
 a store as a whole (duplicate ids) and at facts the types cannot know: a
 date in the future, before 1970 (where the GTD and this tool begin), a claim
-made before the attack, coordinates far from the named country, no source.
+made before the attack, coordinates far from the named country, no source,
+a source older than the attack.
 
 Errors make a store invalid.  Warnings are reported and let through: a
 point outside its country's rough box may be right, and an incident may be
@@ -84,6 +85,12 @@ def _warnings(incident: Incident) -> Iterable[tuple[str, str]]:
         )
     if not incident.sources:
         yield "sources", "no source is cited; add one (publisher, date, title or url)"
+    for index, source in enumerate(incident.sources):
+        if source.date is not None and source.date.last_day < incident.date.first_day:
+            yield (
+                f"sources[{index}].date",
+                f"the source ({source.date}) is dated before the attack ({incident.date})",
+            )
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:

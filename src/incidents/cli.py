@@ -536,7 +536,8 @@ def validate(app: AppContext, path: str | None, output_format: str) -> None:
     Warnings:
       coordinates far outside the named country (a rough box per country);
       an incident that cites no source (the model allows an empty "sources"
-      list so that an incident can be recorded before it is sourced).
+      list so that an incident can be recorded before it is sourced); a
+      source dated before the attack.
 
     \b
     Examples:
@@ -880,8 +881,8 @@ def edit(
     perpetrator.name, perpetrator.attribution, claim.by, claim.date,
     claim.channel, attack_type, target_type, target, weapon_types (','
     between them), killed, wounded, summary, property_damage.occurred,
-    property_damage.description, notes. Cleared only, with an empty value:
-    claim, property_damage, location.coordinates.
+    property_damage.description, notes. Cleared with an empty value (set
+    their fields one by one): claim, property_damage.
 
     \b
     Examples:

@@ -176,8 +176,8 @@ FIELDS: dict[str, Parser] = {
     "property_damage.description": _text,
     "notes": _text,
 }
-# Whole parts that `--set PART=` (empty) removes.
-CLEARABLE = ("end_date", "claim", "property_damage", "location.coordinates", "notes")
+# Whole parts that `--set PART=` (empty) removes; their fields are set one by one.
+CLEARABLE = ("claim", "property_damage")
 
 FIELDS_HELP = (
     "Fields: "
