@@ -28,6 +28,11 @@ BAD_STORES: list[tuple[str, str, str]] = [
     ("not JSON", "incidents: []", "1:1: not valid JSON: Expecting value"),
     ("trailing comma", '{"incidents": [],}', "1:18: not valid JSON: Expecting property name"),
     ("a list, not an object", "[]", "input should be an object"),
+    (
+        "escaped lone surrogate",
+        '{"incidents": [{"id": "\\udc00x"}]}',
+        ":1:29: not valid JSON: ",  # the rest is pydantic's parser's own words
+    ),
     ("no incidents key", "{}", ", incidents: missing (this field is required)"),
     ("incidents not a list", '{"incidents": {}}', ", incidents: input should be a valid array"),
     ("unknown top-level field", '{"incidents": [], "extra": 1}', ", extra: unknown field"),

@@ -341,3 +341,11 @@ def test_help_has_an_example(run: Run, command: str) -> None:
     result = run(command, "-h", store=None)
     assert result.exit_code == 0
     assert f"incidents {command}" in result.stdout.split("Example")[1]
+
+
+def test_a_store_reached_through_a_symlink_stays_a_symlink(run: Run, store: Path) -> None:
+    link = store.parent / "linked.json"
+    link.symlink_to(store)
+    assert run(*KABUL_MOSQUE, store=link).exit_code == 0
+    assert link.is_symlink()
+    assert load_store(store).incidents[-1].id == "2022-12-10-kabul"

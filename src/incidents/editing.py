@@ -345,7 +345,7 @@ def ensure_writable(path: Path) -> None:
         raise NotWritable(f"{path}: no such store file")
     if not os.access(path, os.W_OK) or not _has_write_bits(path):
         raise NotWritable(f"{path}: the store is read-only")
-    directory = path.parent
+    directory = path.resolve().parent  # where atomic_writer puts its temporary file
     if not os.access(directory, os.W_OK | os.X_OK) or not _has_write_bits(directory):
         raise NotWritable(
             f"{path}: its directory {directory} is not writable (a safe save writes beside it)"
@@ -370,7 +370,8 @@ def change_store(
     """
     if not dry_run:
         ensure_writable(path)
-    with nullcontext() if dry_run else store_lock(path):
+    # Locked by its real path, so that writers through two symlinks still meet.
+    with nullcontext() if dry_run else store_lock(path.resolve()):
         before = read_text(path)
         current = parse_store(before, str(path))
         records = [incident.model_dump(mode="json") for incident in current.incidents]

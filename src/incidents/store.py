@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -132,8 +133,10 @@ def parse_store(text: str, name: str) -> Store:
     try:
         return Store.model_validate_json(text)
     except ValidationError as error:
-        if any(e["type"] == "json_invalid" for e in error.errors()):
-            raise StoreError([_json_syntax_problem(text, name)]) from None
+        invalid = [e for e in error.errors() if e["type"] == "json_invalid"]
+        if invalid:
+            reason = str(invalid[0].get("ctx", {}).get("error", ""))
+            raise StoreError([_json_syntax_problem(text, name, reason)]) from None
         raise StoreError(_model_problems(error, text, name)) from None
 
 
@@ -141,15 +144,23 @@ def load_store(path: Path) -> Store:
     return parse_store(read_text(path), str(path))
 
 
-def _json_syntax_problem(text: str, name: str) -> Problem:
+_AT_LINE_COLUMN = re.compile(r"^(.*) at line (\d+) column (\d+)$")
+
+
+def _json_syntax_problem(text: str, name: str, reason: str = "") -> Problem:
     try:
         json.loads(text)
     except json.JSONDecodeError as error:
         return Problem(name, f"not valid JSON: {error.msg}", error.lineno, error.colno)
     except RecursionError:
         return Problem(name, "not valid JSON: nested too deeply")
-    # pydantic's parser refused what the standard one accepts (deep nesting).
-    return Problem(name, "not valid JSON: nested too deeply or too large")
+    # pydantic's parser refused what the standard one accepts: deep nesting,
+    # or an escaped lone surrogate ("\ud800") that is no character at all.
+    found = _AT_LINE_COLUMN.match(reason)
+    if not found:
+        return Problem(name, "not valid JSON: nested too deeply or too large")
+    what = "nested too deeply" if "recursion" in found.group(1) else found.group(1)
+    return Problem(name, f"not valid JSON: {what}", int(found.group(2)), int(found.group(3)))
 
 
 # Union members and wrappers pydantic puts in an error's location; the user
