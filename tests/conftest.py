@@ -84,3 +84,11 @@ def run() -> Callable[..., Result]:
         return CliRunner().invoke(cli, argv, input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    """A copy of the seed store to write to, as ``incidents.json`` in ``tmp_path``."""
+    path = tmp_path / "incidents.json"
+    path.write_bytes(SEED_STORE.read_bytes())
+    return path

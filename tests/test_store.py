@@ -70,7 +70,8 @@ def test_every_model_problem_is_reported_with_incident_and_field(write_store):
     text = "\n".join(problems)
     assert f"{path}: incidents[0] (id 'a'), killed: expected a whole number" in text
     assert f"{path}: incidents[1] (id 'b'), date: day 30 does not exist in 2022-02" in text
-    assert f"{path}: incidents[1] (id 'b'), wounded: expected a whole number" in text
+    negative = "wounded: input should be greater than or equal to 0, got -1"
+    assert f"{path}: incidents[1] (id 'b'), {negative}" in text
     assert f"{path}: incidents[2] (id 'c'), target_type: 'Embassy' is not one of:" in text
     assert f"{path}: incidents[2] (id 'c'), colour: unknown field" in text
 

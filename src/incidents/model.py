@@ -150,7 +150,9 @@ class Incident(_Strict):
     wounded: Casualties
     summary: str
     property_damage: PropertyDamage | None = None
-    sources: list[Source] = Field(min_length=1)
+    sources: list[Source] = Field(
+        description="Who reported it; an empty list is allowed but `incidents validate` warns"
+    )
     notes: str | None = None
 
     @model_validator(mode="after")

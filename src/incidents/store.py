@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +23,13 @@ from incidents.model import Incident, Store
 
 STORE_FILENAME = "incidents.json"
 STORE_ENV_VAR = "INCIDENTS_STORE"
+
+
+class Severity(StrEnum):
+    """An error makes a store invalid; a warning is reported and let through."""
+
+    ERROR = "error"
+    WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -34,10 +43,14 @@ class Problem:
     index: int | None = None
     incident_id: str | None = None
     field: str | None = None
+    severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
+        message = self.message
+        if self.severity is Severity.WARNING:
+            message = f"warning: {message}"
         if self.line is not None:
-            return f"{self.file}:{self.line}:{self.column}: {self.message}"
+            return f"{self.file}:{self.line}:{self.column}: {message}"
         where = self.file
         if self.index is not None:
             where += f": incidents[{self.index}]"
@@ -45,7 +58,13 @@ class Problem:
                 where += f" (id {self.incident_id!r})"
         if self.field:
             where += f", {self.field}"
-        return f"{where}: {self.message}"
+        return f"{where}: {message}"
+
+    def as_data(self) -> dict[str, Any]:
+        """The problem as JSON data, for `incidents validate --format json`."""
+        data = asdict(self)
+        data["id"] = data.pop("incident_id")
+        return data
 
 
 class StoreError(IncidentsError):
@@ -122,8 +141,10 @@ def parse_store(text: str, name: str) -> Store:
     try:
         return Store.model_validate_json(text)
     except ValidationError as error:
-        if any(e["type"] == "json_invalid" for e in error.errors()):
-            raise StoreError([_json_syntax_problem(text, name)]) from None
+        invalid = [e for e in error.errors() if e["type"] == "json_invalid"]
+        if invalid:
+            reason = str(invalid[0].get("ctx", {}).get("error", ""))
+            raise StoreError([_json_syntax_problem(text, name, reason)]) from None
         raise StoreError(_model_problems(error, text, name)) from None
 
 
@@ -131,15 +152,23 @@ def load_store(path: Path) -> Store:
     return parse_store(read_text(path), str(path))
 
 
-def _json_syntax_problem(text: str, name: str) -> Problem:
+_AT_LINE_COLUMN = re.compile(r"^(.*) at line (\d+) column (\d+)$")
+
+
+def _json_syntax_problem(text: str, name: str, reason: str = "") -> Problem:
     try:
         json.loads(text)
     except json.JSONDecodeError as error:
         return Problem(name, f"not valid JSON: {error.msg}", error.lineno, error.colno)
     except RecursionError:
         return Problem(name, "not valid JSON: nested too deeply")
-    # pydantic's parser refused what the standard one accepts (deep nesting).
-    return Problem(name, "not valid JSON: nested too deeply or too large")
+    # pydantic's parser refused what the standard one accepts: deep nesting,
+    # or an escaped lone surrogate ("\ud800") that is no character at all.
+    found = _AT_LINE_COLUMN.match(reason)
+    if not found:
+        return Problem(name, "not valid JSON: nested too deeply or too large")
+    what = "nested too deeply" if "recursion" in found.group(1) else found.group(1)
+    return Problem(name, f"not valid JSON: {what}", int(found.group(2)), int(found.group(3)))
 
 
 # Union members and wrappers pydantic puts in an error's location; the user
@@ -161,7 +190,7 @@ _EXPECTATIONS = {
 def _model_problems(error: Any, text: str, name: str) -> list[Problem]:
     raw_incidents = _raw_incidents(text)
     grouped: dict[tuple[str | int, ...], list[str]] = {}
-    for item in error.errors(include_url=False):
+    for item in _relevant(error.errors(include_url=False)):
         path = tuple(part for part in item["loc"] if not _is_schema_tag(part))
         message = _message(item)
         messages = grouped.setdefault(path, [])
@@ -187,6 +216,32 @@ def _model_problems(error: Any, text: str, name: str) -> list[Problem]:
         else:
             problems.append(Problem(name, "; or ".join(messages), field=_field_path(path) or None))
     return problems
+
+
+# Errors that only say "this union member takes another kind of value".
+_WRONG_KIND = frozenset(
+    {"int_type", "float_type", "string_type", "bool_type", "list_type", "dict_type"}
+    | {"model_type", "model_attributes_type", "none_required", "is_instance_of"}
+)
+
+
+def _relevant(items: list[Any]) -> list[Any]:
+    """Drop the members of a union that did not take the input's kind when another did.
+
+    ``{"min": 5, "max": 3}`` as a count fails as an integer (wrong kind) and
+    as a range (min above max); only the second says anything to the user.
+    """
+    by_union: dict[tuple[Any, ...], list[Any]] = {}
+    for item in items:
+        loc = item["loc"]
+        tags = [i for i, part in enumerate(loc) if _is_schema_tag(part)]
+        if tags:
+            by_union.setdefault(tuple(loc[: tags[0]]), []).append(item)
+    dropped: set[int] = set()
+    for members in by_union.values():
+        if any(m["type"] not in _WRONG_KIND for m in members):
+            dropped.update(id(m) for m in members if m["type"] in _WRONG_KIND)
+    return [item for item in items if id(item) not in dropped]
 
 
 def _message(item: Mapping[str, Any]) -> str:
