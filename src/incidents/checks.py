@@ -33,9 +33,13 @@ def check_store(store: Store, name: str, today: date | None = None) -> list[Prob
 
 
 def check_incidents(
-    indexed: Sequence[tuple[int, Incident]], name: str, today: date | None = None
+    indexed: Sequence[tuple[int, Incident]],
+    name: str,
+    today: date | None = None,
+    warnings: bool = True,
 ) -> list[Problem]:
-    """The checks over incidents that passed the model, each with its store index."""
+    """The checks over incidents that passed the model, each with its store index;
+    errors only when ``warnings`` is false."""
     today = today or date.today()
     problems: list[Problem] = []
     first_index: dict[str, int] = {}
@@ -47,7 +51,8 @@ def check_incidents(
         else:
             first_index[incident.id] = index
         found += [(f, m, Severity.ERROR) for f, m in _date_problems(incident, today)]
-        found += [(f, m, Severity.WARNING) for f, m in _warnings(incident)]
+        if warnings:
+            found += [(f, m, Severity.WARNING) for f, m in _warnings(incident)]
         problems += [
             Problem(name, message, index=index, incident_id=incident.id, field=f, severity=s)
             for f, message, s in found

@@ -21,11 +21,13 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from incidents.dates import PartialDate
 from incidents.errors import IncidentsError
 from incidents.query import (
     NO_VALUE,
@@ -35,15 +37,16 @@ from incidents.query import (
     GroupBy,
     SortKey,
     Totals,
-    period_key,
+    period_of,
     text_query_words,
 )
 from incidents.records import (
     FLAT_COLUMNS,
     ListRow,
     date_text,
-    figure_bounds,
     figure_from_columns,
+    flat_cells,
+    place_label,
 )
 from incidents.vocabulary import fold, normalise, perpetrator_names, place_key
 
@@ -52,13 +55,15 @@ if TYPE_CHECKING:
 
 # Bump when the table's shape or the meaning of a column changes: older
 # index files are then rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 Progress = Callable[[int, int], None]
 
+# Columns beyond the flat CSV cells (records.FLAT_COLUMNS), which are kept too.
 _DERIVED_COLUMNS = (
     ("pos", "INTEGER PRIMARY KEY"),
+    ("json", "TEXT NOT NULL"),  # the incident as the store has it, 4-space indented
     ("date_start", "TEXT NOT NULL"),
     ("date_end", "TEXT NOT NULL"),
     ("period_year", "TEXT NOT NULL"),
@@ -80,80 +85,94 @@ _DERIVED_COLUMNS = (
     ("wounded_high", "INTEGER"),
     ("wounded_best", "INTEGER"),
     ("wounded_unknown", "INTEGER NOT NULL"),
-    ("searchable", "TEXT NOT NULL"),
-    ("place_label", "TEXT NOT NULL"),
-    ("short_place", "TEXT NOT NULL"),
-    ("json", "TEXT NOT NULL"),
 )
 COLUMNS = _DERIVED_COLUMNS + tuple((name, "TEXT NOT NULL") for name in FLAT_COLUMNS)
+_INDEXES = ("id", "target_type", "country_group")
+
 _COLUMN_NAMES = [name for name, _ in COLUMNS]
 _INSERT = (
     f"INSERT INTO incidents ({', '.join(_COLUMN_NAMES)}) "
     f"VALUES ({', '.join('?' for _ in _COLUMN_NAMES)})"
 )
-_INDEXES = ("id", "target_type", "country_group", "province_group", "date_start")
 
 
 class IndexError_(IncidentsError):
     """An index or sqlite store that cannot be used."""
 
 
-# --- rows ----------------------------------------------------------------------
+# --- one row per incident, from its JSON data --------------------------------------
+# Everything the filters, sorts and totals of ``query`` compute from model
+# objects, computed here from the incident's data as the store holds it; the
+# tests hold the two paths to the same answers.  Names and dates repeat
+# across a data set, so their keys are cached.
 
 
-def compact_json(incident: Incident) -> str:
-    """The incident's JSON on one line, as it stands in the index and in NDJSON."""
-    data = incident.model_dump(mode="json", exclude_defaults=True)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ": "))
-
-
-def index_row(pos: int, incident: Incident, json_text: str) -> tuple[Any, ...]:
-    """Everything the index keeps of one incident, in COLUMNS order."""
-    from incidents.records import flat_record
-
-    location = incident.location
-    interval = incident.interval
-    assert interval.start is not None and interval.end is not None
-    names = [incident.perpetrator.name, incident.claim.by if incident.claim else None]
-    aliases = [alias for name in names if name for alias in perpetrator_names(name)]
-    killed_low, killed_high = figure_bounds(incident.killed)
-    wounded_low, wounded_high = figure_bounds(incident.wounded)
-    province = location.province or NO_VALUE
-    city = location.city or NO_VALUE
-    site = location.site or ""
+@lru_cache(maxsize=65536)
+def _interval(start: str, end: str | None) -> tuple[str, str, str, str]:
+    """First day, last day, year period and month period of an incident."""
     return (
-        pos,
-        interval.start.isoformat(),
-        interval.end.isoformat(),
-        period_key(incident, 4),
-        period_key(incident, 7),
-        "|" + "|".join(sorted({place_key(name) for name in location.places()})) + "|",
-        fold(site),
-        place_key(location.country),
-        place_key(province),
-        province,
-        place_key(city),
-        city,
-        "| " + " | ".join(aliases) + " |" if aliases else "",
-        "|" + "|".join(w.value for w in incident.weapon_types) + "|",
-        killed_low,
-        killed_high,
-        _best(incident.killed),
-        int(incident.killed is None),
-        wounded_low,
-        wounded_high,
-        _best(incident.wounded),
-        int(incident.wounded is None),
-        fold(" ".join(filter(None, (incident.summary, incident.target, site)))),
-        location.label(),
-        location.city or location.district or location.province or location.country,
-        json_text,
-        *flat_record(incident),
+        PartialDate.parse(start).first_day.isoformat(),
+        PartialDate.parse(end or start).last_day.isoformat(),
+        period_of(start, end, 4),
+        period_of(start, end, 7),
     )
 
 
-def _best(figure: object) -> int | None:
-    return getattr(figure, "best", None)
+@lru_cache(maxsize=65536)
+def _place_keys(*names: str) -> str:
+    return "|" + "|".join(sorted({place_key(name) for name in names if name})) + "|"
+
+
+_place_key = lru_cache(maxsize=65536)(place_key)
+
+
+@lru_cache(maxsize=65536)
+def _perpetrator_names(*names: str | None) -> str:
+    aliases = [alias for name in names if name for alias in perpetrator_names(name)]
+    return "| " + " | ".join(aliases) + " |" if aliases else ""
+
+
+def _figure_columns(figure: Any) -> tuple[int, int | None, int | None, int]:
+    """Low, high, best and unknown (0 or 1) of a figure as stored."""
+    if figure is None:
+        return 0, None, None, 1
+    if isinstance(figure, int):
+        return figure, figure, None, 0
+    return figure["min"], figure.get("max"), figure.get("best"), 0
+
+
+def _row(pos: int, data: dict[str, Any], text: str) -> tuple[Any, ...]:
+    location = data["location"]
+    province = location.get("province") or NO_VALUE
+    city = location.get("city") or NO_VALUE
+    claim = data.get("claim") or {}
+    return (
+        pos,
+        text,
+        *_interval(data["date"], data.get("end_date")),
+        _place_keys(
+            location["country"],
+            location.get("province"),
+            location.get("district"),
+            location.get("city"),
+            *location.get("aliases", ()),
+        ),
+        fold(location.get("site") or ""),
+        _place_key(location["country"]),
+        _place_key(province),
+        province,
+        _place_key(city),
+        city,
+        _perpetrator_names(data["perpetrator"].get("name"), claim.get("by")),
+        "|" + "|".join(data.get("weapon_types", ())) + "|",
+        *_figure_columns(data["killed"]),
+        *_figure_columns(data["wounded"]),
+        *flat_cells(data),
+    )
+
+
+def _register_functions(connection: sqlite3.Connection) -> None:
+    connection.create_function("fold", 1, fold, deterministic=True)
 
 
 # --- reading the store fast ----------------------------------------------------
@@ -163,80 +182,106 @@ def _best(figure: object) -> int | None:
 # only stand between two incidents.
 _SEPARATOR = b"\n    },\n    {\n"
 _HEAD = re.compile(
-    rb'\A(?:\xef\xbb\xbf)?\s*\{\s*(?:"\$schema"\s*:\s*"[^"\\]*"\s*,\s*)?"incidents"\s*:\s*\['
+    rb'\A(?:\xef\xbb\xbf)?\s*\{\s*(?:"\$schema"\s*:\s*"[^"\\]*"\s*,\s*)?"incidents"\s*:\s*\[\s*'
 )
-_TAIL = re.compile(rb"\]\s*\}\s*\Z")
-_INDENT = re.compile(rb"\n *")
-_CHUNK = 2000
+_TAIL = re.compile(rb"\s*\]\s*\}\s*\Z")
+_CHUNK = 5000
 
 
-def _fast_chunks(data: bytes) -> Iterator[list[bytes]] | None:
-    """The store's incidents as JSON object texts, in chunks, without parsing.
+def _own_layout_texts(data: bytes) -> list[str] | None:
+    """Each incident's JSON text, cut out of a store in this tool's layout
+    without parsing it; None for any other layout.
 
-    None when the file is not laid out as this tool writes it; the caller
-    then reads it the slow, general way.
+    Whether the cuts fall between incidents is proven later: each text must
+    parse as one object, and they must validate as one incident each.
     """
-    head = _HEAD.match(data)
-    tail = _TAIL.search(data)
-    if not head or not tail:
+    # The tail is searched for in the last bytes only: a regular expression
+    # tried at every position of a large file costs seconds.
+    head, tail = _HEAD.match(data), _TAIL.search(data, max(0, len(data) - 4096))
+    if head is None or tail is None or head.end() > tail.start():
         return None
-    body = data[head.end() : tail.start()].strip()
-    if not body:
-        return iter(())
-    if body[:1] != b"{" or body[-1:] != b"}":
+    if head.end() == tail.start():
+        return []
+    try:
+        body = data[head.end() : tail.start()].decode("utf-8")
+    except UnicodeDecodeError:
         return None
-
-    def chunks() -> Iterator[list[bytes]]:
-        start = 1
-        end_of_body = len(body) - 1
-        chunk: list[bytes] = []
-        while start < end_of_body:
-            cut = body.find(_SEPARATOR, start, end_of_body)
-            stop = end_of_body if cut < 0 else cut
-            chunk.append(_INDENT.sub(b"", b"{" + body[start:stop] + b"}"))
-            start = end_of_body if cut < 0 else cut + len(_SEPARATOR)
-            if len(chunk) >= _CHUNK:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
-
-    return chunks()
+    if not (body.startswith("{\n") and body.endswith("\n    }")):
+        return None
+    pieces = body[2:-6].split(_SEPARATOR.decode())
+    del body
+    return ["{\n" + piece + "\n    }" for piece in pieces]
 
 
-class _NotOwnLayout(Exception):
-    """The fast reader met something it cannot vouch for."""
+# --- validating, in a second process ----------------------------------------------
 
 
-def _fast_batches(data: bytes) -> Iterator[list[tuple[Incident, str]]]:
-    """Validated incidents with their JSON text, a chunk at a time; raises
-    _NotOwnLayout when the file must be read the general way instead."""
+def _validate_texts(texts: Sequence[str], name: str) -> bool:
+    """Whether every incident passes the model and the store checks."""
     from pydantic import TypeAdapter, ValidationError
 
-    from incidents.model import Incident, Store
+    from incidents.checks import check_incidents
+    from incidents.model import Incident
 
-    head, tail = _HEAD.match(data), _TAIL.search(data)
-    chunks = _fast_chunks(data)
-    if chunks is None or head is None or tail is None:
-        raise _NotOwnLayout
     adapter = TypeAdapter(list[Incident])
-    try:
-        Store.model_validate_json(head.group(0).lstrip(b"\xef\xbb\xbf") + tail.group(0))
-        for chunk in chunks:
-            texts = [piece.decode("utf-8") for piece in chunk]
-            incidents = adapter.validate_json("[" + ",".join(texts) + "]")
-            yield list(zip(incidents, texts, strict=True))
-    except (ValidationError, UnicodeDecodeError):
-        raise _NotOwnLayout from None
+    seen: dict[str, int] = {}
+    with _collector_paused():
+        for start in range(0, len(texts), _CHUNK):
+            chunk = texts[start : start + _CHUNK]
+            try:
+                incidents = adapter.validate_json("[" + ",".join(chunk) + "]")
+            except ValidationError:
+                return False
+            if len(incidents) != len(chunk):  # a cut fell inside an incident
+                return False
+            indexed = list(enumerate(incidents, start))
+            if check_incidents(indexed, name, warnings=False):
+                return False
+            for index, incident in indexed:
+                if seen.setdefault(incident.id, index) != index:
+                    return False
+    return True
 
 
-def _slow_batches(data: bytes, name: str) -> Iterator[list[tuple[Incident, str]]]:
-    """The general reader: the whole store at once; StoreError lists every problem."""
-    from incidents.store import decode_text, parse_store
+class _Validation:
+    """Validation running beside the index build: in a forked process where
+    the platform has fork (the two cores share the work), else in line."""
 
-    incidents = parse_store(decode_text(data, name), name).incidents
-    for start in range(0, len(incidents), _CHUNK):
-        yield [(i, compact_json(i)) for i in incidents[start : start + _CHUNK]]
+    def __init__(self, texts: Sequence[str], name: str) -> None:
+        import multiprocessing
+
+        self._result: bool | None = None
+        self._process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._result = _validate_texts(texts, name)
+            return
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        self._receiver = receiver
+
+        def work() -> None:
+            try:
+                sender.send(_validate_texts(texts, name))
+            except BaseException:
+                sender.send(False)
+
+        self._process = context.Process(target=work, daemon=True)
+        self._process.start()
+        sender.close()
+
+    def passed(self) -> bool:
+        if self._result is None:
+            try:
+                self._result = bool(self._receiver.recv())
+            except EOFError:
+                self._result = False
+            self._process.join()
+        return self._result
+
+    def cancel(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()
 
 
 # --- building --------------------------------------------------------------------
@@ -272,23 +317,68 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _fill(
+def _insert(
     connection: sqlite3.Connection,
-    batches: Iterable[list[tuple[Incident, str]]],
-    progress: Progress | None,
-    total_bytes: int,
-    start_pos: int = 0,
+    texts: Iterable[str],
+    progress: Progress | None = None,
+    total: int = 0,
 ) -> int:
-    pos = start_pos
-    for batch in batches:
-        rows = []
-        for incident, text in batch:
-            rows.append(index_row(pos, incident, text))
-            pos += 1
-        connection.executemany(_INSERT, rows)
-        if progress:
-            progress(pos, total_bytes)
+    """Insert incidents given as JSON texts; ValueError when a text is not one
+    JSON object."""
+    pos = 0
+    batch: list[tuple[Any, ...]] = []
+    for text in texts:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError(f"incident {pos} is not a JSON object")
+        batch.append(_row(pos, data, text))
+        pos += 1
+        if len(batch) >= _CHUNK:
+            connection.executemany(_INSERT, batch)
+            batch = []
+            if progress:
+                progress(pos, total)
+    if batch:
+        connection.executemany(_INSERT, batch)
+    if progress:
+        progress(pos, total)
     return pos
+
+
+@contextlib.contextmanager
+def _new_database(path: Path) -> Iterator[sqlite3.Connection]:
+    """A database written beside ``path`` and renamed over it once complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    connection = sqlite3.connect(temporary)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        _register_functions(connection)
+        _create_schema(connection)
+        yield connection
+        _create_indexes(connection)
+        connection.commit()
+        connection.close()
+        os.replace(temporary, path)
+    except BaseException:
+        connection.close()
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _slow_texts(data: bytes, name: str) -> list[str]:
+    """The general reader: parse and check the whole store; StoreError lists
+    every problem."""
+    from incidents.checks import check_store, errors
+    from incidents.store import StoreError, decode_text, parse_store, stored_json
+
+    store = parse_store(decode_text(data, name), name)
+    problems = errors(check_store(store, name))
+    if problems:
+        raise StoreError(problems)
+    return [stored_json(incident) for incident in store.incidents]
 
 
 def build_index(
@@ -297,24 +387,34 @@ def build_index(
     """Validate the store once and write its index, whole or not at all."""
     from incidents.store import read_bytes
 
+    name = str(store_path)
     data = read_bytes(store_path)
-    digest = hashlib.sha256(data).hexdigest()
     stat = store_path.stat()
-    index_path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = index_path.with_name(f".{index_path.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
-    connection = sqlite3.connect(temporary)
-    try:
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        _create_schema(connection)
-        with _collector_paused():
+    digest = hashlib.sha256(data).hexdigest()
+    with _collector_paused(), _new_database(index_path) as connection:
+        texts = _own_layout_texts(data)
+        if texts is None:
+            texts = _slow_texts(data, name)
+        else:
+            del data  # the texts hold it now; the slow path reads the file again
+            validation = _Validation(texts, name)
             try:
-                count = _fill(connection, _fast_batches(data), progress, len(data))
-            except _NotOwnLayout:
+                _insert(connection, texts, progress, len(texts))
+                inserted = True
+            except (ValueError, KeyError, TypeError):  # a cut fell inside an incident
+                inserted = False
+            except BaseException:
+                validation.cancel()
+                raise
+            if not (inserted and validation.passed()):
+                validation.cancel()
+                data = read_bytes(store_path)
                 connection.execute("DELETE FROM incidents")
-                count = _fill(connection, _slow_batches(data, str(store_path)), progress, 0)
-        _create_indexes(connection)
+                texts = _slow_texts(data, name)  # raises with every problem...
+        count = connection.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        if count != len(texts):  # ...or it was only the layout that misled us
+            connection.execute("DELETE FROM incidents")
+            _insert(connection, texts, progress, len(texts))
         _set_meta(
             connection,
             {
@@ -324,26 +424,16 @@ def build_index(
                 "size": str(stat.st_size),
                 "mtime_ns": str(stat.st_mtime_ns),
                 "sha256": digest,
-                "count": str(count),
+                "count": str(len(texts)),
                 "fts": "0",
             },
         )
-        connection.commit()
-        connection.close()
-        os.replace(temporary, index_path)
-    except BaseException:
-        connection.close()
-        temporary.unlink(missing_ok=True)
-        raise
     return _connect(index_path)
 
 
-def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
-    if read_only:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    else:
-        connection = sqlite3.connect(path)
-    connection.execute("PRAGMA query_only = 0")
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path)
+    _register_functions(connection)
     return connection
 
 
@@ -351,7 +441,7 @@ def _meta(connection: sqlite3.Connection) -> dict[str, str]:
     return dict(connection.execute("SELECT key, value FROM meta").fetchall())
 
 
-def cache_directory(environ: dict[str, str] | None = None) -> Path:
+def cache_directory(environ: Mapping[str, str] | None = None) -> Path:
     """Where indexes live: $XDG_CACHE_HOME/incidents, else ~/.cache/incidents."""
     env = os.environ if environ is None else environ
     base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -365,15 +455,15 @@ def index_path_for(store_path: Path, cache_dir: Path | None = None) -> Path:
 
 def _fresh(connection: sqlite3.Connection, store_path: Path) -> bool:
     """Whether the index still describes the store; refreshes the recorded
-    size and time when only those changed (a touch, a copy)."""
+    time when only that changed (a touch, a checkout of the same content)."""
     meta = _meta(connection)
     if meta.get("kind") != "index" or meta.get("schema") != SCHEMA_VERSION:
         return False
     stat = store_path.stat()
-    if meta.get("size") == str(stat.st_size) and meta.get("mtime_ns") == str(stat.st_mtime_ns):
-        return True
     if meta.get("size") != str(stat.st_size):
         return False
+    if meta.get("mtime_ns") == str(stat.st_mtime_ns):
+        return True
     digest = hashlib.sha256(store_path.read_bytes()).hexdigest()
     if digest != meta.get("sha256"):
         return False
@@ -386,14 +476,12 @@ def open_index(
     store_path: Path, cache_dir: Path | None = None, progress: Progress | None = None
 ) -> StoreIndex:
     """The index of a JSON store, built or rebuilt as needed; or a sqlite store."""
-    from incidents.store import Problem, StoreError
+    from incidents.store import Problem, StoreError, read_bytes
 
     if store_path.suffix.lower() in SQLITE_SUFFIXES:
         return open_sqlite_store(store_path)
     if not store_path.is_file():
-        from incidents.store import read_bytes
-
-        read_bytes(store_path)  # raises the right StoreError
+        read_bytes(store_path)  # raises the StoreError that says why
     path = index_path_for(store_path, cache_dir)
     if path.exists():
         try:
@@ -402,13 +490,12 @@ def open_index(
                 return StoreIndex(connection)
             connection.close()
         except sqlite3.DatabaseError:
-            pass
+            pass  # unreadable: rebuilt below, never trusted
     try:
         return StoreIndex(build_index(store_path, path, progress))
-    except OSError as error:
-        raise StoreError(
-            [Problem(str(path), f"cannot write the query index: {error.strerror}")]
-        ) from None
+    except (OSError, sqlite3.OperationalError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise StoreError([Problem(str(path), f"cannot write the query index: {reason}")]) from None
 
 
 def open_sqlite_store(path: Path) -> StoreIndex:
@@ -424,51 +511,24 @@ def open_sqlite_store(path: Path) -> StoreIndex:
     if meta.get("kind") != "store":
         raise StoreError([Problem(str(path), "not an incidents sqlite store (no store marker)")])
     if meta.get("schema") != SCHEMA_VERSION:
-        raise StoreError(
-            [
-                Problem(
-                    str(path),
-                    f"sqlite store of schema {meta.get('schema')}, this tool reads "
-                    f"{SCHEMA_VERSION}: export it with the tool that wrote it",
-                )
-            ]
+        message = (
+            f"a sqlite store of schema {meta.get('schema')}; this tool reads schema "
+            f"{SCHEMA_VERSION}: export it to JSON with the tool that wrote it"
         )
+        raise StoreError([Problem(str(path), message)])
     return StoreIndex(connection)
 
 
 def write_sqlite_store(path: Path, incidents: Iterable[Incident]) -> int:
-    """Write incidents as a sqlite store, whole or not at all; returns the count."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
-    connection = sqlite3.connect(temporary)
-    try:
-        connection.execute("PRAGMA journal_mode = OFF")
-        _create_schema(connection)
-        with _collector_paused():
-            count = _fill(connection, _batched(incidents), None, 0)
-        _create_indexes(connection)
+    """Write validated incidents as a sqlite store, whole or not at all."""
+    from incidents.store import stored_json
+
+    with _collector_paused(), _new_database(path) as connection:
+        count = _insert(connection, (stored_json(i) for i in incidents))
         _set_meta(
             connection, {"kind": "store", "schema": SCHEMA_VERSION, "count": str(count), "fts": "0"}
         )
-        connection.commit()
-        connection.close()
-        os.replace(temporary, path)
-    except BaseException:
-        connection.close()
-        temporary.unlink(missing_ok=True)
-        raise
     return count
-
-
-def _batched(incidents: Iterable[Incident]) -> Iterator[list[tuple[Incident, str]]]:
-    batch: list[tuple[Incident, str]] = []
-    for incident in incidents:
-        batch.append((incident, compact_json(incident)))
-        if len(batch) >= _CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 # --- querying ----------------------------------------------------------------------
@@ -581,7 +641,10 @@ def _ensure_search(connection: sqlite3.Connection) -> None:
         "CREATE VIRTUAL TABLE search USING fts5"
         "(text, content='', tokenize='unicode61 remove_diacritics 2')"
     )
-    connection.execute("INSERT INTO search (rowid, text) SELECT pos, searchable FROM incidents")
+    connection.execute(
+        "INSERT INTO search (rowid, text) "
+        "SELECT pos, fold(summary || ' ' || target || ' ' || site) FROM incidents"
+    )
     _set_meta(connection, {"fts": "1"})
     connection.commit()
 
@@ -614,8 +677,8 @@ _SUMS = ", ".join(
 )
 
 _LIST_COLUMNS = (
-    "id, date, end_date, place_label, short_place, target_type, attack_type, perpetrator, "
-    "attribution, killed_low, killed_high, killed_best, killed_unknown, "
+    "id, date, end_date, city, district, province, country, target_type, attack_type, "
+    "perpetrator, attribution, killed_low, killed_high, killed_best, killed_unknown, "
     "wounded_low, wounded_high, wounded_best, wounded_unknown"
 )
 
@@ -654,19 +717,20 @@ class StoreIndex:
     def list_rows(self, filters: Filters, sort: SortKey, limit: int | None = None) -> list[ListRow]:
         rows = []
         for r in self._select(_LIST_COLUMNS, filters, _ORDER[sort], limit):
+            city, district, province, country = r[3] or None, r[4] or None, r[5] or None, r[6]
             rows.append(
                 ListRow(
                     id=r[0],
                     date_text=date_text(r[1], r[2]),
-                    place_label=r[3],
-                    short_place=r[4],
-                    target_type=r[5],
-                    attack_type=r[6],
-                    perpetrator=r[7] or None,
-                    suspected=r[8] == "suspected",
-                    killed=figure_from_columns(r[9], r[10], r[11], r[12]),
-                    wounded=figure_from_columns(r[13], r[14], r[15], r[16]),
-                    date_uncertain=bool(r[17]),
+                    place_label=place_label(city, district, province, country),
+                    short_place=city or district or province or country,
+                    target_type=r[7],
+                    attack_type=r[8],
+                    perpetrator=r[9] or None,
+                    suspected=r[10] == "suspected",
+                    killed=figure_from_columns(r[11], r[12], r[13], r[14]),
+                    wounded=figure_from_columns(r[15], r[16], r[17], r[18]),
+                    date_uncertain=bool(r[19]),
                 )
             )
         return rows
@@ -680,10 +744,15 @@ class StoreIndex:
             yield tuple(row[:-1])
 
     def json_texts(
-        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+        self,
+        filters: Filters,
+        sort: SortKey | None = None,
+        limit: int | None = None,
+        one_line: bool = False,
     ) -> Iterator[str]:
+        """Each incident's JSON: as the store lays it out, or minified on one line."""
         order = _ORDER[sort] if sort else "pos"
-        for row in self._select("json", filters, order, limit):
+        for row in self._select("json(json)" if one_line else "json", filters, order, limit):
             yield row[0]
 
     def ids(self) -> list[str]:

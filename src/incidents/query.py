@@ -280,8 +280,13 @@ def period_key(incident: Incident, precision_of: int) -> str:
     year-only incident grouped by month stands as its year, apart from the
     months, rather than being spread or dropped.
     """
-    start = str(incident.date)
-    end = str(incident.end_date) if incident.end_date else start
+    end = str(incident.end_date) if incident.end_date else None
+    return period_of(str(incident.date), end, precision_of)
+
+
+def period_of(start: str, end: str | None, precision_of: int) -> str:
+    """``period_key`` from the dates' ISO text."""
+    end = end or start
     key = start[:precision_of]
     if end[:precision_of] != key:
         key = start[:4] if end[:4] == start[:4] else f"{start[:4]}/{end[:4]}"

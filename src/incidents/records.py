@@ -7,8 +7,9 @@ index builds these rows from its own columns without loading the model.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from incidents.model import Incident
@@ -93,52 +94,71 @@ NUMERIC_COLUMNS = frozenset(
 )
 
 
-def _bound_cells(figure: Figure) -> tuple[str, str]:
-    """(min, max): both empty when unknown, max empty when unbounded."""
+def _bound_cells(figure: Any) -> tuple[str, str]:
+    """(min, max) of a figure as stored (int, {"min", "max"} or null): both
+    empty when unknown, max empty when unbounded."""
     if figure is None:
         return "", ""
-    low, high = figure_bounds(figure)
-    return str(low), "" if high is None else str(high)
+    if isinstance(figure, int):
+        return str(figure), str(figure)
+    high = figure.get("max")
+    return str(figure["min"]), "" if high is None else str(high)
 
 
-def flat_record(incident: Incident) -> tuple[str, ...]:
-    """The incident as flat text cells, in FLAT_COLUMNS order."""
-    location = incident.location
-    coordinates = location.coordinates
-    claim = incident.claim
-    killed_min, killed_max = _bound_cells(incident.killed)
-    wounded_min, wounded_max = _bound_cells(incident.wounded)
+_PRECISION = {4: "year", 7: "month", 10: "day"}
+
+
+def flat_cells(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """An incident's flat text cells, in FLAT_COLUMNS order, from its JSON data.
+
+    Working on the data as the store holds it lets the query index build
+    these cells without making model objects.
+    """
+    location = data["location"]
+    coordinates = location.get("coordinates") or {}
+    claim = data.get("claim") or {}
+    perpetrator = data["perpetrator"]
+    killed_min, killed_max = _bound_cells(data["killed"])
+    wounded_min, wounded_max = _bound_cells(data["wounded"])
     return (
-        incident.id,
-        str(incident.date),
-        incident.date.precision.value,
-        str(incident.end_date) if incident.end_date else "",
-        location.country,
-        location.province or "",
-        location.district or "",
-        location.city or "",
-        location.site or "",
-        str(coordinates.lat) if coordinates else "",
-        str(coordinates.lon) if coordinates else "",
-        coordinates.precision.value if coordinates else "",
-        incident.perpetrator.name or "",
-        incident.perpetrator.attribution.value,
-        str(claim.date) if claim and claim.date else "",
-        (claim.channel or "") if claim else "",
-        incident.attack_type.value,
-        incident.target_type.value,
-        incident.target,
-        "; ".join(w.value for w in incident.weapon_types),
+        data["id"],
+        data["date"],
+        _PRECISION[len(data["date"])],
+        data.get("end_date") or "",
+        location["country"],
+        location.get("province") or "",
+        location.get("district") or "",
+        location.get("city") or "",
+        location.get("site") or "",
+        str(coordinates["lat"]) if coordinates else "",
+        str(coordinates["lon"]) if coordinates else "",
+        coordinates.get("precision", ""),
+        perpetrator.get("name") or "",
+        perpetrator["attribution"],
+        claim.get("date") or "",
+        claim.get("channel") or "",
+        data["attack_type"],
+        data["target_type"],
+        data["target"],
+        "; ".join(data.get("weapon_types", ())),
         killed_min,
         killed_max,
         wounded_min,
         wounded_max,
-        incident.summary,
-        "; ".join(
-            " ".join(filter(None, (s.publisher, f"({s.date})" if s.date else None, s.url)))
-            for s in incident.sources
-        ),
+        data["summary"],
+        "; ".join(_source_cell(source) for source in data["sources"]),
     )
+
+
+def _source_cell(source: Mapping[str, Any]) -> str:
+    date = source.get("date")
+    parts = (source.get("publisher"), f"({date})" if date else None, source.get("url"))
+    return " ".join(part for part in parts if part)
+
+
+def flat_record(incident: Incident) -> tuple[str, ...]:
+    """The incident as flat text cells, in FLAT_COLUMNS order."""
+    return flat_cells(incident.model_dump(mode="json"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -301,13 +301,37 @@ def _raw_id(raw_incidents: list[Any], index: int) -> str | None:
 
 def dump_store(store: Store) -> str:
     """The store's file text: stable key order, 2-space indent, UTF-8 unescaped."""
-    data = store.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    texts = (stored_json(incident) for incident in store.incidents)
+    return "".join(store_document(texts, store.schema_url))
+
+
+def stored_json(incident: Incident) -> str:
+    """An incident's JSON as it stands inside a store file (indented for its place)."""
+    data = incident.model_dump(mode="json", exclude_defaults=True)
+    return json.dumps(data, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+
+
+def store_document(texts: Iterable[str], schema_url: str | None = None) -> Iterator[str]:
+    """A store file's text, in pieces, from its incidents' ``stored_json`` texts.
+
+    The same bytes as ``json.dumps(document, indent=2)``: written this way so
+    that a million incidents can stream out without building the document.
+    """
+    yield "{\n"
+    if schema_url is not None:
+        yield f'  "$schema": {json.dumps(schema_url, ensure_ascii=False)},\n'
+    opening = '  "incidents": ['
+    for text in texts:
+        yield opening + "\n    " + text
+        opening = ","
+    yield '  "incidents": []\n}\n' if opening.startswith("  ") else "\n  ]\n}\n"
 
 
 def incident_json(incident: Incident, indent: int | None = None) -> str:
+    """An incident's JSON: indented, or on one line (NDJSON) with no spaces."""
     data = incident.model_dump(mode="json", exclude_defaults=True)
-    return json.dumps(data, indent=indent, ensure_ascii=False)
+    separators = None if indent is not None else (",", ":")
+    return json.dumps(data, indent=indent, ensure_ascii=False, separators=separators)
 
 
 @contextmanager

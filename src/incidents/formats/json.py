@@ -11,18 +11,29 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from incidents.model import Incident, Store
+from incidents.model import Incident
 from incidents.query import CountSum, Group, Totals
-from incidents.store import dump_store, incident_json
+from incidents.store import incident_json, store_document, stored_json
 
 
 def write_incidents(incidents: Iterable[Incident], stream: TextIO) -> None:
-    stream.write(dump_store(Store(incidents=list(incidents))))
+    write_store_texts((stored_json(incident) for incident in incidents), stream)
+
+
+def write_store_texts(texts: Iterable[str], stream: TextIO) -> None:
+    """A store document from incidents' ``store.stored_json`` texts."""
+    for piece in store_document(texts):
+        stream.write(piece)
 
 
 def write_incidents_lines(incidents: Iterable[Incident], stream: TextIO) -> None:
-    for incident in incidents:
-        stream.write(incident_json(incident) + "\n")
+    write_lines((incident_json(incident) for incident in incidents), stream)
+
+
+def write_lines(texts: Iterable[str], stream: TextIO) -> None:
+    """NDJSON from incidents' one-line JSON texts."""
+    for text in texts:
+        stream.write(text + "\n")
 
 
 def _sum(total: CountSum) -> dict[str, int | None]:
