@@ -75,7 +75,9 @@ def write_store(tmp_path: Path) -> Callable[..., Path]:
 def run() -> Callable[..., Result]:
     """Run the command line in-process; stdout and stderr are kept apart."""
 
-    def invoke(*args: str | Path, store: Path | None = SEED_STORE, input: str | None = None) -> Result:
+    def invoke(
+        *args: str | Path, store: Path | None = SEED_STORE, input: str | None = None
+    ) -> Result:
         argv = [str(a) for a in args]
         if store is not None:
             argv = ["--store", str(store), *argv]

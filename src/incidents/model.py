@@ -85,6 +85,9 @@ class WeaponType(_Category):
 
 class Attribution(StrEnum):
     CLAIMED = "claimed"
+    # Named by a data set (GTD without doubt, ACLED, UCDP) but not known to be
+    # claimed: neither a claim nor a mere suspicion.
+    ATTRIBUTED = "attributed"
     SUSPECTED = "suspected"
     UNKNOWN = "unknown"
 
@@ -204,6 +207,19 @@ class Source(_Strict):
     url: str | None = None
 
 
+class Origin(_Strict):
+    """Where an imported incident came from, so a newer export can update it."""
+
+    dataset: str = Field(min_length=1, description="The data set: gtd, acled, ucdp")
+    id: str = Field(min_length=1, description="The incident's id in that data set")
+    event_type: str | None = Field(
+        None, description="The data set's own classification, e.g. ACLED's event type"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.dataset}:{self.id}"
+
+
 INCIDENT_ID_PATTERN = r"^[a-z0-9][a-z0-9._:-]*$"
 
 
@@ -226,6 +242,7 @@ class Incident(_Strict):
     property_damage: PropertyDamage | None = None
     sources: list[Source] = Field(min_length=1)
     notes: str | None = None
+    origin: Origin | None = Field(None, description="The data set it was imported from")
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Incident:

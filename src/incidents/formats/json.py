@@ -26,7 +26,7 @@ def write_incidents_lines(incidents: Iterable[Incident], stream: TextIO) -> None
 
 
 def _sum(total: CountSum) -> dict[str, int | None]:
-    return {"min": total.low, "max": total.high, "unknown": total.unknown}
+    return {"min": total.low, "max": total.high, "unknown": total.unknown, "best": total.best}
 
 
 def group_data(group: Group) -> dict[str, Any]:

@@ -150,6 +150,10 @@ def incident_details(incident: Incident) -> RenderableType:
         row("Property damage", occurred + (f": {damage.description}" if damage.description else ""))
     row("Summary", incident.summary)
     row("Notes", incident.notes)
+    if incident.origin:
+        origin = incident.origin
+        kind = f" ({origin.event_type})" if origin.event_type else ""
+        row("Imported from", f"{origin.dataset} {origin.id}{kind}")
     for number, source in enumerate(incident.sources, 1):
         parts = [source.publisher, str(source.date) if source.date else None]
         parts += [source.title, source.url]
@@ -196,9 +200,10 @@ def totals_table(totals: Totals) -> RenderableType:
             sum_text(group.killed),
             sum_text(group.wounded),
         )
-    note = Text(
-        f"{AT_LEAST_MARK}N at least N; (N {UNKNOWN_MARK}) incidents with no figure.", style="dim"
-    )
+    legend = f"{AT_LEAST_MARK}N at least N; (N {UNKNOWN_MARK}) incidents with no figure"
+    if overall.killed.best is not None or overall.wounded.best is not None:
+        legend += "; best: the sum of best estimates"
+    note = Text(legend + ".", style="dim")
     return RenderGroup(table, note)
 
 
