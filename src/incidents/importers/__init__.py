@@ -226,7 +226,8 @@ def _other_dataset(found: list[str], wanted: DataSet) -> str | None:
         if other.name != wanted.name:
             names = [other.columns.canonical(cell) for cell in found]
             if not other.columns.missing(names):
-                return f"It looks like a {other.title} export: import it as {other.name}."
+                article = "an" if other.title[0] in "AEIO" else "a"
+                return f"It looks like {article} {other.title} export: import it as {other.name}."
     return None
 
 

@@ -191,13 +191,14 @@ def to_incident(row: Row) -> Incident:
     )
     actor1 = required_text(row, "actor1")
     actor2 = text(row, "actor2")
+    perpetrator = _perpetrator(actor1)
     fatalities = count(row, "fatalities")
     return Incident(
         id=incident_id(DATASET, original),
         date=start,
         end_date=end,
         location=location,
-        perpetrator=_perpetrator(actor1),
+        perpetrator=perpetrator,
         attack_type=attack_type,
         target_type=_target_type(row, event_type, actor2),
         target=actor2 or "Not named",
@@ -213,12 +214,12 @@ def to_incident(row: Row) -> Incident:
             if geo_precision == 3 and text(row, "location")
             else None,
             labelled("Sub-district", text(row, "admin3")),
-            labelled("Actor 1", actor1),
+            # Actor 1 is the perpetrator and actor 2 the target, unless unnamed.
+            labelled("Actor 1", actor1 if perpetrator.name is None else None),
             labelled("With actor 1", text(row, "assoc_actor_1")),
-            labelled("Actor 2", actor2),
             labelled("With actor 2", text(row, "assoc_actor_2")),
             labelled("ACLED disorder type", text(row, "disorder_type")),
-            labelled("Civilian targeting", text(row, "civilian_targeting")),
+            "ACLED codes it as civilian targeting" if text(row, "civilian_targeting") else None,
             labelled("ACLED tags", text(row, "tags")),
             labelled("Source scale", text(row, "source_scale")),
         ),

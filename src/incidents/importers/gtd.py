@@ -168,8 +168,10 @@ def _categories(row: Row, category: type[C], prefix: str, how_many: int) -> list
             continue
         try:
             member = cast(C, category.from_code(code))
-        except ValueError as error:
-            raise RowError(column, row[column].strip(), str(error)) from None
+        except ValueError:
+            kind = prefix.replace("targ", "target ").replace("weap", "weapon ").replace("ck", "ck ")
+            reason = f"expected a GTD {kind.strip()} code from 1 to {len(category)}"
+            raise RowError(column, row[column].strip(), reason) from None
         if member not in found:
             found.append(member)
     return found

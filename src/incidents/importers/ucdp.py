@@ -235,7 +235,7 @@ def _sources(row: Row) -> list[Source]:
         except DateError:
             found = when = None
         if found:
-            title = (found["title"] or "").strip() or None
+            title = (found["title"] or "").strip().strip('"').strip() or None
             sources.append(Source(publisher=found["publisher"].strip(), date=when, title=title))
         else:
             sources.append(Source(publisher=article))
