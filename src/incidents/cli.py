@@ -585,6 +585,9 @@ def import_command(
         )
     written = False
     if not dry_run and (report.changed or not location.path.exists()):
+        if sys.stderr.isatty():
+            count = len(report.incidents)
+            click.echo(f"Writing {count:,} incidents to {location.path}...", err=True)
         with atomic_writer(location.path) as stream:
             stream.write(dump_store(store.model_copy(update={"incidents": report.incidents})))
         written = True

@@ -58,9 +58,6 @@ def datasets() -> dict[str, DataSet]:
     return {m.DATASET: DataSet.from_module(m) for m in (gtd, acled, ucdp)}
 
 
-DATASET_NAMES = ("gtd", "acled", "ucdp")
-
-
 @dataclass(frozen=True)
 class RowProblem:
     """A row that was skipped: where it is, which cell, and why."""

@@ -7,7 +7,7 @@ is reported as: which line, which column, what value, and why.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection
 from datetime import date
 
 from incidents.dates import DateError, PartialDate, parse_user_date
@@ -52,18 +52,21 @@ def required_text(row: Row, column: str) -> str:
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 
 
-def integer(row: Row, column: str, unknown: Iterable[int] = ()) -> int | None:
+def integer(row: Row, column: str, unknown: Collection[int] = ()) -> int | None:
     """A whole number; None when blank or one of the ``unknown`` codes."""
     value = row[column].strip()
     if not value:
         return None
-    if not _NUMBER.match(value):
+    if value.isdigit():  # the common case, without the regular expression
+        number = int(value)
+    elif _NUMBER.match(value):
+        number = int(value.split(".")[0])
+    else:
         raise RowError(column, value, "expected a whole number, or blank when not known")
-    number = int(value.split(".")[0])
-    return None if number in set(unknown) else number
+    return None if number in unknown else number
 
 
-def count(row: Row, column: str, unknown: Iterable[int] = ()) -> int | None:
+def count(row: Row, column: str, unknown: Collection[int] = ()) -> int | None:
     """A number of people: blank (or an ``unknown`` code) is not known, never 0."""
     number = integer(row, column, unknown)
     if number is not None and number < 0:
@@ -117,26 +120,76 @@ def calendar_day(row: Row, column: str) -> date:
 
 
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][0-9:.]*)?$")
+# The layouts the data sets use, read without dateutil: it is the slowest
+# step of a large import.  Anything else still goes to dateutil.
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{2}|\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$")
+_NUMERIC_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 
 
 def _calendar_day(value: str) -> date | None:
-    found = _ISO_DAY.match(value)
     try:
-        if found:
-            return date(int(found[1]), int(found[2]), int(found[3]))
+        return _known_layout(value)
+    except ValueError:
+        return None
+    except _OtherLayout:
+        pass
+    try:
         partial = parse_user_date(value)
-    except (ValueError, DateError):
+    except DateError:
         return None
     if partial.day is None or partial.month is None:
         return None
     return partial.first_day
 
 
-def partial_date(column: str, value: str) -> PartialDate:
-    try:
-        return parse_user_date(value)
-    except DateError as error:
-        raise RowError(column, value, str(error)) from None
+class _OtherLayout(Exception):
+    pass
+
+
+def _known_layout(value: str) -> date:
+    """The date in one of the data sets' layouts; ValueError if it is no date."""
+    if found := _ISO_DAY.match(value):
+        return date(int(found[1]), int(found[2]), int(found[3]))
+    if found := _NUMERIC_DAY_FIRST.match(value):
+        return date(int(found[3]), int(found[2]), int(found[1]))
+    if found := _DAY_MONTH_YEAR.match(value):
+        day, month, year = found[1], found[2], found[3]
+    elif found := _MONTH_DAY_YEAR.match(value):
+        month, day, year = found[1], found[2], found[3]
+    else:
+        raise _OtherLayout
+    number = _MONTHS.get(month.lower())
+    if number is None:
+        raise _OtherLayout
+    # Two-digit years as ACLED writes them (9-May-20): 69 and later are 1900s.
+    full_year = int(year) if len(year) == 4 else _century(int(year))
+    return date(full_year, number, int(day))
+
+
+def _century(two_digits: int) -> int:
+    return 1900 + two_digits if two_digits >= 69 else 2000 + two_digits
 
 
 def dataset_source(publisher: str, title: str, url: str | None = None) -> Source:
@@ -168,12 +221,10 @@ def citation_source(citation: str) -> Source:
         rest = quoted["rest"].strip(" .,;")
     when = None
     dated = _TRAILING_DATE.search(rest)
-    if dated:
-        try:
-            when = parse_user_date(dated["date"])
-            rest = rest[: dated.start()].strip(" .,;")
-        except DateError:
-            when = None
+    day = _calendar_day(dated["date"]) if dated else None
+    if dated and day:
+        when = PartialDate.from_date(day)
+        rest = rest[: dated.start()].strip(" .,;")
     if not rest or (title is None and when is None and url is None):
         return Source(publisher=whole or "unnamed source", url=url)
     return Source(publisher=rest, date=when, title=title, url=url)

@@ -10,6 +10,7 @@ for; ``gname`` "Unknown" means no perpetrator is known.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TypeVar, cast
 
 from incidents.dates import DateError, PartialDate
@@ -166,15 +167,21 @@ def _categories(row: Row, category: type[C], prefix: str, how_many: int) -> list
         code = integer(row, column, UNKNOWN)
         if code is None:
             continue
-        try:
-            member = cast(C, category.from_code(code))
-        except ValueError:
+        members = _members(category)
+        if not 1 <= code <= len(members):
             kind = prefix.replace("targ", "target ").replace("weap", "weapon ").replace("ck", "ck ")
-            reason = f"expected a GTD {kind.strip()} code from 1 to {len(category)}"
-            raise RowError(column, row[column].strip(), reason) from None
+            reason = f"expected a GTD {kind.strip()} code from 1 to {len(members)}"
+            raise RowError(column, row[column].strip(), reason)
+        member = cast(C, members[code - 1])
         if member not in found:
             found.append(member)
     return found
+
+
+@cache
+def _members(category: type[_Category]) -> tuple[_Category, ...]:
+    """The category's members in GTD code order (code = position + 1)."""
+    return tuple(category.from_code(code) for code in range(1, len(category) + 1))
 
 
 def _perpetrator(row: Row) -> tuple[Perpetrator, Claim | None]:
