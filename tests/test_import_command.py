@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import sys
@@ -310,7 +312,7 @@ def test_an_empty_file_is_refused(run: Runner, tmp_path: Path) -> None:
     path.write_bytes(b"")
     result = run("import", "gtd", path, store=tmp_path / "s.json")
     assert result.exit_code == 1
-    assert f"Error: {path}: the file is empty" in result.stderr
+    assert f"Error: {path}: the file is empty, or its first line is" in result.stderr
 
 
 def test_a_missing_file_is_bad_data_not_a_bad_command(run: Runner, tmp_path: Path) -> None:
@@ -459,10 +461,38 @@ def test_a_large_file_streams_through(run: Runner, tmp_path: Path) -> None:
 def test_the_command_help_has_examples(run: Runner) -> None:
     result = run("import", "--help")
     assert result.exit_code == 0
-    assert "incidents --store afg.json import gtd globalterrorismdb.csv" in result.stdout
+    assert "incidents --store afg.json import gtd gtd.csv --country Afghanistan" in result.stdout
 
 
 def test_fixture_files_are_current(tmp_path: Path) -> None:
     write_all(tmp_path)
     for name in FIXTURE_FILES:
         assert (tmp_path / name).read_bytes() == (GTD_CSV.parent / name).read_bytes(), name
+
+
+def test_a_semicolon_separated_file_is_read(run: Runner, tmp_path: Path) -> None:
+    text = csv_text(GTD_HEADER, [good_row("202005040001", target1="Market, east side")])
+    rows = list(csv.reader(io.StringIO(text)))
+    path = tmp_path / "semicolons.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, delimiter=";").writerows(rows)
+    store = tmp_path / "s.json"
+    import_into(run, store, "gtd", path)
+    assert stored(store)["gtd-202005040001"]["target"] == "Market, east side"
+
+
+def test_an_old_excel_file_is_refused_with_a_way_out(run: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "gtd.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    result = run("import", "gtd", path, store=tmp_path / "s.json")
+    assert result.exit_code == 1
+    assert "an old Excel .xls file cannot be read; save it as .xlsx or CSV" in result.stderr
+
+
+def test_a_repeated_event_after_a_bad_first_copy_is_imported(run: Runner, tmp_path: Path) -> None:
+    rows = [good_row("202005040001", nkill="x"), good_row("202005040001")]
+    path = gtd_file(tmp_path / "twice.csv", rows)
+    store = tmp_path / "s.json"
+    result = import_into(run, store, "gtd", path)
+    assert "Skipped 1 row that could not be read" in result.stderr
+    assert list(stored(store)) == ["gtd-202005040001"]

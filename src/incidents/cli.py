@@ -547,8 +547,8 @@ def import_command(
 
     \b
     Examples:
-      incidents --store afg.json import gtd globalterrorismdb.csv --country Afghanistan --since 2015
-      incidents --store afg.json import acled acled-export.csv
+      incidents --store afg.json import gtd gtd.csv --country Afghanistan
+      incidents --store afg.json import acled acled-export.csv --since 2020
       incidents --store afg.json import ucdp ged.csv --dry-run
     """
     from incidents.importers import ImportOptions, datasets, import_file

@@ -180,8 +180,8 @@ def import_file(
                     original,
                     f"the same event as line {first_line[original]}; the row is skipped",
                 )
-            first_line[original] = item.line
             incident = dataset.to_incident(item)
+            first_line[original] = item.line
         except RowError as error:
             skip(RowProblem(str(path), item.line, error.reason, error.column, error.value))
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -174,7 +175,10 @@ class TableFile:
             _open_binary(self.path) as raw,
             _text(raw, self.encoding, errors) as text,
         ):
-            reader = csv.reader(text)
+            first = text.readline()
+            if not first.strip():
+                raise FileFormatError(f"{self.path}: the file is empty, or its first line is")
+            reader = csv.reader(itertools.chain([first], text), delimiter=_delimiter(first))
             try:
                 header_cells = next(reader)
             except StopIteration:
@@ -271,9 +275,18 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _delimiter(header_line: str) -> str:
+    """Comma, or the semicolon or tab a spreadsheet saved the file with."""
+    return max((",", ";", "\t"), key=header_line.count)
+
+
 def _is_spreadsheet(path: Path) -> bool:
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return True
+    if path.suffix.lower() == ".xls":
+        raise FileFormatError(
+            f"{path}: an old Excel .xls file cannot be read; save it as .xlsx or CSV"
+        )
     try:
         with path.open("rb") as stream:
             return stream.read(4) == b"PK\x03\x04" and path.suffix.lower() != ".csv"
