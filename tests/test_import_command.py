@@ -496,3 +496,14 @@ def test_a_repeated_event_after_a_bad_first_copy_is_imported(run: Runner, tmp_pa
     result = import_into(run, store, "gtd", path)
     assert "Skipped 1 row that could not be read" in result.stderr
     assert list(stored(store)) == ["gtd-202005040001"]
+
+
+def test_a_bad_date_names_the_column_at_fault(run: Runner, tmp_path: Path) -> None:
+    rows = [good_row("1", imonth="13"), good_row("2", iyear="0"), good_row("3", iday="32")]
+    path = gtd_file(tmp_path / "dates.csv", rows)
+    result = run("import", "gtd", path, "--dry-run", store=tmp_path / "s.json")
+    assert result.stderr.splitlines()[:3] == [
+        f'{path}:2: imonth "13": month 13 does not exist',
+        f'{path}:3: iyear "0": year 0 is out of range',
+        f'{path}:4: iday "32": day 32 does not exist in 2020-05',
+    ]

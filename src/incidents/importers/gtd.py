@@ -141,13 +141,19 @@ def _date(row: Row) -> PartialDate:
         raise RowError("iyear", "", "is blank, but every row needs a year")
     month = integer(row, "imonth", UNKNOWN) or None  # 0: month not known
     day = integer(row, "iday", UNKNOWN) or None  # 0: day not known
-    try:
-        return PartialDate(year, month, day if month else None)
-    except DateError as error:
-        column, value = ("iday", row["iday"]) if day and month else ("imonth", row["imonth"])
-        if "year" in str(error):
-            column, value = "iyear", row["iyear"]
-        raise RowError(column, value.strip(), str(error)) from None
+    # Check each part on its own, so that the error names the right column.
+    for column, parts in (
+        ("iyear", (year,)),
+        ("imonth", (year, month)),
+        ("iday", (year, month, day)),
+    ):
+        if parts[-1] is None:
+            break
+        try:
+            PartialDate(*parts)
+        except DateError as error:
+            raise RowError(column, row[column].strip(), str(error)) from None
+    return PartialDate(year, month, day if month else None)
 
 
 def _end_date(row: Row, start: PartialDate) -> PartialDate | None:
