@@ -507,3 +507,27 @@ def test_a_bad_date_names_the_column_at_fault(run: Runner, tmp_path: Path) -> No
         f'{path}:3: iyear "0": year 0 is out of range',
         f'{path}:4: iday "32": day 32 does not exist in 2020-05',
     ]
+
+
+def test_excel_unicode_text_is_read(run: Runner, tmp_path: Path) -> None:
+    text = csv_text(GTD_HEADER, GTD_ROWS[:3]).replace(",", "\t")
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode("utf-16"))
+    store = tmp_path / "s.json"
+    result = import_into(run, store, "gtd", path)
+    assert "(not UTF-8: read as UTF-16)" in result.stderr
+    assert len(stored(store)) == 3
+
+
+@pytest.mark.parametrize(
+    ("dataset", "path"), [("gtd", GTD_CSV), ("acled", ACLED_CSV), ("ucdp", UCDP_CSV)]
+)
+def test_every_data_set_imports_idempotently(
+    run: Runner, tmp_path: Path, dataset: str, path: Path
+) -> None:
+    store = tmp_path / "s.json"
+    import_into(run, store, dataset, path)
+    before = store.read_bytes()
+    again = import_into(run, store, dataset, path)
+    assert "nothing new (added 0, updated 0," in again.stderr
+    assert store.read_bytes() == before

@@ -648,13 +648,13 @@ class _ImportProgress:
 
 
 def _import_summary(report: Any, store_path: Path, dry_run: bool, written: bool) -> list[str]:
-    from incidents.importers.tabular import LATIN, encoding_name
+    from incidents.importers.tabular import UTF8, UTF8_BOM, encoding_name
 
     def rows(number: int) -> str:
         return f"{number:,} row{'s' if number != 1 else ''}"
 
     read = f"Read {rows(report.rows)} of {report.path} as {report.dataset.title}"
-    if report.encoding == LATIN:
+    if report.encoding not in (None, UTF8, UTF8_BOM):
         read += f" (not UTF-8: read as {encoding_name(report.encoding)})"
     counts = f"added {report.added:,}, updated {report.updated:,}, {report.unchanged:,} unchanged"
     if dry_run:

@@ -2,6 +2,7 @@
 
 A file is read one row at a time, so memory does not grow with its size.
 Its encoding is found by one quick pass over the bytes before parsing:
+UTF-16 when it starts with its byte-order mark (Excel's "Unicode text"),
 UTF-8 (with or without a byte-order mark) when every byte sequence is valid
 UTF-8, otherwise Windows-1252 with Latin-1 for the few bytes Windows-1252
 leaves undefined (GTD's CSV has been distributed that way).  Header names are
@@ -25,6 +26,7 @@ from incidents.errors import IncidentsError
 
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
+UTF16 = "utf-16"
 LATIN = "cp1252"  # read with the Latin-1 fallback below
 _LATIN_FALLBACK = "incidents-latin-1"
 _CHUNK = 1 << 20
@@ -102,13 +104,15 @@ def scan(path: Path) -> Scan:
     decoder = codecs.getincrementaldecoder(UTF8)()
     lines = 0
     utf8 = True
-    bom = False
+    bom = utf16 = False
     last = b""
     with _open_binary(path) as stream:
         first = True
         while chunk := stream.read(_CHUNK):
             if first:
                 bom = chunk.startswith(codecs.BOM_UTF8)
+                # Excel's "Unicode text" is UTF-16 with a byte-order mark.
+                utf16 = chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
                 first = False
             lines += chunk.count(b"\n")
             last = chunk
@@ -124,6 +128,8 @@ def scan(path: Path) -> Scan:
                 utf8 = False
     if last and not last.endswith(b"\n"):
         lines += 1
+    if utf16:
+        return Scan(UTF16, lines)
     if not utf8:
         return Scan(LATIN, lines)
     return Scan(UTF8_BOM if bom else UTF8, lines)
@@ -141,9 +147,8 @@ def _open_binary(path: Path) -> IO[bytes]:
 
 
 def encoding_name(encoding: str) -> str:
-    return {UTF8: "UTF-8", UTF8_BOM: "UTF-8 with a byte-order mark", LATIN: "Latin-1"}.get(
-        encoding, encoding
-    )
+    names = {UTF8: "UTF-8", UTF8_BOM: "UTF-8 with a byte-order mark", UTF16: "UTF-16"}
+    return names.get(encoding, "Latin-1")
 
 
 class TableFile:
@@ -170,7 +175,9 @@ class TableFile:
             yield from self._spreadsheet_rows()
             return
         assert self.encoding is not None
-        errors = _LATIN_FALLBACK if self.encoding == LATIN else "strict"
+        # UTF-8 was checked whole by scan(); UTF-16 was not, so a damaged
+        # byte shows as U+FFFD rather than stopping the import.
+        errors = {LATIN: _LATIN_FALLBACK, UTF16: "replace"}.get(self.encoding, "strict")
         with (
             _open_binary(self.path) as raw,
             _text(raw, self.encoding, errors) as text,
