@@ -201,5 +201,5 @@ def test_imported_incidents_show_their_origin(run: Runner, tmp_path: Path) -> No
     import_into(run, store, "gtd", GTD_CSV)
     result = run("show", "gtd-201710080012", store=store)
     assert result.exit_code == 0
-    assert re.search(r"Imported from +gtd 201710080012", result.stdout)
+    assert re.search(r"Imported from +gtd:201710080012 *\n", result.stdout)
     assert "Khorasan Chapter of the Islamic State (claimed)" in result.stdout

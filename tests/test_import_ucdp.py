@@ -125,3 +125,10 @@ def test_totals_show_the_sum_of_best_estimates(run: Runner, tmp_path: Path) -> N
     assert killed == {"min": 201, "max": 231, "unknown": 0, "best": 220}
     table = run("total", "--location", "Kabul", store=store)
     assert "between 201 and 231; best estimate 220" in table.stdout
+
+
+def test_show_names_the_origin_and_its_event_type(run: Runner, tmp_path: Path) -> None:
+    store = tmp_path / "ucdp.json"
+    import_into(run, store, "ucdp", UCDP_CSV)
+    result = run("show", "ucdp-400001", store=store)
+    assert "ucdp:400001 (one-sided violence)" in result.stdout

@@ -153,7 +153,7 @@ def incident_details(incident: Incident) -> RenderableType:
     if incident.origin:
         origin = incident.origin
         kind = f" ({origin.event_type})" if origin.event_type else ""
-        row("Imported from", f"{origin.dataset} {origin.id}{kind}")
+        row("Imported from", f"{origin}{kind}")
     for number, source in enumerate(incident.sources, 1):
         parts = [source.publisher, str(source.date) if source.date else None]
         parts += [source.title, source.url]
