@@ -272,7 +272,7 @@ BAD_COMMAND_LINES: list[tuple[list[str], int, str]] = [
     (["add", "--target-type", "picnic"], 2, "Invalid value for --target-type"),
     (["add", "--coordinates", "north"], 2, "Invalid value for --coordinates"),
     (["add", "--coordinates", "91, 3"], 2, "latitude 91.0 is outside -90 .. 90"),
-    (["add", "--attribution", "maybe"], 2, "expected one of claimed, suspected, unknown"),
+    (["add", "--attribution", "maybe"], 2, "one of claimed, attributed, suspected, unknown"),
     (["add", "--property-damage", "some"], 2, "expected yes, no or unknown"),
     (["add", "--weapon", "explosives,spoon"], 2, "'spoon' is not a known category"),
     (["add", "--wounded", "9-2"], 2, "runs backwards"),

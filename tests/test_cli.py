@@ -113,7 +113,7 @@ def test_total_by_month_for_kunduz(run):
     result = run("total", "--by", "month", "--location", "kunduz", "--format", "json")
     data = json.loads(result.stdout)
     assert [(g["key"], g["incidents"]) for g in data["groups"]] == [("2021-10", 1), ("2022-06", 1)]
-    assert data["total"]["killed"] == {"min": 47, "max": 47, "unknown": 0}
+    assert data["total"]["killed"] == {"min": 47, "max": 47, "unknown": 0, "best": None}
 
 
 def test_export_csv_to_stdout_is_clean(run):

@@ -118,14 +118,14 @@ def test_totals_json_shape(seed):
     assert data["total"] == {
         "key": "total",
         "incidents": 8,
-        "killed": {"min": 112, "max": None, "unknown": 1},
-        "wounded": {"min": 235, "max": None, "unknown": 1},
+        "killed": {"min": 112, "max": None, "unknown": 1, "best": None},
+        "wounded": {"min": 235, "max": None, "unknown": 1, "best": None},
     }
     assert data["groups"][2] == {
         "key": "Educational Institution",
         "incidents": 1,
-        "killed": {"min": 16, "max": 16, "unknown": 0},
-        "wounded": {"min": 24, "max": 24, "unknown": 0},
+        "killed": {"min": 16, "max": 16, "unknown": 0, "best": None},
+        "wounded": {"min": 24, "max": 24, "unknown": 0, "best": None},
     }
 
 
@@ -133,10 +133,11 @@ def test_totals_csv(seed):
     stream = io.StringIO(newline="")
     csv_format.write_totals(total(seed, GroupBy.YEAR), stream)
     assert stream.getvalue().splitlines() == [
-        "key,incidents,killed_min,killed_max,killed_unknown,wounded_min,wounded_max,wounded_unknown",
-        "2021,1,46,46,0,143,143,0",
-        "2022,7,66,,1,92,,1",
-        "total,8,112,,1,235,,1",
+        "key,incidents,killed_min,killed_max,killed_unknown,wounded_min,wounded_max,"
+        "wounded_unknown,killed_best,wounded_best",
+        "2021,1,46,46,0,143,143,0,,",
+        "2022,7,66,,1,92,,1,,",
+        "total,8,112,,1,235,,1,,",
     ]
 
 

@@ -80,6 +80,9 @@ class WeaponType(Category):
 
 class Attribution(StrEnum):
     CLAIMED = "claimed"
+    # Named by a data set (GTD without doubt, ACLED, UCDP) but not known to be
+    # claimed: neither a claim nor a mere suspicion.
+    ATTRIBUTED = "attributed"
     SUSPECTED = "suspected"
     UNKNOWN = "unknown"
 

@@ -29,6 +29,7 @@ __all__ = [
     "Count",
     "Incident",
     "Location",
+    "Origin",
     "Perpetrator",
     "PropertyDamage",
     "Source",
@@ -130,6 +131,19 @@ class Source(_Strict):
     url: str | None = None
 
 
+class Origin(_Strict):
+    """Where an imported incident came from, so a newer export can update it."""
+
+    dataset: str = Field(min_length=1, description="The data set: gtd, acled, ucdp")
+    id: str = Field(min_length=1, description="The incident's id in that data set")
+    event_type: str | None = Field(
+        None, description="The data set's own classification, e.g. ACLED's event type"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.dataset}:{self.id}"
+
+
 INCIDENT_ID_PATTERN = r"^[a-z0-9][a-z0-9._:-]*$"
 
 
@@ -154,6 +168,7 @@ class Incident(_Strict):
         description="Who reported it; an empty list is allowed but `incidents validate` warns"
     )
     notes: str | None = None
+    origin: Origin | None = Field(None, description="The data set it was imported from")
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Incident:

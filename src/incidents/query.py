@@ -224,6 +224,11 @@ class CountSum:
     low: int = 0
     high: int | None = 0
     unknown: int = 0
+    # The sum of best estimates: a count's own best estimate where it has one,
+    # otherwise its exact value or lower bound.  Worth showing only when at
+    # least one count had a best estimate (``estimated``).
+    estimate: int = 0
+    estimated: int = 0
 
     def add(self, count: Figure) -> None:
         if count is None:
@@ -233,6 +238,14 @@ class CountSum:
         low, high = figure_bounds(count)
         self.low += low
         self.high = None if self.high is None or high is None else self.high + high
+        best = None if isinstance(count, int) else count.best
+        self.estimate += low if best is None else best
+        self.estimated += best is not None
+
+    @property
+    def best(self) -> int | None:
+        """The best-estimate sum, or None when no count gave a best estimate."""
+        return self.estimate if self.estimated else None
 
     @property
     def exact(self) -> bool:

@@ -55,6 +55,8 @@ TOTAL_COLUMNS = (
     "wounded_min",
     "wounded_max",
     "wounded_unknown",
+    "killed_best",
+    "wounded_best",
 )
 
 
@@ -63,6 +65,7 @@ def _sum_cells(prefix: str, total: CountSum) -> dict[str, str]:
         f"{prefix}_min": str(total.low),
         f"{prefix}_max": "" if total.high is None else str(total.high),
         f"{prefix}_unknown": str(total.unknown),
+        f"{prefix}_best": "" if total.best is None else str(total.best),
     }
 
 

@@ -37,7 +37,7 @@ def write_lines(texts: Iterable[str], stream: TextIO) -> None:
 
 
 def _sum(total: CountSum) -> dict[str, int | None]:
-    return {"min": total.low, "max": total.high, "unknown": total.unknown}
+    return {"min": total.low, "max": total.high, "unknown": total.unknown, "best": total.best}
 
 
 def group_data(group: Group) -> dict[str, Any]:

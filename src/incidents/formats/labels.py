@@ -31,11 +31,15 @@ def count_text(count: Figure) -> str:
 
 
 def sum_text(total: CountSum) -> str:
-    """``112``; ``≥112 (1 ?)``: a bound, and how many had no figure."""
+    """``112``; ``≥112 (1 ?)``: a bound, and how many had no figure; ``(best N)``
+    the sum of best estimates, when some figure has one."""
     if total.exact:
         return str(total.low)
     bound = f"{AT_LEAST_MARK}{total.low}" if total.high is None else f"{total.low}–{total.high}"
-    return f"{bound} ({total.unknown} {UNKNOWN_MARK})" if total.unknown else bound
+    notes = [f"{total.unknown} {UNKNOWN_MARK}"] if total.unknown else []
+    if total.best is not None:
+        notes.append(f"best {total.best}")
+    return f"{bound} ({', '.join(notes)})" if notes else bound
 
 
 def sum_sentence(total: CountSum) -> str:
@@ -49,6 +53,8 @@ def sum_sentence(total: CountSum) -> str:
     if total.unknown:
         plural = "incident" if total.unknown == 1 else "incidents"
         text += f" ({total.unknown} {plural} with no figure)"
+    if total.best is not None:
+        text += f"; best estimate {total.best}"
     return text
 
 

@@ -161,6 +161,10 @@ def incident_details(incident: Incident) -> RenderableType:
         row("Property damage", occurred + (f": {damage.description}" if damage.description else ""))
     row("Summary", incident.summary)
     row("Notes", incident.notes)
+    if incident.origin:
+        origin = incident.origin
+        kind = f" ({origin.event_type})" if origin.event_type else ""
+        row("Imported from", f"{origin}{kind}")
     for number, source in enumerate(incident.sources, 1):
         parts = [source.publisher, str(source.date) if source.date else None]
         parts += [source.title, source.url]
@@ -209,8 +213,10 @@ def totals_table(totals: Totals) -> RenderableType:
     sums = [s for g in [overall, *totals.groups] for s in (g.killed, g.wounded)]
     if all(s.exact for s in sums):
         return table
-    legend = f"{AT_LEAST_MARK}N at least N; (N {UNKNOWN_MARK}) incidents with no figure."
-    return RenderGroup(table, Text(legend, style="dim"))
+    legend = f"{AT_LEAST_MARK}N at least N; (N {UNKNOWN_MARK}) incidents with no figure"
+    if overall.killed.best is not None or overall.wounded.best is not None:
+        legend += "; best: the sum of best estimates"
+    return RenderGroup(table, Text(legend + ".", style="dim"))
 
 
 def _group_label(key: str, by: GroupBy) -> str:

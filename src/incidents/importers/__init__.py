@@ -1,0 +1,282 @@
+"""Importing outside data sets (GTD, ACLED, UCDP GED) into a store.
+
+One module per data set turns one row into one incident, or raises
+``RowError`` naming the cell that cannot be mapped.  This module reads a
+file row by row, keeps the rows that pass the filters, and merges them into
+the store's incidents by origin (data set and original id): an incident
+already there is updated when the row says something new and left alone
+otherwise, so importing the same file twice adds nothing.
+
+Nothing here writes: the caller writes the merged store once, at the end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from incidents.errors import IncidentsError
+from incidents.importers.common import LeftOut, RowError
+from incidents.importers.tabular import BadRow, Columns, HeaderMismatch, Row, TableFile
+from incidents.model import Incident
+from incidents.query import Filters, select
+from incidents.vocabulary import place_key
+
+DEFAULT_MAX_ERRORS = 100
+PROGRESS_EVERY = 1000
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """An outside data set: its header, and how one row becomes an incident."""
+
+    name: str
+    title: str
+    columns: Columns
+    country_column: str
+    origin_id: Callable[[Row], str]
+    to_incident: Callable[[Row], Incident]
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> DataSet:
+        return cls(
+            name=module.DATASET,
+            title=module.TITLE,
+            columns=module.COLUMNS,
+            country_column=module.COUNTRY_COLUMN,
+            origin_id=module.origin_id,
+            to_incident=module.to_incident,
+        )
+
+
+def datasets() -> dict[str, DataSet]:
+    from incidents.importers import acled, gtd, ucdp
+
+    return {m.DATASET: DataSet.from_module(m) for m in (gtd, acled, ucdp)}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that was skipped: where it is, which cell, and why."""
+
+    file: str
+    line: int
+    reason: str
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:"
+        if self.column is None:
+            return f"{where} {self.reason}"
+        return f"{where} {self.column} {_quoted(self.value or '')}: {self.reason}"
+
+
+def _quoted(value: str) -> str:
+    import json
+
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    return json.dumps(shown, ensure_ascii=False)
+
+
+class ImportAborted(IncidentsError):
+    """Too many bad rows, or one under --strict: nothing is to be written."""
+
+    def __init__(self, message: str, problems: Sequence[RowProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__(message)
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; ``incidents`` is the merged store."""
+
+    dataset: DataSet
+    path: Path
+    incidents: list[Incident]
+    encoding: str | None = None
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    outside_filters: int = 0
+    left_out: Counter[str] = field(default_factory=Counter)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    countries: tuple[str, ...] = ()
+    filters: Filters = field(default_factory=Filters)
+    max_errors: int = DEFAULT_MAX_ERRORS  # 0: no limit
+    strict: bool = False
+
+
+ProgressCallback = Callable[[int, int | None], None]
+ProblemCallback = Callable[[RowProblem], None]
+
+
+def import_file(
+    dataset: DataSet,
+    path: Path,
+    existing: Sequence[Incident],
+    options: ImportOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_problem: ProblemCallback | None = None,
+) -> ImportReport:
+    """Read ``path`` as ``dataset`` and merge its incidents into ``existing``.
+
+    ``on_progress(rows_read, estimated_rows)`` is called every so often;
+    ``on_problem`` for each skipped row as it is found.  Raises
+    ``ImportAborted`` on the first bad row under ``strict`` or when
+    ``max_errors`` bad rows are reached, and ``FileFormatError`` for a file
+    that is not of this data set.
+    """
+    options = options or ImportOptions()
+    table = TableFile(path, dataset.columns)
+    merge = _Merge(dataset.name, existing)
+    report = ImportReport(dataset, path, merge.incidents, encoding=table.encoding)
+    wanted_countries = {place_key(c) for c in options.countries}
+    filtering = options.filters != Filters()
+    first_line: dict[str, int] = {}
+
+    def skip(problem: RowProblem) -> None:
+        report.problems.append(problem)
+        if on_problem:
+            on_problem(problem)
+        if options.strict:
+            raise ImportAborted(
+                "stopped at the first bad row (--strict); nothing was written", [problem]
+            )
+        if options.max_errors and len(report.problems) >= options.max_errors:
+            raise ImportAborted(
+                f"stopped after {len(report.problems)} bad rows (--max-errors); nothing was "
+                "written. Is this the right file and data set?",
+                report.problems,
+            )
+
+    for item in _rows(table, dataset):
+        report.rows += 1
+        if on_progress and report.rows % PROGRESS_EVERY == 0:
+            on_progress(report.rows, table.estimated_rows)
+        if isinstance(item, BadRow):
+            skip(RowProblem(str(path), item.line, item.reason))
+            continue
+        if wanted_countries and place_key(item[dataset.country_column]) not in wanted_countries:
+            report.outside_filters += 1
+            continue
+        try:
+            original = dataset.origin_id(item)
+            if original in first_line:
+                raise RowError(
+                    dataset.columns.required[0],
+                    original,
+                    f"the same event as line {first_line[original]}; the row is skipped",
+                )
+            incident = dataset.to_incident(item)
+            first_line[original] = item.line
+        except RowError as error:
+            skip(RowProblem(str(path), item.line, error.reason, error.column, error.value))
+            continue
+        except LeftOut as left:
+            report.left_out[left.kind] += 1
+            continue
+        except ValueError as error:  # the model refused what the row gave
+            skip(RowProblem(str(path), item.line, _validation_text(error)))
+            continue
+        if filtering and not select([incident], options.filters):
+            report.outside_filters += 1
+            continue
+        outcome = merge.add(incident)
+        if outcome == "added":
+            report.added += 1
+        elif outcome == "updated":
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    if on_progress:
+        on_progress(report.rows, report.rows)
+    return report
+
+
+def _rows(table: TableFile, dataset: DataSet) -> Iterable[Row | BadRow]:
+    try:
+        yield from table.rows()
+    except HeaderMismatch as mismatch:
+        hint = _other_dataset(mismatch.found, dataset)
+        if hint is None:
+            raise
+        raise HeaderMismatch(
+            mismatch.path, mismatch.columns, mismatch.found, mismatch.missing, hint
+        ) from None
+
+
+def _other_dataset(found: list[str], wanted: DataSet) -> str | None:
+    for other in datasets().values():
+        if other.name != wanted.name:
+            names = [other.columns.canonical(cell) for cell in found]
+            if not other.columns.missing(names):
+                article = "an" if other.title[0] in "AEIO" else "a"
+                return f"It looks like {article} {other.title} export: import it as {other.name}."
+    return None
+
+
+def _validation_text(error: ValueError) -> str:
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError):
+        return str(error)
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"cannot make an incident of it: {where}: {message}" if where else message
+
+
+class _Merge:
+    """The store's incidents, with new ones added and known ones updated by origin."""
+
+    def __init__(self, dataset: str, existing: Sequence[Incident]) -> None:
+        self.dataset = dataset
+        self.incidents = list(existing)
+        self.ids = {incident.id for incident in existing}
+        self.by_origin = {
+            incident.origin.id: position
+            for position, incident in enumerate(existing)
+            if incident.origin is not None and incident.origin.dataset == dataset
+        }
+
+    def add(self, incident: Incident) -> str:
+        if incident.origin is None:
+            raise ValueError("an imported incident needs its origin")
+        origin_id = incident.origin.id
+        position = self.by_origin.get(origin_id)
+        if position is not None:
+            old = self.incidents[position]
+            # The store's id stays: it may have been renamed, and others cite it.
+            new = incident.model_copy(update={"id": old.id})
+            if new == old:
+                return "unchanged"
+            self.incidents[position] = new
+            return "updated"
+        new_id = self._free_id(incident.id)
+        if new_id != incident.id:
+            incident = incident.model_copy(update={"id": new_id})
+        self.ids.add(new_id)
+        self.by_origin[origin_id] = len(self.incidents)
+        self.incidents.append(incident)
+        return "added"
+
+    def _free_id(self, wanted: str) -> str:
+        if wanted not in self.ids:
+            return wanted
+        number = 2
+        while f"{wanted}-{number}" in self.ids:
+            number += 1
+        return f"{wanted}-{number}"

@@ -1,0 +1,253 @@
+"""Reading one cell of a data set's row into the model's terms.
+
+Each reader names the column it read, so that a row that cannot be mapped
+is reported as: which line, which column, what value, and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import date
+
+from incidents.dates import DateError, PartialDate, parse_user_date
+from incidents.importers.tabular import Row
+from incidents.model import CoordinatePrecision, Coordinates, Source
+
+
+class RowError(ValueError):
+    """A cell that cannot be mapped onto the model."""
+
+    def __init__(self, column: str, value: str, reason: str) -> None:
+        self.column = column
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{column} {value!r}: {reason}")
+
+
+class LeftOut(Exception):
+    """A row that is not an incident of this tool's kind (an ACLED protest, say).
+
+    ``kind`` groups such rows in the import's summary.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        super().__init__(kind)
+
+
+def text(row: Row, column: str) -> str | None:
+    """The cell's text without surrounding space; None when blank."""
+    value = row[column].strip()
+    return value or None
+
+
+def required_text(row: Row, column: str) -> str:
+    value = text(row, column)
+    if value is None:
+        raise RowError(column, "", "is blank, but every row needs it")
+    return value
+
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+
+
+def integer(row: Row, column: str, unknown: Collection[int] = ()) -> int | None:
+    """A whole number; None when blank or one of the ``unknown`` codes."""
+    value = row[column].strip()
+    if not value:
+        return None
+    if value.isdigit():  # the common case, without the regular expression
+        number = int(value)
+    elif _NUMBER.match(value):
+        number = int(value.split(".")[0])
+    else:
+        raise RowError(column, value, "expected a whole number, or blank when not known")
+    return None if number in unknown else number
+
+
+def count(row: Row, column: str, unknown: Collection[int] = ()) -> int | None:
+    """A number of people: blank (or an ``unknown`` code) is not known, never 0."""
+    number = integer(row, column, unknown)
+    if number is not None and number < 0:
+        raise RowError(column, row[column].strip(), "a count cannot be negative")
+    return number
+
+
+def flag(row: Row, column: str) -> bool | None:
+    """GTD-style 1 / 0 with -9 (or blank) for not known."""
+    number = integer(row, column, unknown=(-9, -99))
+    if number is None:
+        return None
+    if number not in (0, 1):
+        raise RowError(column, row[column].strip(), "expected 1 (yes), 0 (no) or -9 (unknown)")
+    return number == 1
+
+
+def coordinates(
+    row: Row, lat_column: str, lon_column: str, precision: CoordinatePrecision
+) -> Coordinates | None:
+    """Latitude and longitude, or None when both are blank."""
+    lat_text, lon_text = row[lat_column].strip(), row[lon_column].strip()
+    if not lat_text and not lon_text:
+        return None
+    lat = _degrees(lat_column, lat_text, 90)
+    lon = _degrees(lon_column, lon_text, 180)
+    return Coordinates(lat=lat, lon=lon, precision=precision)
+
+
+def _degrees(column: str, value: str, limit: float) -> float:
+    if not value:
+        raise RowError(column, value, "is blank, but the other coordinate is given")
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise RowError(column, value, "expected a number of degrees") from None
+    if not -limit <= number <= limit:
+        raise RowError(column, value, f"expected degrees between -{limit:g} and {limit:g}")
+    return number
+
+
+def calendar_day(row: Row, column: str) -> date:
+    """A full date in any common layout: 2016-07-02, 9-May-20, 02/01/1997 (day first)."""
+    value = row[column].strip()
+    if not value:
+        raise RowError(column, value, "is blank, but every row needs a date")
+    day = _calendar_day(value)
+    if day is None:
+        raise RowError(column, value, "expected a date such as 2016-07-02 or 02/01/1997")
+    return day
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][0-9:.]*)?$")
+# The layouts the data sets use, read without dateutil: it is the slowest
+# step of a large import.  Anything else still goes to dateutil.
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{2}|\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$")
+_NUMERIC_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def _calendar_day(value: str) -> date | None:
+    try:
+        return _known_layout(value)
+    except ValueError:
+        return None
+    except _OtherLayout:
+        pass
+    try:
+        partial = parse_user_date(value)
+    except DateError:
+        return None
+    if partial.day is None or partial.month is None:
+        return None
+    return partial.first_day
+
+
+class _OtherLayout(Exception):
+    pass
+
+
+def _known_layout(value: str) -> date:
+    """The date in one of the data sets' layouts; ValueError if it is no date."""
+    if found := _ISO_DAY.match(value):
+        return date(int(found[1]), int(found[2]), int(found[3]))
+    if found := _NUMERIC_DAY_FIRST.match(value):
+        return date(int(found[3]), int(found[2]), int(found[1]))
+    if found := _DAY_MONTH_YEAR.match(value):
+        day, month, year = found[1], found[2], found[3]
+    elif found := _MONTH_DAY_YEAR.match(value):
+        month, day, year = found[1], found[2], found[3]
+    else:
+        raise _OtherLayout
+    number = _MONTHS.get(month.lower())
+    if number is None:
+        raise _OtherLayout
+    # Two-digit years as ACLED writes them (9-May-20): 69 and later are 1900s.
+    full_year = int(year) if len(year) == 4 else _century(int(year))
+    return date(full_year, number, int(day))
+
+
+def _century(two_digits: int) -> int:
+    return 1900 + two_digits if two_digits >= 69 else 2000 + two_digits
+
+
+def dataset_source(publisher: str, title: str, url: str | None = None) -> Source:
+    """The data set itself, cited as a source of the incident."""
+    return Source(publisher=publisher, title=title, url=url)
+
+
+_URL = re.compile(r"https?://[^\s\"<>]+")
+# A citation as GTD and others write them: "Title," Publisher, Month D, YYYY.
+_QUOTED_TITLE = re.compile(r'^["“](?P<title>.+?)[,.]?["”][,.]?\s*(?P<rest>.*)$', re.DOTALL)
+_TRAILING_DATE = re.compile(
+    r"[,;]?\s*(?P<date>(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})|(?:\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4})"
+    r"|(?:\d{4}-\d{2}-\d{2}))\.?\s*$"
+)
+
+
+def citation_source(citation: str) -> Source:
+    """A source from a free-text citation, with its title, publisher, date and
+    address when they can be told apart; otherwise the whole citation stands
+    as the publisher, so that nothing is lost."""
+    whole = " ".join(citation.split())
+    url_match = _URL.search(whole)
+    url = url_match.group(0).rstrip(".,;)") if url_match else None
+    rest = _URL.sub("", whole).strip(" .,;")
+    title = None
+    quoted = _QUOTED_TITLE.match(rest)
+    if quoted:
+        title = quoted["title"].strip()
+        rest = quoted["rest"].strip(" .,;")
+    when = None
+    dated = _TRAILING_DATE.search(rest)
+    day = _calendar_day(dated["date"]) if dated else None
+    if dated and day:
+        when = PartialDate.from_date(day)
+        rest = rest[: dated.start()].strip(" .,;")
+    if not rest or (title is None and when is None and url is None):
+        return Source(publisher=whole or "unnamed source", url=url)
+    return Source(publisher=rest, date=when, title=title, url=url)
+
+
+def labelled(label: str, value: str | None) -> str | None:
+    """``Label: value`` for notes, or None when there is no value."""
+    return f"{label}: {value}" if value else None
+
+
+def sentences(*parts: str | None) -> str | None:
+    """Notes from the parts that are given, each ended as a sentence."""
+    kept = []
+    for part in parts:
+        if part:
+            stripped = part.strip()
+            kept.append(stripped if stripped.endswith((".", "!", "?")) else stripped + ".")
+    return " ".join(kept) or None
+
+
+_ID_UNSAFE = re.compile(r"[^a-z0-9._:-]+")
+
+
+def incident_id(dataset: str, original: str) -> str:
+    """Our id for an imported incident: ``gtd-201710080012``, ``acled-afg12345``."""
+    return f"{dataset}-{_ID_UNSAFE.sub('-', original.strip().lower()).strip('-')}"

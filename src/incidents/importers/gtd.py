@@ -1,0 +1,289 @@
+"""The Global Terrorism Database (START): one CSV row to one incident.
+
+Facts from the GTD codebook used here: attack, target and weapon types are
+coded 1..N in the order of our categories; a month or day of 0 is not known;
+``nkill``/``nwound`` blank is not known (never 0), and -9/-99 mean unknown
+in the yes/no and count fields; ``guncertain1`` = 1 means the attribution to
+``gname`` is suspected; ``specificity`` 1..5 says what the coordinates stand
+for; ``gname`` "Unknown" means no perpetrator is known.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar, cast
+
+from incidents.categories import Category
+from incidents.dates import DateError, PartialDate
+from incidents.importers.common import (
+    RowError,
+    calendar_day,
+    citation_source,
+    coordinates,
+    count,
+    dataset_source,
+    flag,
+    incident_id,
+    integer,
+    labelled,
+    required_text,
+    sentences,
+    text,
+)
+from incidents.importers.tabular import Columns, Row
+from incidents.model import (
+    AttackType,
+    Attribution,
+    Claim,
+    CoordinatePrecision,
+    Incident,
+    Location,
+    Origin,
+    Perpetrator,
+    PropertyDamage,
+    Source,
+    TargetType,
+    WeaponType,
+)
+
+C = TypeVar("C", bound=Category)
+
+DATASET = "gtd"
+TITLE = "GTD"
+PUBLISHER = "Global Terrorism Database (START)"
+
+COLUMNS = Columns(
+    dataset=TITLE,
+    required=(
+        "eventid",
+        "iyear",
+        "imonth",
+        "iday",
+        "country_txt",
+        "attacktype1",
+        "targtype1",
+        "gname",
+        "nkill",
+        "nwound",
+    ),
+    # Some redistributions of the GTD (cleaned Kaggle copies among them)
+    # rename the date columns.
+    aliases={"year": "iyear", "month": "imonth", "day": "iday"},
+)
+COUNTRY_COLUMN = "country_txt"
+ID_COLUMN = "eventid"
+
+UNKNOWN = (-9, -99)
+
+# specificity: 1 the city itself; 2 a city whose own coordinates were not
+# found, so the smallest region's centre; 3 not in a city, the smallest
+# region's centre; 4 the first-level region's centre; 5 not even that.
+_SPECIFICITY = {
+    1: CoordinatePrecision.CITY,
+    2: CoordinatePrecision.DISTRICT,
+    3: CoordinatePrecision.DISTRICT,
+    4: CoordinatePrecision.PROVINCE,
+    5: CoordinatePrecision.COUNTRY,
+}
+
+
+def origin_id(row: Row) -> str:
+    return required_text(row, ID_COLUMN)
+
+
+def to_incident(row: Row) -> Incident:
+    """The incident a GTD row describes; RowError names the cell that is wrong."""
+    eventid = origin_id(row)
+    when = _date(row)
+    attack_types = _categories(row, AttackType, "attacktype", 3)
+    target_types = _categories(row, TargetType, "targtype", 3)
+    weapon_types = _categories(row, WeaponType, "weaptype", 4)
+    if not attack_types:
+        raise RowError("attacktype1", row["attacktype1"], "is blank, but every row needs it")
+    if not target_types:
+        raise RowError("targtype1", row["targtype1"], "is blank, but every row needs it")
+    perpetrator, claim = _perpetrator(row)
+    location = _location(row)
+    target = text(row, "target1") or text(row, "corp1") or text(row, "targsubtype1_txt")
+    target = target or target_types[0].value
+    summary = text(row, "summary") or _summary(eventid, attack_types[0], target, location)
+    return Incident(
+        id=incident_id(DATASET, eventid),
+        date=when,
+        end_date=_end_date(row, when),
+        location=location,
+        perpetrator=perpetrator,
+        claim=claim,
+        attack_type=attack_types[0],
+        target_type=target_types[0],
+        target=target,
+        weapon_types=weapon_types,
+        killed=count(row, "nkill", UNKNOWN),
+        wounded=count(row, "nwound", UNKNOWN),
+        summary=summary,
+        property_damage=_property(row),
+        sources=[
+            dataset_source(
+                PUBLISHER,
+                f"GTD event {eventid}",
+                f"https://www.start.umd.edu/gtd/search/IncidentSummary.aspx?gtdid={eventid}",
+            ),
+            *_citations(row),
+        ],
+        notes=_notes(row, attack_types, target_types),
+        origin=Origin(dataset=DATASET, id=eventid),
+    )
+
+
+def _date(row: Row) -> PartialDate:
+    year = integer(row, "iyear")
+    if year is None:
+        raise RowError("iyear", "", "is blank, but every row needs a year")
+    month = integer(row, "imonth", UNKNOWN) or None  # 0: month not known
+    day = integer(row, "iday", UNKNOWN) or None  # 0: day not known
+    # Check each part on its own, so that the error names the right column.
+    for column, parts in (
+        ("iyear", (year,)),
+        ("imonth", (year, month)),
+        ("iday", (year, month, day)),
+    ):
+        if parts[-1] is None:
+            break
+        try:
+            PartialDate(*parts)
+        except DateError as error:
+            raise RowError(column, row[column].strip(), str(error)) from None
+    return PartialDate(year, month, day if month else None)
+
+
+def _end_date(row: Row, start: PartialDate) -> PartialDate | None:
+    """The resolution date of an incident that lasted more than a day."""
+    if not flag(row, "extended") or not text(row, "resolution"):
+        return None
+    end = PartialDate.from_date(calendar_day(row, "resolution"))
+    if end.last_day < start.first_day:
+        raise RowError("resolution", row["resolution"].strip(), f"is before the date {start}")
+    return end if end != start else None
+
+
+def _categories(row: Row, category: type[C], prefix: str, how_many: int) -> list[C]:
+    found: list[C] = []
+    for number in range(1, how_many + 1):
+        column = f"{prefix}{number}"
+        code = integer(row, column, UNKNOWN)
+        if code is None:
+            continue
+        members = _members(category)
+        if not 1 <= code <= len(members):
+            kind = prefix.replace("targ", "target ").replace("weap", "weapon ").replace("ck", "ck ")
+            reason = f"expected a GTD {kind.strip()} code from 1 to {len(members)}"
+            raise RowError(column, row[column].strip(), reason)
+        member = cast(C, members[code - 1])
+        if member not in found:
+            found.append(member)
+    return found
+
+
+def _members(category: type[Category]) -> tuple[Category, ...]:
+    """The category's members in GTD code order (code = position + 1)."""
+    return tuple(category)
+
+
+def _perpetrator(row: Row) -> tuple[Perpetrator, Claim | None]:
+    name = text(row, "gname")
+    if name is None or name.casefold() == "unknown":
+        return Perpetrator(name=None, attribution=Attribution.UNKNOWN), None
+    if flag(row, "claimed"):
+        channel = text(row, "claimmode_txt")
+        return Perpetrator(name=name, attribution=Attribution.CLAIMED), Claim(
+            by=name, channel=channel
+        )
+    if flag(row, "guncertain1"):
+        return Perpetrator(name=name, attribution=Attribution.SUSPECTED), None
+    return Perpetrator(name=name, attribution=Attribution.ATTRIBUTED), None
+
+
+def _location(row: Row) -> Location:
+    specificity = integer(row, "specificity", UNKNOWN)
+    if specificity is not None and specificity not in _SPECIFICITY:
+        raise RowError("specificity", row["specificity"].strip(), "expected 1 to 5")
+    precision = _SPECIFICITY.get(specificity or 0, CoordinatePrecision.DISTRICT)
+    return Location(
+        country=required_text(row, COUNTRY_COLUMN),
+        province=_known(text(row, "provstate")),
+        city=_known(text(row, "city")),
+        coordinates=coordinates(row, "latitude", "longitude", precision),
+    )
+
+
+def _known(name: str | None) -> str | None:
+    return None if name is None or name.casefold() == "unknown" else name
+
+
+def _property(row: Row) -> PropertyDamage | None:
+    occurred = flag(row, "property")
+    description = text(row, "propcomment") or text(row, "propextent_txt")
+    if occurred is None and description is None:
+        return None
+    return PropertyDamage(occurred=occurred, description=description)
+
+
+def _citations(row: Row) -> list[Source]:
+    return [citation_source(cite) for cite in (text(row, f"scite{n}") for n in (1, 2, 3)) if cite]
+
+
+def _summary(eventid: str, attack: AttackType, target: str, location: Location) -> str:
+    place = ", ".join(p for p in (location.city, location.province, location.country) if p)
+    return f"{attack.value} against {target} in {place} (GTD event {eventid}; no summary given)."
+
+
+def _notes(row: Row, attack_types: list[AttackType], target_types: list[TargetType]) -> str | None:
+    others = [text(row, f"gname{n}") for n in (2, 3)]
+    also_named = [
+        name + (" (suspected)" if flag(row, f"guncertain{n}") else "")
+        for n, name in zip((2, 3), others, strict=True)
+        if name and name.casefold() != "unknown"
+    ]
+    other_targets = [
+        " ".join(filter(None, (text(row, f"targtype{n}_txt"), _paren(text(row, f"target{n}")))))
+        for n in (2, 3)
+        if text(row, f"targtype{n}") or text(row, f"target{n}")
+    ]
+    doubt = flag(row, "doubtterr")
+    return sentences(
+        labelled("Approximate date", text(row, "approxdate")),
+        "Lasted more than 24 hours" if flag(row, "extended") else None,
+        labelled("Location", text(row, "location")),
+        "In the vicinity of the city, not in it" if flag(row, "vicinity") else None,
+        "GTD doubts that this was terrorism"
+        + (f" ({text(row, 'alternative_txt')})" if text(row, "alternative_txt") else "")
+        if doubt
+        else None,
+        "Suicide attack" if flag(row, "suicide") else None,
+        "GTD codes the attack as unsuccessful" if flag(row, "success") is False else None,
+        labelled("Also coded as", ", ".join(a.value for a in attack_types[1:])),
+        labelled("Target subtype", text(row, "targsubtype1_txt")),
+        labelled("Target nationality", text(row, "natlty1_txt")),
+        labelled("Other targets", "; ".join(other_targets)),
+        labelled("Also attributed to", ", ".join(also_named)),
+        "The attribution is uncertain"
+        if flag(row, "claimed") and flag(row, "guncertain1")
+        else None,
+        "Competing claims were made" if flag(row, "compclaim") else None,
+        labelled("Perpetrators among the killed", _count_text(row, "nkillter")),
+        labelled("Hostages or kidnapped", _count_text(row, "nhostkid")),
+        labelled("Weapons", text(row, "weapdetail")),
+        labelled("Motive", text(row, "motive")),
+        labelled("Part of a multiple incident with", text(row, "related"))
+        if flag(row, "multiple")
+        else None,
+        text(row, "addnotes"),
+    )
+
+
+def _paren(value: str | None) -> str | None:
+    return f"({value})" if value else None
+
+
+def _count_text(row: Row, column: str) -> str | None:
+    number = count(row, column, UNKNOWN)
+    return str(number) if number else None

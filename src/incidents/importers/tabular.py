@@ -1,0 +1,328 @@
+"""Reading the data sets' files: CSV in whatever encoding, or a spreadsheet.
+
+A file is read one row at a time, so memory does not grow with its size.
+Its encoding is found by one quick pass over the bytes before parsing:
+UTF-16 when it starts with its byte-order mark (Excel's "Unicode text"),
+UTF-8 (with or without a byte-order mark) when every byte sequence is valid
+UTF-8, otherwise Windows-1252 with Latin-1 for the few bytes Windows-1252
+leaves undefined (GTD's CSV has been distributed that way).  Header names are
+matched without regard to case, spaces or a stray byte-order mark, and each
+data set may give older names for its columns.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import itertools
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+
+from incidents.errors import IncidentsError
+
+UTF8 = "utf-8"
+UTF8_BOM = "utf-8-sig"
+UTF16 = "utf-16"
+LATIN = "cp1252"  # read with the Latin-1 fallback below
+_LATIN_FALLBACK = "incidents-latin-1"
+_CHUNK = 1 << 20
+
+
+def _latin1_for_undefined(error: UnicodeError) -> tuple[str, int]:
+    # Windows-1252 leaves five bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) undefined;
+    # Latin-1 reads them as the control characters of the same number.
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error(_LATIN_FALLBACK, _latin1_for_undefined)
+
+# Field sizes in GTD summaries and ACLED notes exceed csv's default limit
+# of 131072 characters only in broken files, but a long one must not abort.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class FileFormatError(IncidentsError):
+    """A file that cannot be read as the data set it was said to be."""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The header a data set's file must have.
+
+    ``required`` are the canonical (lower-case) names the importer reads
+    without fail; ``aliases`` map older or variant names to canonical ones.
+    """
+
+    dataset: str
+    required: tuple[str, ...]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def canonical(self, name: str) -> str:
+        key = "_".join(name.replace("\ufeff", "").strip().lower().split())
+        return self.aliases.get(key, key)
+
+    def missing(self, names: list[str]) -> list[str]:
+        present = set(names)
+        return [name for name in self.required if name not in present]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: where it starts in the file, and its cells by column."""
+
+    line: int
+    cells: Mapping[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row that cannot be split into the header's columns."""
+
+    line: int
+    reason: str
+
+
+@dataclass
+class Scan:
+    """What the pass over the bytes found."""
+
+    encoding: str
+    lines: int
+
+
+def scan(path: Path) -> Scan:
+    """The file's encoding and its number of lines (an upper bound on rows)."""
+    decoder = codecs.getincrementaldecoder(UTF8)()
+    lines = 0
+    utf8 = True
+    bom = utf16 = False
+    last = b""
+    with _open_binary(path) as stream:
+        first = True
+        while chunk := stream.read(_CHUNK):
+            if first:
+                bom = chunk.startswith(codecs.BOM_UTF8)
+                # Excel's "Unicode text" is UTF-16 with a byte-order mark.
+                utf16 = chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+                first = False
+            lines += chunk.count(b"\n")
+            last = chunk
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+    if last and not last.endswith(b"\n"):
+        lines += 1
+    if utf16:
+        return Scan(UTF16, lines)
+    if not utf8:
+        return Scan(LATIN, lines)
+    return Scan(UTF8_BOM if bom else UTF8, lines)
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise FileFormatError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{path}: is a directory, not a data file") from None
+    except OSError as error:
+        raise FileFormatError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def encoding_name(encoding: str) -> str:
+    names = {UTF8: "UTF-8", UTF8_BOM: "UTF-8 with a byte-order mark", UTF16: "UTF-16"}
+    return names.get(encoding, "Latin-1")
+
+
+class TableFile:
+    """A data set's file opened for reading, row by row.
+
+    ``estimated_rows`` is an upper bound known before reading (the line
+    count, less the header); ``encoding`` says how the text was decoded.
+    """
+
+    def __init__(self, path: Path, columns: Columns) -> None:
+        self.path = path
+        self.columns = columns
+        self.is_spreadsheet = _is_spreadsheet(path)
+        self.encoding: str | None = None
+        self.estimated_rows: int | None = None
+        if not self.is_spreadsheet:
+            found = scan(path)
+            self.encoding = found.encoding
+            self.estimated_rows = max(found.lines - 1, 0)
+
+    def rows(self) -> Iterator[Row | BadRow]:
+        """Every data row in order; blank lines are passed over."""
+        if self.is_spreadsheet:
+            yield from self._spreadsheet_rows()
+            return
+        assert self.encoding is not None
+        # UTF-8 was checked whole by scan(); UTF-16 was not, so a damaged
+        # byte shows as U+FFFD rather than stopping the import.
+        errors = {LATIN: _LATIN_FALLBACK, UTF16: "replace"}.get(self.encoding, "strict")
+        with (
+            _open_binary(self.path) as raw,
+            _text(raw, self.encoding, errors) as text,
+        ):
+            first = text.readline()
+            if not first.strip():
+                raise FileFormatError(f"{self.path}: the file is empty, or its first line is")
+            reader = csv.reader(itertools.chain([first], text), delimiter=_delimiter(first))
+            try:
+                header_cells = next(reader)
+            except StopIteration:
+                raise FileFormatError(f"{self.path}: the file is empty") from None
+            except csv.Error as error:
+                raise FileFormatError(f"{self.path}:1: cannot read the header: {error}") from None
+            header = self._header(header_cells)
+            yield from _records(reader, header)
+
+    def _header(self, cells: list[str]) -> list[str]:
+        header = [self.columns.canonical(cell) for cell in cells]
+        missing = self.columns.missing(header)
+        if missing:
+            raise HeaderMismatch(self.path, self.columns, cells, missing)
+        return header
+
+    def _spreadsheet_rows(self) -> Iterator[Row | BadRow]:
+        try:
+            import openpyxl
+        except ImportError:
+            raise FileFormatError(
+                f"{self.path}: reading .xlsx files needs openpyxl; install it with "
+                "pip install 'incidents[xlsx]', or save the sheet as CSV"
+            ) from None
+        try:
+            book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except FileNotFoundError:
+            raise FileFormatError(f"{self.path}: no such file") from None
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            raise FileFormatError(f"{self.path}: not a readable .xlsx file ({error})") from None
+        try:
+            sheet = book.worksheets[0]
+            if sheet.max_row:
+                self.estimated_rows = max(sheet.max_row - 1, 0)
+            values = sheet.iter_rows(values_only=True)
+            first = next(values, None)
+            if first is None:
+                raise FileFormatError(f"{self.path}: the sheet is empty")
+            header = self._header([_cell_text(v) for v in first])
+            for number, cells in enumerate(values, start=2):
+                texts = [_cell_text(v) for v in cells]
+                if any(texts):
+                    yield _row(number, header, texts)
+        finally:
+            book.close()
+
+
+def _text(raw: IO[bytes], encoding: str, errors: str) -> IO[str]:
+    import io
+
+    return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
+
+
+def _records(reader: Any, header: list[str]) -> Iterator[Row | BadRow]:
+    previous_end = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield BadRow(previous_end + 1, f"not valid CSV: {error}")
+            previous_end = reader.line_num
+            continue
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        yield _row(start, header, cells)
+
+
+def _row(line: int, header: list[str], cells: list[str]) -> Row | BadRow:
+    if len(cells) != len(header):
+        # Trailing empty cells are a spreadsheet's habit, not a fault.
+        if len(cells) > len(header) and not any(c.strip() for c in cells[len(header) :]):
+            cells = cells[: len(header)]
+        else:
+            return BadRow(line, f"has {len(cells)} cells, but the header has {len(header)}")
+    return Row(line, dict(zip(header, cells, strict=True)))
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _delimiter(header_line: str) -> str:
+    """Comma, or the semicolon or tab a spreadsheet saved the file with."""
+    return max((",", ";", "\t"), key=header_line.count)
+
+
+def _is_spreadsheet(path: Path) -> bool:
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return True
+    if path.suffix.lower() == ".xls":
+        raise FileFormatError(
+            f"{path}: an old Excel .xls file cannot be read; save it as .xlsx or CSV"
+        )
+    try:
+        with path.open("rb") as stream:
+            return stream.read(4) == b"PK\x03\x04" and path.suffix.lower() != ".csv"
+    except OSError:
+        return False
+
+
+class HeaderMismatch(FileFormatError):
+    """A header without the columns a data set needs."""
+
+    def __init__(
+        self,
+        path: Path,
+        columns: Columns,
+        found: list[str],
+        missing: list[str],
+        hint: str | None = None,
+    ) -> None:
+        self.path = path
+        self.columns = columns
+        self.found = found
+        self.missing = missing
+        shown = [cell.replace("\ufeff", "").strip() for cell in found if cell.strip()]
+        listed = ", ".join(shown[:12]) + (f", ... ({len(shown)} in all)" if len(shown) > 12 else "")
+        lines = [
+            f"{path}: not a {columns.dataset} export: the header lacks {', '.join(missing)}.",
+            f"  expected columns: {', '.join(columns.required)}",
+            f"  found: {listed or 'no column names'}",
+        ]
+        if hint:
+            lines.append(f"  {hint}")
+        super().__init__("\n".join(lines))
