@@ -22,6 +22,8 @@ SEED_STORE = REPO_ROOT / "incidents.json"
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the developer's $INCIDENTS_STORE, colours or terminal width."""
     monkeypatch.delenv("INCIDENTS_STORE", raising=False)
+    # Query indexes go to a cache of the test's own.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.chdir(tmp_path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -23,10 +23,11 @@ if TYPE_CHECKING:
     from incidents.dates import PartialDate
     from incidents.formats import Format
     from incidents.model import Incident
-    from incidents.query import Filters, Match
+    from incidents.query import Filters, IncidentSource, SortKey
     from incidents.store import StoreLocation
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 SHOWN_PROBLEMS = 5
 
@@ -36,7 +37,36 @@ class AppContext:
     """What the group's options give every command."""
 
     store_option: str | None
+    use_index: bool = True
     _incidents: list[Incident] | None = field(default=None, repr=False)
+    _source: IncidentSource | None = field(default=None, repr=False)
+
+    def source(self) -> IncidentSource:
+        """What reading commands query: the store's index, or (``--no-index``)
+        the store loaded into memory.  Both answer alike."""
+        if self._source is None:
+            self._source = self._open_source()
+        return self._source
+
+    def _open_source(self) -> IncidentSource:
+        from incidents.index import SQLITE_SUFFIXES, IndexUnwritable, open_index
+        from incidents.query import Filters, InMemory
+        from incidents.store import StoreError
+
+        path = self.location().path
+        sqlite_store = path.suffix.lower() in SQLITE_SUFFIXES
+        if not (self.use_index or sqlite_store):
+            return InMemory(self.incidents())
+        try:
+            source = open_index(path, progress=index_progress())
+        except IndexUnwritable as error:
+            click.echo(f"Note: {error}; answering without it.", err=True)
+            return InMemory(self.incidents())
+        except StoreError as error:
+            fail_with_problems(error.problems)
+        if not self.use_index:
+            return InMemory(source.incidents(Filters()))
+        return source
 
     def location(self) -> StoreLocation:
         from incidents.store import locate_store
@@ -157,9 +187,15 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
     help="Store file to use. Otherwise $INCIDENTS_STORE, then ./incidents.json, "
     "then the copy bundled with the tool (see `incidents where`).",
 )
+@click.option(
+    "--no-index",
+    is_flag=True,
+    help="Answer from the store loaded into memory instead of its query index "
+    "(a SQLite file in the cache directory, rebuilt whenever the store changes).",
+)
 @click.version_option(package_name="incidents", prog_name="incidents")
 @click.pass_context
-def cli(ctx: click.Context, store_option: str | None) -> None:
+def cli(ctx: click.Context, store_option: str | None, no_index: bool) -> None:
     """Look up terrorist and political violence incidents.
 
     Dates known only to the month or year stay that way, unknown casualty
@@ -172,7 +208,7 @@ def cli(ctx: click.Context, store_option: str | None) -> None:
       incidents total --by target-type
       incidents export --format csv > attacks.csv
     """
-    ctx.obj = AppContext(store_option)
+    ctx.obj = AppContext(store_option, use_index=not no_index)
 
 
 # --- shared options ----------------------------------------------------------
@@ -367,6 +403,32 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
+def index_progress() -> Callable[[int, int], None] | None:
+    """A progress line on stderr for an index build that takes more than a
+    second, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    started = time.monotonic()
+    shown: dict[str, Any] = {}
+
+    def report(done: int, total: int) -> None:
+        if "bar" not in shown:
+            if time.monotonic() - started < 1:
+                return
+            from rich.progress import Progress
+
+            shown["bar"] = Progress(transient=True, console=prompt_console())
+            shown["bar"].start()
+            shown["task"] = shown["bar"].add_task("Building the query index", total=total or None)
+        shown["bar"].update(shown["task"], completed=done)
+        if total and done >= total:
+            shown["bar"].stop()
+
+    return report
+
+
 def print_renderable(renderable: RenderableType) -> None:
     out = console()
     if out.is_terminal:
@@ -420,12 +482,6 @@ def no_svg_unless_table(svg: Path | None, output_format: str) -> None:
         raise click.UsageError(
             f"--svg draws the table; it cannot go with --format {output_format}."
         )
-
-
-def selected(app: AppContext, options: dict[str, Any]) -> list[Match]:
-    from incidents.query import select
-
-    return select(app.incidents(), build_filters(options))
 
 
 # --- shell completion ----------------------------------------------------------
@@ -496,41 +552,63 @@ def list_command(
       incidents list --since 2022 --svg attacks.svg
     """
     from incidents.formats import Format
-    from incidents.query import SortKey, sort_matches
+    from incidents.query import SortKey
 
     no_svg_unless_table(svg, output_format)
-
-    matches = sort_matches(selected(app, options), SortKey(sort))[:limit]
+    source, filters = app.source(), build_filters(options)
     fmt = Format(output_format)
     if fmt is Format.TABLE:
         from incidents.formats.table import incidents_table
-        from incidents.records import list_row
 
-        rows = [list_row(m.incident, m.date_uncertain) for m in matches]
-        table = incidents_table(rows, len(app.incidents()))
+        table = incidents_table(source.list_rows(filters, SortKey(sort), limit), source.count())
         print_renderable(table)
         save_svg(table, svg)
     else:
-        write_incidents(fmt, [m.incident for m in matches], sys.stdout)
+        write_selection(fmt, source, filters, sys.stdout, SortKey(sort), limit)
 
 
-def write_incidents(fmt: Format, incidents: Sequence[Incident], stream: Any) -> None:
+def write_selection(
+    fmt: Format,
+    source: IncidentSource,
+    filters: Filters,
+    stream: Any,
+    sort: SortKey | None = None,
+    limit: int | None = None,
+) -> int:
+    """Write the matching incidents in a data format; returns how many.
+
+    CSV and JSON stream from flat records and stored texts, so that the
+    index answers them without building model objects.
+    """
     from incidents.formats import Format
     from incidents.formats import csv as csv_format
     from incidents.formats import geojson as geojson_format
     from incidents.formats import json as json_format
     from incidents.formats import markdown as markdown_format
 
-    writers = {
-        Format.CSV: csv_format.write_incidents,
-        Format.JSON: json_format.write_incidents,
-        Format.NDJSON: json_format.write_incidents_lines,
-        Format.GEOJSON: geojson_format.write_incidents,
-        Format.MARKDOWN: markdown_format.write_incidents,
-    }
-    writers[fmt](incidents, stream)
-    if fmt is Format.GEOJSON:
-        warn_without_coordinates(incidents)
+    written = 0
+
+    def counted(items: Iterable[T]) -> Iterator[T]:
+        nonlocal written
+        for item in items:
+            written += 1
+            yield item
+
+    if fmt is Format.CSV:
+        csv_format.write_lines(counted(source.csv_lines(filters, sort, limit)), stream)
+    elif fmt is Format.JSON:
+        json_format.write_store_texts(counted(source.stored_texts(filters, sort, limit)), stream)
+    elif fmt is Format.NDJSON:
+        json_format.write_lines(counted(source.json_lines(filters, sort, limit)), stream)
+    else:
+        incidents = source.incidents(filters, sort, limit)
+        written = len(incidents)
+        if fmt is Format.GEOJSON:
+            geojson_format.write_incidents(incidents, stream)
+            warn_without_coordinates(incidents)
+        else:
+            markdown_format.write_incidents(incidents, stream)
+    return written
 
 
 @cli.command()
@@ -544,9 +622,7 @@ def show(app: AppContext, incident_id: str, output_format: str) -> None:
     Example:
       incidents show 2022-12-02-kabul
     """
-    from incidents.query import find_incident
-
-    incident = find_incident(app.incidents(), incident_id)
+    incident = app.source().incident(incident_id)
     if output_format == "json":
         from incidents.store import incident_json
 
@@ -602,12 +678,9 @@ def total(
     from incidents.formats import csv as csv_format
     from incidents.formats import json as json_format
     from incidents.query import GroupBy
-    from incidents.query import total as compute_total
 
     no_svg_unless_table(svg, output_format)
-    totals = compute_total(
-        (m.incident for m in selected(app, options)), GroupBy(by) if by else None
-    )
+    totals = app.source().totals(build_filters(options), GroupBy(by) if by else None)
     fmt = Format(output_format)
     if fmt is Format.TABLE:
         from incidents.formats.table import totals_table
@@ -667,14 +740,14 @@ def export(
     fmt = Format(output_format) if output_format else None
     if fmt is None:
         fmt = (Format.from_suffix(output.suffix) if output else None) or Format.CSV
-    incidents = [m.incident for m in selected(app, options)]
+    source, filters = app.source(), build_filters(options)
     if output is None:
-        write_incidents(fmt, incidents, sys.stdout)
+        write_selection(fmt, source, filters, sys.stdout)
         return
     with atomic_writer(output, newline="") as stream:
-        write_incidents(fmt, incidents, stream)
-    plural = "incident" if len(incidents) == 1 else "incidents"
-    click.echo(f"Wrote {len(incidents)} {plural} to {output} ({fmt.value}).", err=True)
+        written = write_selection(fmt, source, filters, stream)
+    plural = "incident" if written == 1 else "incidents"
+    click.echo(f"Wrote {written} {plural} to {output} ({fmt.value}).", err=True)
 
 
 @cli.command()
@@ -739,7 +812,7 @@ def timeline_command(app: AppContext, /, by: str, svg: Path | None, **options: A
     from incidents.formats.timeline import timeline_chart
     from incidents.timeline import Step, timeline
 
-    chart = timeline_chart(timeline((m.incident for m in selected(app, options)), Step(by)))
+    chart = timeline_chart(timeline(app.source().incidents(build_filters(options)), Step(by)))
     print_renderable(chart)
     save_svg(chart, svg)
 

@@ -41,8 +41,8 @@ from incidents.query import (
     text_query_words,
 )
 from incidents.records import (
-    FLAT_COLUMNS,
     ListRow,
+    csv_line,
     date_text,
     figure_from_columns,
     flat_cells,
@@ -55,28 +55,37 @@ if TYPE_CHECKING:
 
 # Bump when the table's shape or the meaning of a column changes: older
 # index files are then rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "4"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 Progress = Callable[[int, int], None]
 
-# Columns beyond the flat CSV cells (records.FLAT_COLUMNS), which are kept too.
-_DERIVED_COLUMNS = (
+# Two tables.  ``facts`` is narrow: what filters, sorts and totals read, so
+# that a scan of every incident reads little.  ``details`` holds the rest
+# (the incident's JSON and its flat CSV cells), read only for what is printed.
+FACT_COLUMNS = (
     ("pos", "INTEGER PRIMARY KEY"),
-    ("json", "TEXT NOT NULL"),  # the incident as the store has it, 4-space indented
+    ("id", "TEXT NOT NULL"),
+    ("date", "TEXT NOT NULL"),
+    ("end_date", "TEXT"),
     ("date_start", "TEXT NOT NULL"),
     ("date_end", "TEXT NOT NULL"),
     ("period_year", "TEXT NOT NULL"),
     ("period_month", "TEXT NOT NULL"),
-    ("place_keys", "TEXT NOT NULL"),
-    ("site_folded", "TEXT NOT NULL"),
-    ("country_group", "TEXT NOT NULL"),
-    ("province_group", "TEXT NOT NULL"),
-    ("province_label", "TEXT NOT NULL"),
-    ("city_group", "TEXT NOT NULL"),
-    ("city_label", "TEXT NOT NULL"),
+    ("country", "TEXT NOT NULL"),
+    ("province", "TEXT"),
+    ("district", "TEXT"),
+    ("city", "TEXT"),
+    ("country_key", "TEXT NOT NULL"),
+    ("province_key", "TEXT"),
+    ("district_key", "TEXT"),
+    ("city_key", "TEXT"),
+    ("perpetrator", "TEXT"),
     ("perpetrator_names", "TEXT NOT NULL"),
+    ("attribution", "TEXT NOT NULL"),
     ("weapon_set", "TEXT NOT NULL"),
+    ("target_type", "TEXT NOT NULL"),
+    ("attack_type", "TEXT NOT NULL"),
     ("killed_low", "INTEGER NOT NULL"),
     ("killed_high", "INTEGER"),
     ("killed_best", "INTEGER"),
@@ -86,18 +95,41 @@ _DERIVED_COLUMNS = (
     ("wounded_best", "INTEGER"),
     ("wounded_unknown", "INTEGER NOT NULL"),
 )
-COLUMNS = _DERIVED_COLUMNS + tuple((name, "TEXT NOT NULL") for name in FLAT_COLUMNS)
-_INDEXES = ("id", "target_type", "country_group")
-
-_COLUMN_NAMES = [name for name, _ in COLUMNS]
-_INSERT = (
-    f"INSERT INTO incidents ({', '.join(_COLUMN_NAMES)}) "
-    f"VALUES ({', '.join('?' for _ in _COLUMN_NAMES)})"
+DETAIL_COLUMNS = (
+    ("pos", "INTEGER PRIMARY KEY"),
+    ("json", "TEXT NOT NULL"),  # the incident as a store file lays it out
+    ("csv", "TEXT NOT NULL"),  # its line of the CSV export
+)
+# Rare, so kept apart from the facts: other spellings of a place, and sites.
+ALIAS_COLUMNS = (("pos", "INTEGER NOT NULL"), ("key", "TEXT NOT NULL"))
+SITE_COLUMNS = (("pos", "INTEGER PRIMARY KEY"), ("site", "TEXT NOT NULL"))
+_TABLES = (
+    ("facts", FACT_COLUMNS),
+    ("details", DETAIL_COLUMNS),
+    ("aliases", ALIAS_COLUMNS),
+    ("sites", SITE_COLUMNS),
+)
+_INDEXES = (
+    ("facts", "id"),
+    ("facts", "target_type"),
+    ("facts", "country_key"),
+    ("facts", "province_key"),
+    ("facts", "district_key"),
+    ("facts", "city_key"),
+    ("aliases", "key"),
 )
 
 
-class IndexError_(IncidentsError):
-    """An index or sqlite store that cannot be used."""
+def _insert_statement(table: str, columns: Sequence[tuple[str, str]]) -> str:
+    names = [name for name, _ in columns]
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+
+
+_INSERTS = {table: _insert_statement(table, columns) for table, columns in _TABLES}
+
+
+class IndexUnwritable(IncidentsError):
+    """The cache directory cannot hold the index; the store itself is fine."""
 
 
 # --- one row per incident, from its JSON data --------------------------------------
@@ -118,11 +150,6 @@ def _interval(start: str, end: str | None) -> tuple[str, str, str, str]:
     )
 
 
-@lru_cache(maxsize=65536)
-def _place_keys(*names: str) -> str:
-    return "|" + "|".join(sorted({place_key(name) for name in names if name})) + "|"
-
-
 _place_key = lru_cache(maxsize=65536)(place_key)
 
 
@@ -141,34 +168,43 @@ def _figure_columns(figure: Any) -> tuple[int, int | None, int | None, int]:
     return figure["min"], figure.get("max"), figure.get("best"), 0
 
 
-def _row(pos: int, data: dict[str, Any], text: str) -> tuple[Any, ...]:
+def _rows(pos: int, data: dict[str, Any], text: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The incident's rows in each table."""
     location = data["location"]
-    province = location.get("province") or NO_VALUE
-    city = location.get("city") or NO_VALUE
+    province, district, city = (location.get(level) for level in ("province", "district", "city"))
     claim = data.get("claim") or {}
-    return (
-        pos,
-        text,
-        *_interval(data["date"], data.get("end_date")),
-        _place_keys(
-            location["country"],
-            location.get("province"),
-            location.get("district"),
-            location.get("city"),
-            *location.get("aliases", ()),
-        ),
-        fold(location.get("site") or ""),
-        _place_key(location["country"]),
-        _place_key(province),
-        province,
-        _place_key(city),
-        city,
-        _perpetrator_names(data["perpetrator"].get("name"), claim.get("by")),
-        "|" + "|".join(data.get("weapon_types", ())) + "|",
-        *_figure_columns(data["killed"]),
-        *_figure_columns(data["wounded"]),
-        *flat_cells(data),
-    )
+    perpetrator = data["perpetrator"].get("name")
+    site = location.get("site")
+    return {
+        "facts": [
+            (
+                pos,
+                data["id"],
+                data["date"],
+                data.get("end_date"),
+                *_interval(data["date"], data.get("end_date")),
+                location["country"],
+                province,
+                district,
+                city,
+                _place_key(location["country"]),
+                _place_key(province) if province else None,
+                _place_key(district) if district else None,
+                _place_key(city) if city else None,
+                perpetrator,
+                _perpetrator_names(perpetrator, claim.get("by")),
+                data["perpetrator"]["attribution"],
+                "|" + "|".join(data.get("weapon_types", ())) + "|",
+                data["target_type"],
+                data["attack_type"],
+                *_figure_columns(data["killed"]),
+                *_figure_columns(data["wounded"]),
+            )
+        ],
+        "details": [(pos, text, csv_line(flat_cells(data)))],
+        "aliases": [(pos, key) for key in {_place_key(a) for a in location.get("aliases", ())}],
+        "sites": [(pos, fold(site))] if site else [],
+    }
 
 
 def _register_functions(connection: sqlite3.Connection) -> None:
@@ -288,14 +324,20 @@ class _Validation:
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
-    columns = ", ".join(f"{name} {kind}" for name, kind in COLUMNS)
-    connection.execute(f"CREATE TABLE incidents ({columns})")
+    for table, columns in _TABLES:
+        definition = ", ".join(f"{name} {kind}" for name, kind in columns)
+        connection.execute(f"CREATE TABLE {table} ({definition})")
     connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
 def _create_indexes(connection: sqlite3.Connection) -> None:
-    for column in _INDEXES:
-        connection.execute(f"CREATE INDEX IF NOT EXISTS by_{column} ON incidents ({column})")
+    for table, column in _INDEXES:
+        connection.execute(f"CREATE INDEX IF NOT EXISTS {table}_{column} ON {table} ({column})")
+
+
+def _clear(connection: sqlite3.Connection) -> None:
+    for table, _ in _TABLES:
+        connection.execute(f"DELETE FROM {table}")
 
 
 def _set_meta(connection: sqlite3.Connection, values: dict[str, str]) -> None:
@@ -326,22 +368,25 @@ def _insert(
     """Insert incidents given as JSON texts; ValueError when a text is not one
     JSON object."""
     pos = 0
-    batch: list[tuple[Any, ...]] = []
+    batches: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _ in _TABLES}
+
+    def flush() -> None:
+        for table, rows in batches.items():
+            connection.executemany(_INSERTS[table], rows)
+            rows.clear()
+        if progress:
+            progress(pos, total)
+
     for text in texts:
         data = json.loads(text)
         if not isinstance(data, dict):
             raise ValueError(f"incident {pos} is not a JSON object")
-        batch.append(_row(pos, data, text))
+        for table, rows in _rows(pos, data, text).items():
+            batches[table].extend(rows)
         pos += 1
-        if len(batch) >= _CHUNK:
-            connection.executemany(_INSERT, batch)
-            batch = []
-            if progress:
-                progress(pos, total)
-    if batch:
-        connection.executemany(_INSERT, batch)
-    if progress:
-        progress(pos, total)
+        if pos % _CHUNK == 0:
+            flush()
+    flush()
     return pos
 
 
@@ -409,11 +454,11 @@ def build_index(
             if not (inserted and validation.passed()):
                 validation.cancel()
                 data = read_bytes(store_path)
-                connection.execute("DELETE FROM incidents")
+                _clear(connection)
                 texts = _slow_texts(data, name)  # raises with every problem...
-        count = connection.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        count = connection.execute("SELECT count(*) FROM facts").fetchone()[0]
         if count != len(texts):  # ...or it was only the layout that misled us
-            connection.execute("DELETE FROM incidents")
+            _clear(connection)
             _insert(connection, texts, progress, len(texts))
         _set_meta(
             connection,
@@ -476,7 +521,7 @@ def open_index(
     store_path: Path, cache_dir: Path | None = None, progress: Progress | None = None
 ) -> StoreIndex:
     """The index of a JSON store, built or rebuilt as needed; or a sqlite store."""
-    from incidents.store import Problem, StoreError, read_bytes
+    from incidents.store import read_bytes
 
     if store_path.suffix.lower() in SQLITE_SUFFIXES:
         return open_sqlite_store(store_path)
@@ -495,7 +540,7 @@ def open_index(
         return StoreIndex(build_index(store_path, path, progress))
     except (OSError, sqlite3.OperationalError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        raise StoreError([Problem(str(path), f"cannot write the query index: {reason}")]) from None
+        raise IndexUnwritable(f"cannot write the query index {path}: {reason}") from None
 
 
 def open_sqlite_store(path: Path) -> StoreIndex:
@@ -593,14 +638,19 @@ def _filter_sql(filters: Filters, connection: sqlite3.Connection) -> _Sql:
         )
         params.extend(f"|{w.value}|" for w in filters.weapon_types)
     if filters.locations:
-        tests = []
-        for query in filters.locations:
-            tests.append("instr(place_keys, ?) > 0")
-            params.append(f"|{place_key(query)}|")
-            folded = fold(query)
-            if folded:
-                tests.append("(site_folded != '' AND instr(' ' || site_folded || ' ', ?) > 0)")
-                params.append(f" {folded} ")
+        # Every term can use an index, so SQLite looks up each and unites them.
+        keys = sorted({place_key(query) for query in filters.locations})
+        marks = ", ".join("?" for _ in keys)
+        tests = [
+            f"{level}_key IN ({marks})" for level in ("country", "province", "district", "city")
+        ]
+        tests.append(f"pos IN (SELECT pos FROM aliases WHERE key IN ({marks}))")
+        params.extend(keys * 5)
+        phrases = [f" {fold(q)} " for q in filters.locations if fold(q)]
+        if phrases:
+            in_site = " OR ".join("instr(' ' || site || ' ', ?) > 0" for _ in phrases)
+            tests.append(f"pos IN (SELECT pos FROM sites WHERE {in_site})")
+            params.extend(phrases)
         where.append("(" + " OR ".join(tests) + ")")
     if filters.perpetrators:
         tests = []
@@ -642,8 +692,9 @@ def _ensure_search(connection: sqlite3.Connection) -> None:
         "(text, content='', tokenize='unicode61 remove_diacritics 2')"
     )
     connection.execute(
-        "INSERT INTO search (rowid, text) "
-        "SELECT pos, fold(summary || ' ' || target || ' ' || site) FROM incidents"
+        "INSERT INTO search (rowid, text) SELECT pos, fold(json_extract(json, '$.summary') "
+        "|| ' ' || json_extract(json, '$.target') "
+        "|| ' ' || coalesce(json_extract(json, '$.location.site'), '')) FROM details"
     )
     _set_meta(connection, {"fts": "1"})
     connection.commit()
@@ -659,20 +710,23 @@ _GROUPS: dict[GroupBy, tuple[str, str]] = {
     # group identity, label
     GroupBy.TARGET_TYPE: ("target_type", "target_type"),
     GroupBy.ATTACK_TYPE: ("attack_type", "attack_type"),
-    GroupBy.PERPETRATOR: (
-        "perpetrator",
-        "CASE WHEN perpetrator = '' THEN 'unknown' ELSE perpetrator END",
+    GroupBy.PERPETRATOR: ("perpetrator", "coalesce(perpetrator, 'unknown')"),
+    GroupBy.COUNTRY: ("country_key", "country"),
+    GroupBy.PROVINCE: (
+        f"coalesce(province_key, '{NO_VALUE}')",
+        f"coalesce(province, '{NO_VALUE}')",
     ),
-    GroupBy.COUNTRY: ("country_group", "country"),
-    GroupBy.PROVINCE: ("province_group", "province_label"),
-    GroupBy.CITY: ("city_group", "city_label"),
+    GroupBy.CITY: (f"coalesce(city_key, '{NO_VALUE}')", f"coalesce(city, '{NO_VALUE}')"),
     GroupBy.YEAR: ("period_year", "period_year"),
     GroupBy.MONTH: ("period_month", "period_month"),
 }
 
+# Per figure: low, high (null once any is unbounded), unknown, and the best
+# estimate (a count's own, else its low) with how many counts had one.
 _SUMS = ", ".join(
     f"sum({f}_low), CASE WHEN max({f}_high IS NULL) THEN NULL ELSE sum({f}_high) END, "
-    f"sum({f}_unknown)"
+    f"sum({f}_unknown), sum(CASE WHEN {f}_unknown THEN 0 ELSE coalesce({f}_best, {f}_low) END), "
+    f"count({f}_best)"
     for f in ("killed", "wounded")
 )
 
@@ -693,82 +747,127 @@ class StoreIndex:
         self.connection.close()
 
     def count(self) -> int:
-        row = self.connection.execute("SELECT count(*) FROM incidents").fetchone()
+        row = self.connection.execute("SELECT count(*) FROM facts").fetchone()
         return int(row[0])
 
-    def _select(
-        self,
-        columns: str,
-        filters: Filters,
-        order: str = "pos",
-        limit: int | None = None,
-    ) -> sqlite3.Cursor:
-        sql = _filter_sql(filters, self.connection)
-        query = f"SELECT {columns}, NOT ({sql.certain}) FROM incidents"
-        if sql.where:
-            query += " WHERE " + " AND ".join(sql.where)
-        query += f" ORDER BY {order}"
-        params = sql.certain_params + sql.params
-        if limit is not None:
-            query += " LIMIT ?"
-            params.append(limit)
-        return self.connection.execute(query, params)
-
-    def list_rows(self, filters: Filters, sort: SortKey, limit: int | None = None) -> list[ListRow]:
-        rows = []
-        for r in self._select(_LIST_COLUMNS, filters, _ORDER[sort], limit):
-            city, district, province, country = r[3] or None, r[4] or None, r[5] or None, r[6]
-            rows.append(
-                ListRow(
-                    id=r[0],
-                    date_text=date_text(r[1], r[2]),
-                    place_label=place_label(city, district, province, country),
-                    short_place=city or district or province or country,
-                    target_type=r[7],
-                    attack_type=r[8],
-                    perpetrator=r[9] or None,
-                    suspected=r[10] == "suspected",
-                    killed=figure_from_columns(r[11], r[12], r[13], r[14]),
-                    wounded=figure_from_columns(r[15], r[16], r[17], r[18]),
-                    date_uncertain=bool(r[19]),
-                )
-            )
-        return rows
-
-    def records(
-        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
-    ) -> Iterator[tuple[str, ...]]:
-        """Flat CSV records of the matching incidents."""
-        order = _ORDER[sort] if sort else "pos"
-        for row in self._select(", ".join(FLAT_COLUMNS), filters, order, limit):
-            yield tuple(row[:-1])
-
-    def json_texts(
+    def _matching(
         self,
         filters: Filters,
         sort: SortKey | None = None,
         limit: int | None = None,
-        one_line: bool = False,
+        columns: str = "",
+    ) -> list[tuple[Any, ...]]:
+        """(pos, uncertain, *columns) of the matching incidents, in order."""
+        sql = _filter_sql(filters, self.connection)
+        query = f"SELECT pos, NOT ({sql.certain}){', ' + columns if columns else ''} FROM facts"
+        if sql.where:
+            query += " WHERE " + " AND ".join(sql.where)
+        query += f" ORDER BY {_ORDER[sort] if sort else 'pos'}"
+        params = sql.certain_params + sql.params
+        if limit is not None:
+            query += " LIMIT ?"
+            params.append(limit)
+        return self.connection.execute(query, params).fetchall()
+
+    def _details(self, columns: str, positions: Sequence[int]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``details`` for these positions, in the order given."""
+        step = 500
+        for start in range(0, len(positions), step):
+            chunk = positions[start : start + step]
+            marks = ", ".join("?" for _ in chunk)
+            found = {
+                row[0]: row[1:]
+                for row in self.connection.execute(
+                    f"SELECT pos, {columns} FROM details WHERE pos IN ({marks})", chunk
+                )
+            }
+            for pos in chunk:
+                yield found[pos]
+
+    def list_rows(self, filters: Filters, sort: SortKey, limit: int | None = None) -> list[ListRow]:
+        rows = []
+        for r in self._matching(filters, sort, limit, _LIST_COLUMNS):
+            city, district, province, country = r[5], r[6], r[7], r[8]
+            rows.append(
+                ListRow(
+                    id=r[2],
+                    date_text=date_text(r[3], r[4]),
+                    place_label=place_label(city, district, province, country),
+                    short_place=city or district or province or country,
+                    target_type=r[9],
+                    attack_type=r[10],
+                    perpetrator=r[11],
+                    suspected=r[12] == "suspected",
+                    killed=figure_from_columns(*r[13:17]),
+                    wounded=figure_from_columns(*r[17:21]),
+                    date_uncertain=bool(r[1]),
+                )
+            )
+        return rows
+
+    def csv_lines(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
     ) -> Iterator[str]:
-        """Each incident's JSON: as the store lays it out, or minified on one line."""
-        order = _ORDER[sort] if sort else "pos"
-        for row in self._select("json(json)" if one_line else "json", filters, order, limit):
+        """The matching incidents' lines of the CSV export."""
+        positions = [m[0] for m in self._matching(filters, sort, limit)]
+        for row in self._details("csv", positions):
             yield row[0]
 
-    def ids(self) -> list[str]:
-        return [row[0] for row in self.connection.execute("SELECT id FROM incidents ORDER BY pos")]
+    def stored_texts(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]:
+        """Each incident's JSON as a store file lays it out."""
+        positions = [m[0] for m in self._matching(filters, sort, limit)]
+        for row in self._details("json", positions):
+            yield row[0]
 
-    def incident_json(self, incident_id: str) -> str | None:
+    def json_lines(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]:
+        """Each incident's JSON on one line, without spaces (SQLite's json())."""
+        positions = [m[0] for m in self._matching(filters, sort, limit)]
+        for row in self._details("json(json)", positions):
+            yield row[0]
+
+    def incidents(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> list[Incident]:
+        """Model objects, for the matching incidents only."""
+        from pydantic import TypeAdapter
+
+        from incidents.model import Incident
+
+        texts = list(self.stored_texts(filters, sort, limit))
+        with _collector_paused():
+            return TypeAdapter(list[Incident]).validate_json("[" + ",".join(texts) + "]")
+
+    def incident(self, incident_id: str) -> Incident:
+        from incidents.model import Incident
+        from incidents.query import unknown_id
+
         row = self.connection.execute(
-            "SELECT json FROM incidents WHERE id = ? ORDER BY pos LIMIT 1", (incident_id,)
+            "SELECT json FROM details WHERE pos = "
+            "(SELECT pos FROM facts WHERE id = ? ORDER BY pos LIMIT 1)",
+            (incident_id,),
         ).fetchone()
-        return None if row is None else str(row[0])
+        if row is not None:
+            return Incident.model_validate_json(row[0])
+        # Suggestions from ids that share a beginning or contain what was typed,
+        # not from every id of a store of millions.
+        candidates = [
+            r[0]
+            for r in self.connection.execute(
+                "SELECT id FROM facts WHERE id LIKE ? OR instr(id, ?) > 0 LIMIT 20000",
+                (incident_id[:3].replace("%", "").replace("_", "") + "%", incident_id),
+            )
+        ]
+        raise unknown_id(incident_id, candidates)
 
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
         sql = _filter_sql(filters, self.connection)
         where = (" WHERE " + " AND ".join(sql.where)) if sql.where else ""
         overall_row = self.connection.execute(
-            f"SELECT count(*), {_SUMS} FROM incidents{where}", sql.params
+            f"SELECT count(*), {_SUMS} FROM facts{where}", sql.params
         ).fetchone()
         overall = _group("total", overall_row)
         groups: list[Group] = []
@@ -778,7 +877,7 @@ class StoreIndex:
             # With min(pos) alone among min/max, SQLite takes the label from
             # the first incident of the group: a place is named as first seen.
             query = (
-                f"SELECT {label}, min(pos), count(*), {_SUMS} FROM incidents{where} "
+                f"SELECT {label}, min(pos), count(*), {_SUMS} FROM facts{where} "
                 f"GROUP BY {identity} ORDER BY {order}"
             )
             groups = [_group(row[0], row[2:]) for row in self.connection.execute(query, sql.params)]
@@ -787,17 +886,15 @@ class StoreIndex:
 
 def _group(key: str, row: Sequence[Any]) -> Group:
     incidents = int(row[0] or 0)
-    return Group(
-        key,
-        incidents,
-        CountSum(
-            int(row[1] or 0),
-            None if incidents and row[2] is None else int(row[2] or 0),
-            int(row[3] or 0),
-        ),
-        CountSum(
-            int(row[4] or 0),
-            None if incidents and row[5] is None else int(row[5] or 0),
-            int(row[6] or 0),
-        ),
+    return Group(key, incidents, _sum(row[1:6], incidents), _sum(row[6:11], incidents))
+
+
+def _sum(values: Sequence[Any], incidents: int) -> CountSum:
+    low, high, unknown, estimate, estimated = values
+    return CountSum(
+        low=int(low or 0),
+        high=None if incidents and high is None else int(high or 0),
+        unknown=int(unknown or 0),
+        estimate=int(estimate or 0),
+        estimated=int(estimated or 0),
     )

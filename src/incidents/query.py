@@ -9,15 +9,22 @@ honesty: unknown figures are counted, never added as zero.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from incidents.categories import AttackType, Attribution, TargetType, WeaponType
 from incidents.dates import DateInterval, PartialDate
 from incidents.errors import QueryError
-from incidents.records import Figure, figure_bounds
+from incidents.records import (
+    Figure,
+    ListRow,
+    csv_line,
+    figure_bounds,
+    flat_record,
+    list_row,
+)
 from incidents.vocabulary import fold, normalise, perpetrator_names, place_key, place_keys
 
 if TYPE_CHECKING:
@@ -200,13 +207,17 @@ def find_incident(incidents: Sequence[Incident], incident_id: str) -> Incident:
     for incident in incidents:
         if incident.id == incident_id:
             return incident
+    raise unknown_id(incident_id, [incident.id for incident in incidents])
+
+
+def unknown_id(incident_id: str, ids: Sequence[str]) -> QueryError:
+    """The error for an id not in the store, naming the closest ones."""
     import difflib
 
-    ids = [incident.id for incident in incidents]
     close = difflib.get_close_matches(incident_id, ids, n=3, cutoff=0.5)
     close += [i for i in ids if incident_id and incident_id in i and i not in close][:3]
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise QueryError(f"no incident has the id {incident_id!r}.{hint}")
+    return QueryError(f"no incident has the id {incident_id!r}.{hint}")
 
 
 # --- totals --------------------------------------------------------------------
@@ -335,7 +346,7 @@ def total(incidents: Iterable[Incident], by: GroupBy | None = None) -> Totals:
         if by is None:
             continue
         key = group_key(incident, by)
-        identity = place_key(key) if by in _PLACE_GROUPS else key
+        identity = place_key(key) if by in _PLACE_GROUPS and key != NO_VALUE else key
         groups.setdefault(identity, Group(key)).add(incident)
     if by in (GroupBy.YEAR, GroupBy.MONTH):
         ordered = sorted(groups.values(), key=lambda g: g.key)
@@ -345,3 +356,87 @@ def total(incidents: Iterable[Incident], by: GroupBy | None = None) -> Totals:
 
 
 _PLACE_GROUPS = {GroupBy.COUNTRY, GroupBy.PROVINCE, GroupBy.CITY}
+
+
+# --- the two ways to answer: in memory, or from the index ------------------------
+
+
+class IncidentSource(Protocol):
+    """What every reading command asks of the store, answered the same way by
+    the in-memory path (``InMemory``) and the SQLite index (``index.StoreIndex``)."""
+
+    def count(self) -> int: ...
+
+    def list_rows(self, filters: Filters, sort: SortKey, limit: int | None) -> list[ListRow]: ...
+
+    def csv_lines(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]: ...
+
+    def stored_texts(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]: ...
+
+    def json_lines(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]: ...
+
+    def incidents(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> list[Incident]: ...
+
+    def incident(self, incident_id: str) -> Incident: ...
+
+    def totals(self, filters: Filters, by: GroupBy | None) -> Totals: ...
+
+
+class InMemory:
+    """Answers from incidents loaded into memory: the reference the index is held to."""
+
+    def __init__(self, incidents: Sequence[Incident]) -> None:
+        self._incidents = incidents
+
+    def count(self) -> int:
+        return len(self._incidents)
+
+    def _matches(self, filters: Filters, sort: SortKey | None, limit: int | None) -> list[Match]:
+        matches = select(self._incidents, filters)
+        if sort is not None:
+            matches = sort_matches(matches, sort)
+        return matches[:limit]
+
+    def list_rows(self, filters: Filters, sort: SortKey, limit: int | None) -> list[ListRow]:
+        return [list_row(m.incident, m.date_uncertain) for m in self._matches(filters, sort, limit)]
+
+    def csv_lines(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]:
+        for match in self._matches(filters, sort, limit):
+            yield csv_line(flat_record(match.incident))
+
+    def stored_texts(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]:
+        from incidents.store import stored_json
+
+        for match in self._matches(filters, sort, limit):
+            yield stored_json(match.incident)
+
+    def json_lines(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]:
+        from incidents.store import incident_json
+
+        for match in self._matches(filters, sort, limit):
+            yield incident_json(match.incident)
+
+    def incidents(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> list[Incident]:
+        return [m.incident for m in self._matches(filters, sort, limit)]
+
+    def incident(self, incident_id: str) -> Incident:
+        return find_incident(self._incidents, incident_id)
+
+    def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
+        return total((m.incident for m in select(self._incidents, filters)), by)

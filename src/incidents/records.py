@@ -7,7 +7,8 @@ index builds these rows from its own columns without loading the model.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -92,6 +93,26 @@ FLAT_COLUMNS = (
 NUMERIC_COLUMNS = frozenset(
     {"latitude", "longitude", "killed_min", "killed_max", "wounded_min", "wounded_max"}
 )
+
+
+# A text cell a spreadsheet would run as a formula starts with one of these;
+# it is written with a ' before it so that it shows as text.
+FORMULA_FIRST_CHARACTERS = frozenset("=+-@\t\r")
+_TEXT_POSITIONS = frozenset(i for i, c in enumerate(FLAT_COLUMNS) if c not in NUMERIC_COLUMNS)
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """A flat record as one CSV line (RFC 4180 quoting, no line end), with
+    formula-like text neutralised.  The same bytes as ``csv.writer`` writes."""
+    out = []
+    for position, cell in enumerate(cells):
+        if cell[:1] in FORMULA_FIRST_CHARACTERS and position in _TEXT_POSITIONS:
+            cell = "'" + cell
+        if _NEEDS_QUOTES.search(cell):
+            cell = '"' + cell.replace('"', '""') + '"'
+        out.append(cell)
+    return ",".join(out)
 
 
 def _bound_cells(figure: Any) -> tuple[str, str]:

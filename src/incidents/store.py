@@ -16,10 +16,12 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from incidents.errors import IncidentsError
-from incidents.model import Incident, Store
+
+if TYPE_CHECKING:
+    from incidents.model import Incident, Store
 
 STORE_FILENAME = "incidents.json"
 STORE_ENV_VAR = "INCIDENTS_STORE"
@@ -137,6 +139,8 @@ def decode_text(raw: bytes, name: str) -> str:
 def parse_store(text: str, name: str) -> Store:
     """Validate store text; StoreError lists every problem in it."""
     from pydantic import ValidationError
+
+    from incidents.model import Store
 
     try:
         return Store.model_validate_json(text)

@@ -8,42 +8,32 @@ A text cell that a spreadsheet would run as a formula (it starts with
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 from incidents.query import CountSum, Totals
-from incidents.records import FLAT_COLUMNS, NUMERIC_COLUMNS, flat_record
+from incidents.records import FLAT_COLUMNS, FORMULA_FIRST_CHARACTERS, csv_line, flat_record
 
 if TYPE_CHECKING:
     from incidents.model import Incident
 
 INCIDENT_COLUMNS = FLAT_COLUMNS
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_TEXT_POSITIONS = [i for i, c in enumerate(FLAT_COLUMNS) if c not in NUMERIC_COLUMNS]
+LINE_END = "\r\n"
 
 
 def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    return "'" + cell if cell[:1] in FORMULA_FIRST_CHARACTERS else cell
 
 
-def csv_cells(record: Sequence[str]) -> list[str]:
-    """A flat record's cells as written: text that could be a formula neutralised."""
-    cells = list(record)
-    for position in _TEXT_POSITIONS:
-        if cells[position].startswith(_FORMULA_STARTS):
-            cells[position] = "'" + cells[position]
-    return cells
-
-
-def write_records(records: Iterable[Sequence[str]], stream: TextIO) -> None:
-    """Header and one row per flat record (``records.FLAT_COLUMNS`` order)."""
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(FLAT_COLUMNS)
-    writer.writerows(csv_cells(record) for record in records)
+def write_lines(lines: Iterable[str], stream: TextIO) -> None:
+    """The header, then one ``records.csv_line`` per incident."""
+    stream.write(",".join(FLAT_COLUMNS) + LINE_END)
+    for line in lines:
+        stream.write(line + LINE_END)
 
 
 def write_incidents(incidents: Iterable[Incident], stream: TextIO) -> None:
-    write_records((flat_record(incident) for incident in incidents), stream)
+    write_lines((csv_line(flat_record(incident)) for incident in incidents), stream)
 
 
 TOTAL_COLUMNS = (
@@ -71,7 +61,7 @@ def _sum_cells(prefix: str, total: CountSum) -> dict[str, str]:
 
 def write_totals(totals: Totals, stream: TextIO) -> None:
     """One row per group, then the overall row keyed ``total``."""
-    writer = csv.DictWriter(stream, fieldnames=TOTAL_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(stream, fieldnames=TOTAL_COLUMNS, lineterminator=LINE_END)
     writer.writeheader()
     for group in [*totals.groups, totals.overall]:
         writer.writerow(

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from incidents.model import Incident
 from incidents.records import flat_fields
+
+if TYPE_CHECKING:
+    from incidents.model import Incident
 
 
 def feature(incident: Incident) -> dict[str, Any]:

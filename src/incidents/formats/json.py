@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from incidents.model import Incident
 from incidents.query import CountSum, Group, Totals
 from incidents.store import incident_json, store_document, stored_json
+
+if TYPE_CHECKING:
+    from incidents.model import Incident
 
 
 def write_incidents(incidents: Iterable[Incident], stream: TextIO) -> None:

@@ -7,7 +7,7 @@ The columns are the list table's, with the same marks for what is uncertain
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from incidents.formats.labels import (
     AT_LEAST_MARK,
@@ -15,8 +15,10 @@ from incidents.formats.labels import (
     count_text,
     perpetrator_text,
 )
-from incidents.model import Incident
 from incidents.records import list_row
+
+if TYPE_CHECKING:
+    from incidents.model import Incident
 
 HEADINGS = ("ID", "Date", "Place", "Target type", "Attack type", "Perpetrator", "Killed", "Wounded")
 # Numbers are right-aligned, as in the terminal.
