@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
 # Bump when the table's shape or the meaning of a column changes: older
 # index files are then rebuilt.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 Progress = Callable[[int, int], None]
@@ -98,7 +98,9 @@ FACT_COLUMNS = (
 DETAIL_COLUMNS = (
     ("pos", "INTEGER PRIMARY KEY"),
     ("json", "TEXT NOT NULL"),  # the incident as a store file lays it out
-    ("csv", "TEXT NOT NULL"),  # its line of the CSV export
+    # Its line of the CSV export: made by the first export that needs it, for
+    # an index (a cold query need not pay for it), and at once in a sqlite store.
+    ("csv", "TEXT"),
 )
 # Rare, so kept apart from the facts: other spellings of a place, and sites.
 ALIAS_COLUMNS = (("pos", "INTEGER NOT NULL"), ("key", "TEXT NOT NULL"))
@@ -168,7 +170,9 @@ def _figure_columns(figure: Any) -> tuple[int, int | None, int | None, int]:
     return figure["min"], figure.get("max"), figure.get("best"), 0
 
 
-def _rows(pos: int, data: dict[str, Any], text: str) -> dict[str, list[tuple[Any, ...]]]:
+def _rows(
+    pos: int, data: dict[str, Any], text: str, with_csv: bool
+) -> dict[str, list[tuple[Any, ...]]]:
     """The incident's rows in each table."""
     location = data["location"]
     province, district, city = (location.get(level) for level in ("province", "district", "city"))
@@ -201,7 +205,7 @@ def _rows(pos: int, data: dict[str, Any], text: str) -> dict[str, list[tuple[Any
                 *_figure_columns(data["wounded"]),
             )
         ],
-        "details": [(pos, text, csv_line(flat_cells(data)))],
+        "details": [(pos, text, csv_line(flat_cells(data)) if with_csv else None)],
         "aliases": [(pos, key) for key in {_place_key(a) for a in location.get("aliases", ())}],
         "sites": [(pos, fold(site))] if site else [],
     }
@@ -364,6 +368,7 @@ def _insert(
     texts: Iterable[str],
     progress: Progress | None = None,
     total: int = 0,
+    with_csv: bool = False,
 ) -> int:
     """Insert incidents given as JSON texts; ValueError when a text is not one
     JSON object."""
@@ -381,7 +386,7 @@ def _insert(
         data = json.loads(text)
         if not isinstance(data, dict):
             raise ValueError(f"incident {pos} is not a JSON object")
-        for table, rows in _rows(pos, data, text).items():
+        for table, rows in _rows(pos, data, text, with_csv).items():
             batches[table].extend(rows)
         pos += 1
         if pos % _CHUNK == 0:
@@ -569,7 +574,7 @@ def write_sqlite_store(path: Path, incidents: Iterable[Incident]) -> int:
     from incidents.store import stored_json
 
     with _collector_paused(), _new_database(path) as connection:
-        count = _insert(connection, (stored_json(i) for i in incidents))
+        count = _insert(connection, (stored_json(i) for i in incidents), with_csv=True)
         _set_meta(
             connection, {"kind": "store", "schema": SCHEMA_VERSION, "count": str(count), "fts": "0"}
         )
@@ -810,8 +815,16 @@ class StoreIndex:
     ) -> Iterator[str]:
         """The matching incidents' lines of the CSV export."""
         positions = [m[0] for m in self._matching(filters, sort, limit)]
-        for row in self._details("csv", positions):
-            yield row[0]
+        made: list[tuple[str, int]] = []
+        for pos, line, text in self._details("pos, csv, json", positions):
+            if line is None:
+                line = csv_line(flat_cells(json.loads(text)))
+                made.append((line, pos))
+            yield line
+        if made:
+            with contextlib.suppress(sqlite3.OperationalError):  # a read-only store
+                self.connection.executemany("UPDATE details SET csv = ? WHERE pos = ?", made)
+                self.connection.commit()
 
     def stored_texts(
         self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
