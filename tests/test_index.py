@@ -10,18 +10,20 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from incidents.cli import cli
 from incidents.index import index_path_for, write_sqlite_store
+from incidents.model import Incident
 from incidents.store import load_store
 
 from .conftest import REPO_ROOT, SEED_STORE, incident_data
 
 
-def _generator():  # the benchmark's own store generator
+def _generator() -> Any:  # the benchmark's own store generator
     spec = importlib.util.spec_from_file_location("generate", REPO_ROOT / "bench" / "generate.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -30,7 +32,7 @@ def _generator():  # the benchmark's own store generator
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> Path:
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("generated") / "generated.json"
     _generator().write_store(600, path)
     return path
@@ -189,7 +191,7 @@ def test_a_sqlite_store_answers_every_reading_command(tmp_path):
     )
 
 
-def load_store_text(text: str):
+def load_store_text(text: str) -> list[Incident]:
     from incidents.store import parse_store
 
     return parse_store(text, "export").incidents
@@ -198,7 +200,7 @@ def load_store_text(text: str):
 def test_a_file_that_is_no_sqlite_store_is_a_clean_error(tmp_path):
     fake = tmp_path / "fake.sqlite"
     fake.write_text("hello")
-    code, out, err = invoke("--store", fake, "list")
+    code, _, err = invoke("--store", fake, "list")
     assert code == 1
     assert "not an incidents sqlite store" in err
     assert "Traceback" not in err
