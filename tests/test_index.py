@@ -228,3 +228,38 @@ def test_help_loads_neither_the_model_nor_the_store(args):
     imported = finished.stderr
     for heavy in ("pydantic", "incidents.model", "incidents.index", "sqlite3", "rich"):
         assert f" {heavy}\n" not in imported, heavy
+
+
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+
+
+def test_import_into_a_sqlite_store_answers_as_a_json_store_does(tmp_path):
+    database, document = tmp_path / "big.sqlite", tmp_path / "big.json"
+    for store in (database, document):
+        for dataset in ("gtd", "acled", "ucdp"):
+            code, _, err = invoke("--store", store, "import", dataset, FIXTURES / f"{dataset}.csv")
+            assert code == 0, err
+    for args in (["total", "--by", "year"], ["list", "--sort", "killed"], ["export"]):
+        assert invoke("--store", database, *args) == invoke("--store", document, *args)
+    assert invoke("--store", database, "export", "--format", "json")[1] == document.read_text()
+
+    # The same file again changes nothing; a dry run writes nothing.
+    before = database.read_bytes()
+    code, _, err = invoke("--store", database, "import", "gtd", FIXTURES / "gtd.csv")
+    assert code == 0
+    assert "added 0, updated 0, 24 unchanged" in err
+    invoke("--store", database, "import", "gtd", FIXTURES / "gtd.csv", "--dry-run")
+    assert invoke("--store", database, "total") == invoke("--store", document, "total")
+    assert len(before) == len(database.read_bytes())
+
+
+def test_an_import_into_a_sqlite_store_that_fails_leaves_it_as_it_was(tmp_path):
+    database = tmp_path / "kept.sqlite"
+    invoke("--store", database, "import", "gtd", FIXTURES / "gtd.csv")
+    before = invoke("--store", database, "export", "--format", "json")
+    broken = tmp_path / "broken.csv"
+    lines = (FIXTURES / "ucdp.csv").read_text(encoding="utf-8").splitlines()
+    broken.write_text("\n".join([lines[0], *lines[1:], lines[1].replace(",", ",x", 3)]) + "\n")
+    code, _, err = invoke("--store", database, "import", "ucdp", broken, "--strict")
+    assert code == 1, err
+    assert invoke("--store", database, "export", "--format", "json") == before

@@ -1305,8 +1305,16 @@ def import_command(
       incidents --store afg.json import ucdp ged.csv --dry-run
     """
     from incidents.importers import ImportOptions, datasets, import_file
+    from incidents.index import SQLITE_SUFFIXES, SqliteStoreImport
     from incidents.model import Store
-    from incidents.store import StoreError, atomic_writer, bundled_store, dump_store, load_store
+    from incidents.store import (
+        StoreError,
+        atomic_writer,
+        bundled_store,
+        load_store,
+        store_document,
+        stored_json,
+    )
 
     location = app.location()
     if location.path == bundled_store():
@@ -1314,12 +1322,6 @@ def import_command(
             "no store to import into: give --store PATH (the file is created if it does not "
             "exist) or set $INCIDENTS_STORE."
         )
-    store = Store(incidents=[])
-    if location.path.exists():
-        try:
-            store = load_store(location.path)
-        except StoreError as error:
-            fail_with_problems(error.problems)
     chosen = datasets()[dataset.lower()]
     import_options = ImportOptions(
         countries=countries,
@@ -1327,23 +1329,54 @@ def import_command(
         max_errors=max_errors,
         strict=strict,
     )
-    with _ImportProgress() as progress:
-        report = import_file(
-            chosen,
-            file,
-            store.incidents,
-            import_options,
-            on_progress=progress.update,
-            on_problem=progress.problem,
-        )
-    written = False
-    if not dry_run and (report.changed or not location.path.exists()):
-        if sys.stderr.isatty():
-            count = len(report.incidents)
-            click.echo(f"Writing {count:,} incidents to {location.path}...", err=True)
-        with atomic_writer(location.path) as stream:
-            stream.write(dump_store(store.model_copy(update={"incidents": report.incidents})))
-        written = True
+    if location.path.suffix.lower() in SQLITE_SUFFIXES:
+        # A sqlite store takes the incidents as they come: it is never loaded whole.
+        merge = SqliteStoreImport(location.path, chosen.name)
+        try:
+            with _ImportProgress() as progress:
+                report = import_file(
+                    chosen,
+                    file,
+                    merge,
+                    import_options,
+                    on_progress=progress.update,
+                    on_problem=progress.problem,
+                )
+        except BaseException:
+            merge.abort()
+            raise
+        if dry_run:
+            merge.abort()
+        else:
+            merge.commit()
+        written = not dry_run
+    else:
+        store = Store(incidents=[])
+        if location.path.exists():
+            try:
+                store = load_store(location.path)
+            except StoreError as error:
+                fail_with_problems(error.problems)
+        with _ImportProgress() as progress:
+            report = import_file(
+                chosen,
+                file,
+                store.incidents,
+                import_options,
+                on_progress=progress.update,
+                on_problem=progress.problem,
+            )
+        written = False
+        if not dry_run and (report.changed or not location.path.exists()):
+            if sys.stderr.isatty():
+                count = len(report.incidents)
+                click.echo(f"Writing {count:,} incidents to {location.path}...", err=True)
+            with atomic_writer(location.path) as stream:
+                for piece in store_document(
+                    (stored_json(i) for i in report.incidents), store.schema_url
+                ):
+                    stream.write(piece)
+            written = True
     for line in _import_summary(report, location.path, dry_run, written):
         click.echo(line, err=True)
 

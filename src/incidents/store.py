@@ -311,7 +311,11 @@ def dump_store(store: Store) -> str:
 
 def stored_json(incident: Incident) -> str:
     """An incident's JSON as it stands inside a store file (indented for its place)."""
-    data = incident.model_dump(mode="json", exclude_defaults=True)
+    return stored_json_of(incident.model_dump(mode="json", exclude_defaults=True))
+
+
+def stored_json_of(data: Mapping[str, Any]) -> str:
+    """``stored_json`` from the incident's JSON data."""
     return json.dumps(data, indent=2, ensure_ascii=False).replace("\n", "\n    ")
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Protocol
 
 from incidents.errors import IncidentsError
 from incidents.importers.common import LeftOut, RowError
@@ -123,15 +124,25 @@ ProgressCallback = Callable[[int, int | None], None]
 ProblemCallback = Callable[[RowProblem], None]
 
 
+class Merge(Protocol):
+    """Where imported incidents go: ``add`` says "added", "updated" or "unchanged"."""
+
+    incidents: list[Incident]
+
+    def add(self, incident: Incident) -> str: ...
+
+
 def import_file(
     dataset: DataSet,
     path: Path,
-    existing: Sequence[Incident],
+    existing: Sequence[Incident] | Merge,
     options: ImportOptions | None = None,
     on_progress: ProgressCallback | None = None,
     on_problem: ProblemCallback | None = None,
 ) -> ImportReport:
-    """Read ``path`` as ``dataset`` and merge its incidents into ``existing``.
+    """Read ``path`` as ``dataset`` and merge its incidents into ``existing``:
+    a store's incidents (merged in memory), or a ``Merge`` that writes as it
+    goes (``index.SqliteStoreImport``, for stores of millions).
 
     ``on_progress(rows_read, estimated_rows)`` is called every so often;
     ``on_problem`` for each skipped row as it is found.  Raises
@@ -141,7 +152,7 @@ def import_file(
     """
     options = options or ImportOptions()
     table = TableFile(path, dataset.columns)
-    merge = _Merge(dataset.name, existing)
+    merge = _Merge(dataset.name, existing) if isinstance(existing, Sequence) else existing
     report = ImportReport(dataset, path, merge.incidents, encoding=table.encoding)
     wanted_countries = {place_key(c) for c in options.countries}
     filtering = options.filters != Filters()
