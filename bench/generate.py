@@ -244,12 +244,60 @@ def write_store(total: int, path: Path) -> None:
         out.write("\n  ]\n}\n" if total else "]\n}\n")
 
 
+def write_gtd_csv(total: int, path: Path, seed: int = 20221205) -> None:
+    """A GTD-shaped CSV (GTD's full header) of invented rows, for import benchmarks."""
+    import csv
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.fixtures.datasets import GTD_HEADER
+
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(GTD_HEADER)
+        blank = dict.fromkeys(GTD_HEADER, "")
+        for number in range(total):
+            country, (south, west, north, east), provinces = rng.choices(PLACES, COUNTRY_WEIGHTS)[0]
+            province = rng.choice(list(provinces))
+            year, month = rng.randint(1970, 2021), rng.choice([0, *range(1, 13)])
+            day = 0 if month == 0 else rng.randint(0, 28)
+            row = dict(blank)
+            row.update(
+                eventid=f"{year}{month:02d}{day:02d}{number:07d}",
+                iyear=year,
+                imonth=month,
+                iday=day,
+                country_txt=country,
+                provstate=province,
+                city=rng.choice(provinces[province]),
+                latitude=f"{rng.uniform(south, north):.5f}",
+                longitude=f"{rng.uniform(west, east):.5f}",
+                specificity=rng.randint(1, 5),
+                summary=f'{year}: an invented attack, number {number}, with "quotes", and commas.',
+                attacktype1=rng.choices(range(1, 10), ATTACK_WEIGHTS)[0],
+                targtype1=rng.choices(range(1, 23), TARGET_WEIGHTS)[0],
+                target1=f"{rng.choice(TARGET_WORDS).capitalize()}",
+                gname=rng.choice(["Unknown", "Unknown", *PERPETRATORS]),
+                guncertain1=rng.randint(0, 1),
+                claimed=rng.choice([0, 1, -9]),
+                weaptype1=rng.randint(1, 13),
+                nkill=rng.choice(["", 0, 1, 2, 5, 12, 40]),
+                nwound=rng.choice(["", 0, 3, 7, 25]),
+                scite1=f"Invented report {number}, Example Wire.",
+            )
+            writer.writerow([row[column] for column in GTD_HEADER])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int)
     parser.add_argument("-o", "--output", type=Path, required=True)
+    parser.add_argument("--gtd-csv", action="store_true", help="write a GTD-shaped CSV instead")
     args = parser.parse_args(argv)
-    write_store(args.count, args.output)
+    if args.gtd_csv:
+        write_gtd_csv(args.count, args.output)
+    else:
+        write_store(args.count, args.output)
     print(f"wrote {args.count} incidents to {args.output}", file=sys.stderr)
     return 0
 
