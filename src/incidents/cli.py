@@ -255,7 +255,7 @@ def _non_empty(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 FILTER_HELP = """
 \b
-Filters (repeat an option for "any of these"; different options must all hold):
+Filters: repeat an option for "any of these"; different options must all hold.
 Dates are intervals: an incident of "2022-09" is on every day of September. It
 matches --since/--until/--on for certain when its whole interval lies inside
 them; when it only may (e.g. "2022-09" against --since 2022-09-10) it is kept
@@ -347,7 +347,8 @@ def filter_options(command: F) -> F:
             metavar="WORDS",
             multiple=True,
             callback=_non_empty,
-            help="All of these words in the summary, target or site.",
+            help="All of these words in the summary, target or site; a word of four letters "
+            "or more also finds longer words it begins (hussainiya: hussainiyas).",
         ),
         section_option(
             FILTERS,
@@ -1154,7 +1155,7 @@ def _ask_missing(settings: dict[str, str], sources: list[str]) -> None:
 
 
 @cli.command()
-@click.argument("incident_id", metavar="ID")
+@click.argument("incident_id", metavar="ID", shell_complete=complete_ids)
 @click.option(
     "--set",
     "settings",
@@ -1217,7 +1218,7 @@ def edit(
 
 
 @cli.command()
-@click.argument("incident_id", metavar="ID")
+@click.argument("incident_id", metavar="ID", shell_complete=complete_ids)
 @click.option("--yes", "-y", is_flag=True, help="Remove without asking.")
 @dry_run_option
 @pass_app

@@ -210,7 +210,8 @@ def place_label(city: str | None, district: str | None, province: str | None, co
 
 
 def date_text(date: str, end_date: str | None) -> str:
-    return f"{date}..{end_date}" if end_date and end_date != date else date
+    """``2022-09-05``, or ``2020-01-20 – 2020-02-05`` for a span (it wraps at the dash)."""
+    return f"{date} – {end_date}" if end_date and end_date != date else date
 
 
 def list_row(incident: Incident, date_uncertain: bool = False) -> ListRow:

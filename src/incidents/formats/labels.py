@@ -16,7 +16,9 @@ AT_LEAST_MARK = "≥"
 MAYBE_OUTSIDE_MARK = "~"
 
 
-def count_text(count: Figure) -> str:
+def count_text(count: Figure, with_best: bool = True) -> str:
+    """``16``, ``≥1``, ``3–5``, ``3–10 (best 5)`` (the estimate left out when
+    ``with_best`` is false, for narrow tables), or ``?``."""
     if count is None:
         return UNKNOWN_MARK
     if isinstance(count, int):
@@ -27,7 +29,7 @@ def count_text(count: Figure) -> str:
         text = str(count.min)
     else:
         text = f"{count.min}–{count.max}"
-    return f"{text} (best {count.best})" if count.best is not None else text
+    return f"{text} (best {count.best})" if with_best and count.best is not None else text
 
 
 def sum_text(total: CountSum) -> str:
@@ -58,8 +60,11 @@ def sum_sentence(total: CountSum) -> str:
     return text
 
 
-# The first alias is the short name: "ISKP" for Islamic State Khorasan Province.
-_SHORT_NAMES = {normalise(names[0]): names[1] for names in PERPETRATOR_NAMES if len(names) > 1}
+# Any spelling of a known group is shown by the shorter of its name and first
+# alias: "ISKP" for Islamic State Khorasan Province, "Taliban" for the Taliban.
+_SHORT_NAMES = {
+    normalise(variant): min(names[:2], key=len) for names in PERPETRATOR_NAMES for variant in names
+}
 
 
 def perpetrator_text(name: str | None, suspected: bool, short: bool = False) -> str:

@@ -76,8 +76,8 @@ class _IncidentsTable:
                 short_category(row.target_type),
                 short_category(row.attack_type),
                 perpetrator_text(row.perpetrator, row.suspected, short=True),
-                _count_cell(row.killed),
-                _count_cell(row.wounded),
+                _count_cell(row.killed, with_best=not compact),
+                _count_cell(row.wounded, with_best=not compact),
             ]
             if compact:
                 del cells[4]
@@ -110,8 +110,8 @@ def _legend(rows: Sequence[ListRow]) -> str:
     return "; ".join(notes) + "." if notes else ""
 
 
-def _count_cell(count: Figure) -> Text:
-    text = count_text(count)
+def _count_cell(count: Figure, with_best: bool = True) -> Text:
+    text = count_text(count, with_best)
     if text == UNKNOWN_MARK:
         return Text(text, style="dim")
     if not text.isdigit():
