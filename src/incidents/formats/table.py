@@ -57,7 +57,7 @@ class _IncidentsTable:
             header_style="bold", box=box.SIMPLE_HEAD, padding=0, pad_edge=False, show_edge=False
         )
         table.add_column("ID", style="cyan", overflow="fold")
-        table.add_column("Date", no_wrap=True)
+        table.add_column("Date", min_width=10)  # a span wraps at its dash
         table.add_column("Place", overflow="fold")
         table.add_column("Target", overflow="fold")
         if not compact:
