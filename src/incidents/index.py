@@ -2,9 +2,9 @@
 
 The JSON store stays the source of truth.  Beside it, in the user's cache
 directory, an index holds one row per incident with the columns that every
-filter, sort and total needs, the flat cells of its CSV row, and its JSON
-text.  Python objects are built only for what is printed, and the warm path
-never loads pydantic.
+filter, sort and total needs, and, apart, its JSON text and its line of the
+CSV export.  Python objects are built only for what is printed, and the warm
+path never loads pydantic.
 
 The index is rebuilt when the store's size or modification time changes and
 its content hash differs from the one recorded; an index that cannot be read
