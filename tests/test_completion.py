@@ -98,3 +98,17 @@ def test_completion_reads_the_store_it_is_given(write_store):
         "2023-01-01-x",
         "2023-02-01-y",
     ]
+
+
+def test_completion_reads_a_sqlite_store_through_its_index(tmp_path):
+    from incidents.index import write_sqlite_store
+    from incidents.store import load_store
+
+    database = tmp_path / "big.sqlite"
+    write_sqlite_store(database, load_store(SEED_STORE).incidents)
+    assert values(complete("incidents show 2022-12", store=database)[1]) == [
+        "2022-12-02-aybak",
+        "2022-12-02-kabul",
+    ]
+    assert "AIPAC" in values(complete("incidents list --location ai", store=database)[1])
+    assert "ISKP" in values(complete("incidents list --perpetrator is", store=database)[1])

@@ -505,8 +505,10 @@ def _complete_from_store(
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
         from incidents import completion
 
-        incidents = completion.load_quietly(ctx.find_root().params.get("store_option"))
-        return completion.matching(getattr(completion, choices)(incidents), incomplete)
+        store = completion.open_quietly(ctx.find_root().params.get("store_option"))
+        if store is None:
+            return []
+        return completion.matching(getattr(completion, choices)(store), incomplete)
 
     return complete
 

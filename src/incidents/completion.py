@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from incidents.categories import Category
-from incidents.model import Incident
 from incidents.vocabulary import (
     PERPETRATOR_NAMES,
     PLACE_NAMES,
@@ -21,15 +21,20 @@ from incidents.vocabulary import (
     place_key,
 )
 
+if TYPE_CHECKING:
+    from incidents.index import StoreIndex
 
-def load_quietly(store_option: str | os.PathLike[str] | None) -> list[Incident]:
-    """The store's incidents, or none at all when it cannot be found or read."""
-    from incidents.store import load_store, locate_store
+
+def open_quietly(store_option: str | os.PathLike[str] | None) -> StoreIndex | None:
+    """The store's query index (fast at any size), or None when the store
+    cannot be found or read."""
+    from incidents.index import open_index
+    from incidents.store import locate_store
 
     try:
-        return load_store(locate_store(store_option).path).incidents
+        return open_index(locate_store(store_option).path)
     except Exception:  # completion must not print a traceback into the shell
-        return []
+        return None
 
 
 def matching(choices: Iterable[str], incomplete: str) -> list[str]:
@@ -42,13 +47,13 @@ def category_choices(category: type[Category]) -> list[str]:
     return category_words(category)
 
 
-def incident_ids(incidents: Iterable[Incident]) -> list[str]:
-    return [incident.id for incident in incidents]
+def incident_ids(store: StoreIndex) -> list[str]:
+    return store.ids()
 
 
-def place_names(incidents: Iterable[Incident]) -> list[str]:
+def place_names(store: StoreIndex) -> list[str]:
     """The store's place names, and the other common spellings of those places."""
-    names = {name for incident in incidents for name in incident.location.places()}
+    names = set(store.place_names())
     keys = {place_key(name) for name in names}
     for spellings in PLACE_NAMES:
         if place_key(spellings[0]) in keys:
@@ -56,14 +61,12 @@ def place_names(incidents: Iterable[Incident]) -> list[str]:
     return sorted(names)
 
 
-def perpetrator_names(incidents: Iterable[Incident]) -> list[str]:
+def perpetrator_names(store: StoreIndex) -> list[str]:
     """The groups in the store under every name they are known by, and 'unknown'."""
     names = {"unknown"}
-    for incident in incidents:
-        for name in (incident.perpetrator.name, incident.claim.by if incident.claim else None):
-            if name:
-                names.add(name)
-                names.update(_aliases(name))
+    for name in store.perpetrators():
+        names.add(name)
+        names.update(_aliases(name))
     return sorted(names)
 
 

@@ -771,6 +771,28 @@ class StoreIndex:
         row = self.connection.execute("SELECT count(*) FROM facts").fetchone()
         return int(row[0])
 
+    def ids(self) -> list[str]:
+        return [row[0] for row in self.connection.execute("SELECT id FROM facts ORDER BY pos")]
+
+    def place_names(self) -> list[str]:
+        """Every place name in the store, at every level, and the other spellings
+        its incidents record."""
+        names: set[str] = set()
+        for level in ("country", "province", "district", "city"):
+            query = f"SELECT DISTINCT {level} FROM facts WHERE {level} IS NOT NULL"
+            names.update(row[0] for row in self.connection.execute(query))
+        spellings = (
+            "SELECT json_extract(json, '$.location.aliases') FROM details "
+            "WHERE pos IN (SELECT pos FROM aliases)"
+        )
+        for (aliases,) in self.connection.execute(spellings):
+            names.update(json.loads(aliases))
+        return sorted(names)
+
+    def perpetrators(self) -> list[str]:
+        query = "SELECT DISTINCT perpetrator FROM facts WHERE perpetrator IS NOT NULL"
+        return sorted(row[0] for row in self.connection.execute(query))
+
     def _matching(
         self,
         filters: Filters,
