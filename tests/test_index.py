@@ -263,3 +263,21 @@ def test_an_import_into_a_sqlite_store_that_fails_leaves_it_as_it_was(tmp_path):
     code, _, err = invoke("--store", database, "import", "ucdp", broken, "--strict")
     assert code == 1, err
     assert invoke("--store", database, "export", "--format", "json") == before
+
+
+def test_indexes_of_stores_that_are_gone_are_removed_from_the_cache(write_store):
+    gone = write_store([incident_data(id="gone")], name="gone.json")
+    invoke("--store", gone, "list")
+    assert index_path_for(gone).exists()
+    gone.unlink()
+    kept = write_store([incident_data(id="kept")], name="kept.json")
+    invoke("--store", kept, "list")
+    assert not index_path_for(gone).exists()
+    assert index_path_for(kept).exists()
+
+
+def test_where_names_the_store_and_its_index(write_store):
+    store = write_store([incident_data()])
+    code, out, err = invoke("--store", store, "where")
+    assert (code, out) == (0, f"{store}\n")
+    assert f"Its query index: {index_path_for(store)}" in err

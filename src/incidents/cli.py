@@ -763,9 +763,13 @@ def where(app: AppContext) -> None:
     Example:
       incidents where
     """
+    from incidents.index import SQLITE_SUFFIXES, index_path_for
+
     location = app.location()
     click.echo(str(location.path))
     click.echo(f"({location.reason})", err=True)
+    if location.path.suffix.lower() not in SQLITE_SUFFIXES:
+        click.echo(f"Its query index: {index_path_for(location.path)}", err=True)
 
 
 # --- timeline, map export (issue 6) ---------------------------------------------

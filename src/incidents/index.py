@@ -558,10 +558,28 @@ def open_index(
         except sqlite3.DatabaseError:
             pass  # unreadable: rebuilt below, never trusted
     try:
+        _forget_orphans(path)
         return StoreIndex(build_index(store_path, path, progress))
     except (OSError, sqlite3.OperationalError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise IndexUnwritable(f"cannot write the query index {path}: {reason}") from None
+
+
+def _forget_orphans(keep: Path) -> None:
+    """Remove the indexes of stores that no longer exist, so that the cache
+    does not grow with every store ever opened.  Done only when an index is
+    built, which is rare and slow anyway."""
+    for candidate in keep.parent.glob("*.sqlite"):
+        if candidate == keep:
+            continue
+        try:
+            uri = f"file:{candidate}?mode=ro"
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:
+                store = _meta(connection).get("store")
+        except sqlite3.DatabaseError:
+            continue  # not an index of ours, or busy: left alone
+        if store and not Path(store).exists():
+            candidate.unlink(missing_ok=True)
 
 
 def open_sqlite_store(path: Path) -> StoreIndex:
