@@ -229,3 +229,10 @@ def test_python_dash_m_and_a_closed_pipe(tmp_path):
         f"{' '.join(command)} | head -c 10", shell=True, capture_output=True, text=True, check=False
     )
     assert "Traceback" not in piped.stderr
+
+
+def test_markdown_export_marks_a_date_that_may_fall_outside(run):
+    result = run("export", "--format", "markdown", "--since", "2022-09-10")
+    assert result.exit_code == 0
+    assert "| 2022-09-herat | 2022-09~ |" in result.stdout
+    assert result.stdout.rstrip().endswith("~: may fall outside the dates asked for.")

@@ -603,14 +603,16 @@ def write_selection(
         json_format.write_store_texts(counted(source.stored_texts(filters, sort, limit)), stream)
     elif fmt is Format.NDJSON:
         json_format.write_lines(counted(source.json_lines(filters, sort, limit)), stream)
+    elif fmt is Format.MARKDOWN:
+        # The list table's rows, with its marks: "~" for a date that may fall outside.
+        rows = source.list_rows(filters, sort, limit)
+        markdown_format.write_rows(rows, stream)
+        written = len(rows)
     else:
         incidents = source.incidents(filters, sort, limit)
+        geojson_format.write_incidents(incidents, stream)
+        warn_without_coordinates(incidents)
         written = len(incidents)
-        if fmt is Format.GEOJSON:
-            geojson_format.write_incidents(incidents, stream)
-            warn_without_coordinates(incidents)
-        else:
-            markdown_format.write_incidents(incidents, stream)
     return written
 
 

@@ -851,7 +851,9 @@ class StoreIndex:
             for pos in chunk:
                 yield found[pos]
 
-    def list_rows(self, filters: Filters, sort: SortKey, limit: int | None = None) -> list[ListRow]:
+    def list_rows(
+        self, filters: Filters, sort: SortKey | None, limit: int | None = None
+    ) -> list[ListRow]:
         rows = []
         for r in self._matching(filters, sort, limit, _LIST_COLUMNS):
             city, district, province, country = r[5], r[6], r[7], r[8]

@@ -367,7 +367,9 @@ class IncidentSource(Protocol):
 
     def count(self) -> int: ...
 
-    def list_rows(self, filters: Filters, sort: SortKey, limit: int | None) -> list[ListRow]: ...
+    def list_rows(
+        self, filters: Filters, sort: SortKey | None, limit: int | None
+    ) -> list[ListRow]: ...
 
     def csv_lines(
         self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
@@ -405,7 +407,7 @@ class InMemory:
             matches = sort_matches(matches, sort)
         return matches[:limit]
 
-    def list_rows(self, filters: Filters, sort: SortKey, limit: int | None) -> list[ListRow]:
+    def list_rows(self, filters: Filters, sort: SortKey | None, limit: int | None) -> list[ListRow]:
         return [list_row(m.incident, m.date_uncertain) for m in self._matches(filters, sort, limit)]
 
     def csv_lines(

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from incidents.formats.labels import (
     AT_LEAST_MARK,
+    MAYBE_OUTSIDE_MARK,
     UNKNOWN_MARK,
     count_text,
     perpetrator_text,
 )
-from incidents.records import list_row
+from incidents.records import ListRow, list_row
 
 if TYPE_CHECKING:
     from incidents.model import Incident
@@ -38,22 +39,27 @@ def row(cells: Iterable[str]) -> str:
 
 
 def write_incidents(incidents: Iterable[Incident], stream: TextIO) -> None:
+    write_rows((list_row(incident) for incident in incidents), stream)
+
+
+def write_rows(rows: Iterable[ListRow], stream: TextIO) -> None:
+    """The table from list rows, marked as the terminal's table is."""
     stream.write(row(HEADINGS) + "\n")
     stream.write(row(ALIGNMENTS) + "\n")
     marks: set[str] = set()
-    for incident in incidents:
-        line = list_row(incident)
+    for line in rows:
         perpetrator = perpetrator_text(line.perpetrator, line.suspected)
         counts = (count_text(line.killed), count_text(line.wounded))
+        when = line.date_text + (MAYBE_OUTSIDE_MARK if line.date_uncertain else "")
         marks.update(
             mark
-            for mark in (AT_LEAST_MARK, UNKNOWN_MARK)
-            for c in (*counts, perpetrator)
+            for mark in (AT_LEAST_MARK, UNKNOWN_MARK, MAYBE_OUTSIDE_MARK)
+            for c in (*counts, perpetrator, when)
             if mark in c
         )
         cells = (
             line.id,
-            line.date_text,
+            when,
             line.place_label,
             line.target_type,
             line.attack_type,
@@ -65,6 +71,7 @@ def write_incidents(incidents: Iterable[Incident], stream: TextIO) -> None:
     notes = {
         AT_LEAST_MARK: f"{AT_LEAST_MARK}N: at least N.",
         UNKNOWN_MARK: f"{UNKNOWN_MARK}: not known.",
+        MAYBE_OUTSIDE_MARK: f"{MAYBE_OUTSIDE_MARK}: may fall outside the dates asked for.",
     }
     if marks:
         stream.write("\n" + " ".join(notes[m] for m in notes if m in marks) + "\n")
