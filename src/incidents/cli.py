@@ -492,9 +492,10 @@ def no_svg_unless_table(svg: Path | None, output_format: str) -> None:
 
 def _complete_words(kind: str) -> Callable[[click.Context, click.Parameter, str], list[str]]:
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-        from incidents import completion, model
+        from incidents import categories, completion
+        from incidents.vocabulary import category_words
 
-        return completion.matching(completion.category_choices(getattr(model, kind)), incomplete)
+        return completion.matching(category_words(getattr(categories, kind)), incomplete)
 
     return complete
 

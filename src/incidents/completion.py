@@ -11,11 +11,9 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from incidents.categories import Category
 from incidents.vocabulary import (
     PERPETRATOR_NAMES,
     PLACE_NAMES,
-    category_words,
     fold,
     normalise,
     place_key,
@@ -41,10 +39,6 @@ def matching(choices: Iterable[str], incomplete: str) -> list[str]:
     """The choices that begin with what was typed, ignoring case and accents."""
     typed = fold(incomplete)
     return sorted({c for c in choices if fold(c).startswith(typed) or c.startswith(incomplete)})
-
-
-def category_choices(category: type[Category]) -> list[str]:
-    return category_words(category)
 
 
 def incident_ids(store: StoreIndex) -> list[str]:

@@ -171,11 +171,6 @@ class DateInterval:
             return False
         return not (self.end is not None and other.start is not None and other.start > self.end)
 
-    def intersect(self, other: DateInterval) -> DateInterval:
-        starts = [d for d in (self.start, other.start) if d is not None]
-        ends = [d for d in (self.end, other.end) if d is not None]
-        return DateInterval(max(starts) if starts else None, min(ends) if ends else None)
-
 
 # Two defaults that differ in every field show which fields the text gave:
 # a field that comes out the same under both was in the text.

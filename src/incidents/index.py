@@ -830,12 +830,6 @@ class StoreIndex:
             params.append(limit)
         return self.connection.execute(query, params).fetchall()
 
-    def _matching_details(
-        self, columns: str, filters: Filters, sort: SortKey | None, limit: int | None
-    ) -> Iterator[tuple[Any, ...]]:
-        """Columns of ``details`` for the matching incidents, in order."""
-        return self._details(columns, [m[0] for m in self._matching(filters, sort, limit)])
-
     def _details(self, columns: str, positions: Sequence[int]) -> Iterator[tuple[Any, ...]]:
         """Rows of ``details`` for these positions, in the order given."""
         step = 500
@@ -912,7 +906,8 @@ class StoreIndex:
     def _detail(
         self, column: str, filters: Filters, sort: SortKey | None, limit: int | None
     ) -> Iterator[str]:
-        return (row[0] for row in self._matching_details(column, filters, sort, limit))
+        positions = [m[0] for m in self._matching(filters, sort, limit)]
+        return (row[0] for row in self._details(column, positions))
 
     def incidents(
         self, filters: Filters, sort: SortKey | None = None, limit: int | None = None

@@ -12,7 +12,6 @@ from typing import Any
 
 from incidents.model import Store
 
-SCHEMA_FILENAME = "incidents.schema.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 

@@ -25,6 +25,3 @@ class Format(StrEnum):
             ".md": cls.MARKDOWN,
         }
         return endings.get(suffix.lower())
-
-
-DATA_FORMATS = (Format.CSV, Format.JSON, Format.NDJSON, Format.GEOJSON, Format.MARKDOWN)

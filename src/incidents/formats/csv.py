@@ -17,7 +17,6 @@ from incidents.records import FLAT_COLUMNS, FORMULA_FIRST_CHARACTERS, csv_line, 
 if TYPE_CHECKING:
     from incidents.model import Incident
 
-INCIDENT_COLUMNS = FLAT_COLUMNS
 LINE_END = "\r\n"
 
 
