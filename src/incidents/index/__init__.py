@@ -1,0 +1,35 @@
+"""A derived SQLite index of a store: filters and totals as SQL.
+
+The JSON store stays the source of truth.  Beside it, in the user's cache
+directory, an index holds one row per incident with the columns that every
+filter, sort and total needs, and, apart, its JSON text and its line of the
+CSV export.  Python objects are built only for what is printed, and the warm
+path never loads pydantic.  A store file ending in ``.sqlite`` is itself an
+index-shaped store (for data sets of millions of incidents).
+
+What lives where:
+- ``schema``: the tables, the schema version, small SQLite helpers.
+- ``rows``: one incident's rows, from its JSON data; inserting them.
+- ``build``: building an index from a JSON store, validated in a second process.
+- ``freshness``: the cache directory, whether an index is fresh, ``open_index``.
+- ``queries``: ``StoreIndex``: filters, sorting and totals as SQL.
+- ``sqlite_store``: ``.sqlite`` stores: open, write whole, merge an import.
+"""
+
+from incidents.index.freshness import IndexUnwritable, cache_directory, index_path_for, open_index
+from incidents.index.queries import StoreIndex
+from incidents.index.schema import SCHEMA_VERSION, SQLITE_SUFFIXES
+from incidents.index.sqlite_store import SqliteStoreImport, open_sqlite_store, write_sqlite_store
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SQLITE_SUFFIXES",
+    "IndexUnwritable",
+    "SqliteStoreImport",
+    "StoreIndex",
+    "cache_directory",
+    "index_path_for",
+    "open_index",
+    "open_sqlite_store",
+    "write_sqlite_store",
+]

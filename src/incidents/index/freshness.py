@@ -1,0 +1,103 @@
+"""Where indexes live, whether one still describes its store, and opening
+(or building) the index of a store."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+
+from incidents.errors import IncidentsError
+from incidents.index.build import build_index
+from incidents.index.queries import StoreIndex
+from incidents.index.schema import (
+    SCHEMA_VERSION,
+    SQLITE_SUFFIXES,
+    Progress,
+    connect,
+    read_meta,
+    set_meta,
+)
+from incidents.index.sqlite_store import open_sqlite_store
+
+
+class IndexUnwritable(IncidentsError):
+    """The cache directory cannot hold the index; the store itself is fine."""
+
+
+def cache_directory(environ: Mapping[str, str] | None = None) -> Path:
+    """Where indexes live: $XDG_CACHE_HOME/incidents, else ~/.cache/incidents."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "incidents"
+
+
+def index_path_for(store_path: Path, cache_dir: Path | None = None) -> Path:
+    key = hashlib.sha256(str(store_path.resolve()).encode()).hexdigest()[:24]
+    return (cache_dir or cache_directory()) / f"{key}.sqlite"
+
+
+def _fresh(connection: sqlite3.Connection, store_path: Path) -> bool:
+    """Whether the index still describes the store; refreshes the recorded
+    time when only that changed (a touch, a checkout of the same content)."""
+    meta = read_meta(connection)
+    if meta.get("kind") != "index" or meta.get("schema") != SCHEMA_VERSION:
+        return False
+    stat = store_path.stat()
+    if meta.get("size") != str(stat.st_size):
+        return False
+    if meta.get("mtime_ns") == str(stat.st_mtime_ns):
+        return True
+    digest = hashlib.sha256(store_path.read_bytes()).hexdigest()
+    if digest != meta.get("sha256"):
+        return False
+    set_meta(connection, {"mtime_ns": str(stat.st_mtime_ns)})
+    connection.commit()
+    return True
+
+
+def open_index(
+    store_path: Path, cache_dir: Path | None = None, progress: Progress | None = None
+) -> StoreIndex:
+    """The index of a JSON store, built or rebuilt as needed; or a sqlite store."""
+    from incidents.store import read_bytes
+
+    if store_path.suffix.lower() in SQLITE_SUFFIXES:
+        return open_sqlite_store(store_path)
+    if not store_path.is_file():
+        read_bytes(store_path)  # raises the StoreError that says why
+    path = index_path_for(store_path, cache_dir)
+    if path.exists():
+        try:
+            connection = connect(path)
+            if _fresh(connection, store_path):
+                return StoreIndex(connection)
+            connection.close()
+        except sqlite3.DatabaseError:
+            pass  # unreadable: rebuilt below, never trusted
+    try:
+        _forget_orphans(path)
+        return StoreIndex(build_index(store_path, path, progress))
+    except (OSError, sqlite3.OperationalError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise IndexUnwritable(f"cannot write the query index {path}: {reason}") from None
+
+
+def _forget_orphans(keep: Path) -> None:
+    """Remove the indexes of stores that no longer exist, so that the cache
+    does not grow with every store ever opened.  Done only when an index is
+    built, which is rare and slow anyway."""
+    for candidate in keep.parent.glob("*.sqlite"):
+        if candidate == keep:
+            continue
+        try:
+            uri = f"file:{candidate}?mode=ro"
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:
+                store = read_meta(connection).get("store")
+        except sqlite3.DatabaseError:
+            continue  # not an index of ours, or busy: left alone
+        if store and not Path(store).exists():
+            candidate.unlink(missing_ok=True)

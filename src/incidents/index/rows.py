@@ -1,0 +1,124 @@
+"""One incident's rows in the index tables, made from its JSON data.
+
+Everything the filters, sorts and totals of ``query`` compute from model
+objects, computed here from the incident's data as the store holds it; the
+tests hold the two paths to the same answers.  Names and dates repeat
+across a data set, so their keys are cached.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from incidents.dates import PartialDate
+from incidents.index.schema import CHUNK, INSERTS, TABLES, Progress
+from incidents.query import period_of
+from incidents.records import csv_line, flat_cells
+from incidents.vocabulary import fold, perpetrator_names, place_key
+
+
+@lru_cache(maxsize=65536)
+def _interval(start: str, end: str | None) -> tuple[str, str, str, str]:
+    """First day, last day, year period and month period of an incident."""
+    return (
+        PartialDate.parse(start).first_day.isoformat(),
+        PartialDate.parse(end or start).last_day.isoformat(),
+        period_of(start, end, 4),
+        period_of(start, end, 7),
+    )
+
+
+_place_key = lru_cache(maxsize=65536)(place_key)
+
+
+@lru_cache(maxsize=65536)
+def _perpetrator_names(*names: str | None) -> str:
+    aliases = [alias for name in names if name for alias in perpetrator_names(name)]
+    return "| " + " | ".join(aliases) + " |" if aliases else ""
+
+
+def _figure_columns(figure: Any) -> tuple[int, int | None, int | None, int]:
+    """Low, high, best and unknown (0 or 1) of a figure as stored."""
+    if figure is None:
+        return 0, None, None, 1
+    if isinstance(figure, int):
+        return figure, figure, None, 0
+    return figure["min"], figure.get("max"), figure.get("best"), 0
+
+
+def incident_rows(
+    pos: int, data: dict[str, Any], text: str, with_csv: bool
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The incident's rows in each table."""
+    location = data["location"]
+    province, district, city = (location.get(level) for level in ("province", "district", "city"))
+    claim = data.get("claim") or {}
+    perpetrator = data["perpetrator"].get("name")
+    site = location.get("site")
+    return {
+        "facts": [
+            (
+                pos,
+                data["id"],
+                data["date"],
+                data.get("end_date"),
+                *_interval(data["date"], data.get("end_date")),
+                location["country"],
+                province,
+                district,
+                city,
+                _place_key(location["country"]),
+                _place_key(province) if province else None,
+                _place_key(district) if district else None,
+                _place_key(city) if city else None,
+                perpetrator,
+                _perpetrator_names(perpetrator, claim.get("by")),
+                data["perpetrator"]["attribution"],
+                "|" + "|".join(data.get("weapon_types", ())) + "|",
+                data["target_type"],
+                data["attack_type"],
+                *_figure_columns(data["killed"]),
+                *_figure_columns(data["wounded"]),
+            )
+        ],
+        "details": [(pos, text, csv_line(flat_cells(data)) if with_csv else None)],
+        "aliases": [(pos, key) for key in {_place_key(a) for a in location.get("aliases", ())}],
+        "sites": [(pos, fold(site))] if site else [],
+    }
+
+
+def insert_texts(
+    connection: sqlite3.Connection,
+    texts: Iterable[str],
+    progress: Progress | None = None,
+    total: int = 0,
+    with_csv: bool = False,
+) -> int:
+    """Insert incidents given as JSON texts; ValueError when a text is not one
+    JSON object."""
+    pos = 0
+    batches: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _ in TABLES}
+
+    def flush() -> None:
+        for table, rows in batches.items():
+            connection.executemany(INSERTS[table], rows)
+            rows.clear()
+        if progress:
+            progress(pos, total)
+
+    from pydantic_core import from_json  # a faster JSON parser than the standard one
+
+    for text in texts:
+        data = from_json(text)
+        if not isinstance(data, dict):
+            raise ValueError(f"incident {pos} is not a JSON object")
+        for table, rows in incident_rows(pos, data, text, with_csv).items():
+            batches[table].extend(rows)
+        pos += 1
+        if pos % CHUNK == 0:
+            flush()
+    flush()
+    return pos
