@@ -142,4 +142,3 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def read_meta(connection: sqlite3.Connection) -> dict[str, str]:
     return dict(connection.execute("SELECT key, value FROM meta").fetchall())
-
