@@ -217,7 +217,7 @@ def test_remove_dry_run(run: Run, store: Path) -> None:
 
 
 def test_remove_asks_on_a_terminal(run: Run, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("incidents.cli.on_terminal", lambda: True)
+    monkeypatch.setattr("incidents.cli.keeping.on_terminal", lambda: True)
     before = store.read_bytes()
     declined = run("remove", "2022-06-imam-sahib", store=store, input="n\n")
     assert declined.exit_code == 1
@@ -231,7 +231,7 @@ def test_remove_asks_on_a_terminal(run: Run, store: Path, monkeypatch: pytest.Mo
 def test_add_asks_for_missing_fields_on_a_terminal(
     run: Run, store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("incidents.cli.on_terminal", lambda: True)
+    monkeypatch.setattr("incidents.cli.keeping.on_terminal", lambda: True)
     answers = [
         "Oct 2021",  # date
         "Afghanistan",  # country
@@ -268,7 +268,7 @@ def test_add_asks_for_missing_fields_on_a_terminal(
 def test_add_on_a_terminal_saves_nothing_when_declined(
     run: Run, store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("incidents.cli.on_terminal", lambda: True)
+    monkeypatch.setattr("incidents.cli.keeping.on_terminal", lambda: True)
     before = store.read_bytes()
     result = run(*KABUL_MOSQUE, store=store, input="n\n")
     assert result.exit_code == 1
@@ -280,7 +280,7 @@ def test_add_on_a_terminal_saves_nothing_when_declined(
 def test_a_read_only_store_is_refused_before_any_prompt(
     run: Run, store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("incidents.cli.on_terminal", lambda: True)
+    monkeypatch.setattr("incidents.cli.keeping.on_terminal", lambda: True)
     store.chmod(0o444)
     result = run("add", store=store, input="")
     assert result.exit_code == 1

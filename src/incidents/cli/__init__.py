@@ -1,0 +1,19 @@
+"""The command line: parse options, call the core once, render, print.
+
+Only this package imports click.  The core is imported inside the commands
+so that ``incidents --help`` stays fast and never touches the store.
+
+What lives where:
+- ``app``: the group, the context every command gets, errors turned into exits.
+- ``options``: shared options (filters, formats, --svg) and help sections.
+- ``output``: printing tables and pictures, progress lines.
+- ``completing``: shell completion of option values.
+- ``reading``: list, show, total, export, where, timeline.
+- ``keeping``: validate, schema, add, edit, remove.
+- ``importing``: import.
+"""
+
+from incidents.cli import importing, keeping, reading  # noqa: F401  (they add the commands)
+from incidents.cli.app import cli, main
+
+__all__ = ["cli", "main"]

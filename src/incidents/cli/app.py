@@ -1,0 +1,192 @@
+"""The group, the context every command gets, and turning errors into exits."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from incidents.cli.options import OTHER_OPTIONS, SECTION_ORDER, SectionOption
+from incidents.cli.output import index_progress
+
+if TYPE_CHECKING:
+    from incidents.model import Incident
+    from incidents.query import IncidentSource
+    from incidents.store import StoreLocation
+
+
+SHOWN_PROBLEMS = 5
+
+
+@dataclass
+class AppContext:
+    """What the group's options give every command."""
+
+    store_option: str | None
+    use_index: bool = True
+    _incidents: list[Incident] | None = field(default=None, repr=False)
+    _source: IncidentSource | None = field(default=None, repr=False)
+
+    def source(self) -> IncidentSource:
+        """What reading commands query: the store's index, or (``--no-index``)
+        the store loaded into memory.  Both answer alike."""
+        if self._source is None:
+            self._source = self._open_source()
+        return self._source
+
+    def _open_source(self) -> IncidentSource:
+        from incidents.index import SQLITE_SUFFIXES, IndexUnwritable, open_index
+        from incidents.query import Filters, InMemory
+        from incidents.store import StoreError
+
+        path = self.location().path
+        sqlite_store = path.suffix.lower() in SQLITE_SUFFIXES
+        if not (self.use_index or sqlite_store):
+            return InMemory(self.incidents())
+        try:
+            source = open_index(path, progress=index_progress())
+        except IndexUnwritable as error:
+            click.echo(f"Note: {error}; answering without it.", err=True)
+            return InMemory(self.incidents())
+        except StoreError as error:
+            fail_with_problems(error.problems)
+        if not self.use_index:
+            return InMemory(source.incidents(Filters()))
+        return source
+
+    def location(self) -> StoreLocation:
+        from incidents.store import locate_store
+
+        return locate_store(self.store_option)
+
+    def incidents(self) -> list[Incident]:
+        """The store's incidents, loaded and validated once per command."""
+        if self._incidents is None:
+            from incidents.checks import check_store, errors
+            from incidents.store import StoreError, load_store
+
+            location = self.location()
+            try:
+                store = load_store(location.path)
+            except StoreError as error:
+                fail_with_problems(error.problems)
+            # A store that `incidents validate` rejects is refused by every command.
+            problems = errors(check_store(store, str(location.path)))
+            if problems:
+                fail_with_problems(problems)
+            self._incidents = store.incidents
+        return self._incidents
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def fail_with_problems(problems: Sequence[object], hint: str | None = None) -> NoReturn:
+    """Exit 1 with the first few problems and a hint (by default: run validate)."""
+    shown = [str(p) for p in problems[:SHOWN_PROBLEMS]]
+    if len(problems) > SHOWN_PROBLEMS:
+        shown.append(f"... and {len(problems) - SHOWN_PROBLEMS} more problems")
+    if hint is None:
+        import shlex
+
+        file = getattr(problems[0], "file", None) if problems else None
+        target = f" {shlex.quote(file)}" if file else ""
+        hint = f"Run `incidents validate{target}` to list every problem."
+    shown.append(hint)
+    raise click.ClickException("\n".join(shown))
+
+
+class IncidentsCommand(click.Command):
+    """A command whose --help lists its options in sections, filters apart from output."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            section = param.section if isinstance(param, SectionOption) else OTHER_OPTIONS
+            sections.setdefault(section, []).append(record)
+        known = [name for name in SECTION_ORDER if name in sections]
+        for name in known + sorted(set(sections) - set(known)):
+            with formatter.section(name):
+                formatter.write_dl(sections[name])
+
+
+class IncidentsGroup(click.Group):
+    """Turns the core's errors into clean exits and suggests mistyped commands."""
+
+    command_class = IncidentsCommand
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from incidents.errors import IncidentsError
+
+        try:
+            return super().invoke(ctx)
+        except IncidentsError as error:
+            raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            if close:
+                raise click.UsageError(f"No such command {name!r}. Did you mean {close[0]!r}?", ctx)
+        return super().resolve_command(ctx, args)
+
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=IncidentsGroup, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--store",
+    "store_option",
+    metavar="PATH",
+    type=click.Path(),  # so that shells complete file names
+    help="Store file to use. Otherwise $INCIDENTS_STORE, then ./incidents.json, "
+    "then the copy bundled with the tool (see `incidents where`).",
+)
+@click.option(
+    "--no-index",
+    is_flag=True,
+    help="Answer from the store loaded into memory instead of its query index "
+    "(a SQLite file in the cache directory, rebuilt whenever the store changes).",
+)
+@click.version_option(package_name="incidents", prog_name="incidents")
+@click.pass_context
+def cli(ctx: click.Context, store_option: str | None, no_index: bool) -> None:
+    """Look up terrorist and political violence incidents.
+
+    Dates known only to the month or year stay that way, unknown casualty
+    figures stay unknown, and totals say when they are only a lower bound.
+
+    \b
+    Examples:
+      incidents list --target-type embassy
+      incidents list --location "Mazar-e Sharif" --since 2022
+      incidents total --by target-type
+      incidents export --format csv > attacks.csv
+    """
+    ctx.obj = AppContext(store_option, use_index=not no_index)
+
+
+def main() -> None:
+    # Output piped into `head` and closed early is not an error worth a traceback.
+    try:
+        cli(prog_name="incidents")
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

@@ -1,0 +1,439 @@
+"""Keeping the store: validate, schema, add, edit, remove."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from incidents.cli.app import AppContext, cli, fail_with_problems, pass_app
+from incidents.cli.completing import complete_ids
+from incidents.cli.options import INCIDENT_FIELDS, format_option, section_option
+from incidents.cli.output import on_terminal, prompt_console
+
+if TYPE_CHECKING:
+    from incidents.categories import Category
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@cli.command()
+@click.argument("path", required=False)
+@format_option(["text", "json"], "text", "One line per problem, or the problems as JSON data.")
+@pass_app
+def validate(app: AppContext, path: str | None, output_format: str) -> None:
+    """Check a store and report every problem in it, one line each.
+
+    PATH is the store in use unless given (see `incidents where`). A line
+    names the file and either the line:column of a JSON syntax error or the
+    incident (index and id) and the field, and says what was expected. Exit 0
+    when there is no error (warnings allowed), 1 when there is one.
+
+    \b
+    Errors:
+      not JSON, not UTF-8; wrong types, unknown or missing fields; unknown
+      categories; a day that does not exist (2022-02-30); a negative count,
+      or a range whose min exceeds its max; latitude or longitude out of
+      range; duplicate ids; a date in the future or before 1970; an end date
+      or a claim date before the attack.
+    Warnings:
+      coordinates far outside the named country (a rough box per country);
+      an incident that cites no source (the model allows an empty "sources"
+      list so that an incident can be recorded before it is sourced); a
+      source dated before the attack.
+
+    \b
+    Examples:
+      incidents validate
+      incidents validate drafts.json --format json
+    """
+    from incidents.checks import validate_file
+    from incidents.store import Severity
+
+    file = path or str(app.location().path)
+    problems = validate_file(file)
+    error_count = sum(p.severity is Severity.ERROR for p in problems)
+    warning_count = len(problems) - error_count
+    if output_format == "json":
+        import json
+
+        report = {
+            "file": file,
+            "valid": error_count == 0,
+            "errors": error_count,
+            "warnings": warning_count,
+            "problems": [p.as_data() for p in problems],
+        }
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        summary = f"{_plural(error_count, 'error')}, {_plural(warning_count, 'warning')}"
+        click.echo(f"{file}: {'valid' if not error_count else 'not valid'} ({summary}).", err=True)
+    if error_count:
+        raise click.exceptions.Exit(1)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@cli.command()
+def schema() -> None:
+    """Print the store's JSON Schema, generated from the model.
+
+    The repository keeps it as incidents.schema.json, and the store names it
+    in its "$schema" key so that editors check the file while it is typed.
+    `incidents validate` checks more than a schema can (duplicate ids,
+    dates in the future, ...).
+
+    \b
+    Example:
+      incidents schema > incidents.schema.json
+    """
+    from incidents.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+# Options of `incidents add`: (option, field in the store, metavar, help).
+INCIDENT_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("--id", "id", "ID", "Id to store it under [default: date and place, e.g. 2022-12-02-kabul]."),
+    ("--date", "date", "DATE", "When: 2022-12-02, 'Oct 2021', 2022."),
+    ("--end-date", "end_date", "DATE", "Last day, for an attack that lasted."),
+    ("--country", "location.country", "NAME", "Country."),
+    ("--province", "location.province", "NAME", "Province (first administrative level)."),
+    ("--district", "location.district", "NAME", "District."),
+    ("--city", "location.city", "NAME", "City, town or village."),
+    ("--site", "location.site", "TEXT", "The place itself: 'Pakistani embassy'."),
+    ("--alias", "location.aliases", "NAMES", "Other spellings of the place, ';' between them."),
+    ("--coordinates", "location.coordinates", "LAT,LON", "Decimal degrees, latitude first."),
+    (
+        "--coordinates-precision",
+        "location.coordinates.precision",
+        "LEVEL",
+        "exact, site, city, district, province or country [default: the most precise place].",
+    ),
+    ("--perpetrator", "perpetrator.name", "NAME", "Who did it [default: unknown]."),
+    (
+        "--attribution",
+        "perpetrator.attribution",
+        "HOW",
+        "claimed, suspected or unknown [default: claimed with a claim option, else suspected].",
+    ),
+    ("--claim-by", "claim.by", "NAME", "Who claimed it [default: the perpetrator]."),
+    ("--claim-date", "claim.date", "DATE", "When it was claimed."),
+    ("--claim-channel", "claim.channel", "TEXT", "Where it was claimed: Telegram, Amaq..."),
+    ("--attack-type", "attack_type", "WORD", "bombing, armed assault, assassination..."),
+    ("--target-type", "target_type", "WORD", "embassy, mosque, school, police..."),
+    ("--target", "target", "TEXT", "What or who was attacked, in words."),
+    ("--weapon", "weapon_types", "WORDS", "explosives, firearms, vehicle...; ',' between them."),
+    ("--killed", "killed", "COUNT", "16, 'at least 3', '3-5', 'unknown' [default: unknown]."),
+    ("--wounded", "wounded", "COUNT", "As --killed [default: unknown]."),
+    ("--summary", "summary", "TEXT", "What happened, in a sentence or two."),
+    ("--property-damage", "property_damage.occurred", "YES/NO", "yes, no or unknown."),
+    ("--damage", "property_damage.description", "TEXT", "What was damaged."),
+    ("--notes", "notes", "TEXT", "Anything else: doubts, conflicting figures."),
+)
+_OPTION_OF_FIELD = {field: option for option, field, _, _ in INCIDENT_OPTIONS}
+_OPTION_OF_FIELD["sources"] = "--source"
+ADD_REQUIRED = ("date", "location.country", "attack_type", "target_type", "target", "summary")
+
+# What `incidents add` asks on a terminal, in this order: (field, question).
+ADD_PROMPTS: tuple[tuple[str, str], ...] = (
+    ("date", "Date (2022-12-02, 'Oct 2021', 2022)"),
+    ("location.country", "Country"),
+    ("location.province", "Province"),
+    ("location.city", "City"),
+    ("attack_type", "Attack type"),
+    ("target_type", "Target type"),
+    ("target", "Target, in words"),
+    ("weapon_types", "Weapons (',' between them)"),
+    ("perpetrator.name", "Perpetrator (empty if unknown)"),
+    ("killed", "Killed (16, 'at least 3', '3-5', unknown)"),
+    ("wounded", "Wounded"),
+    ("summary", "Summary"),
+)
+_PROMPT_CATEGORIES = {
+    "attack_type": "AttackType",
+    "target_type": "TargetType",
+    "weapon_types": "WeaponType",
+}
+
+
+def _option_dest(option: str) -> str:
+    return option.lstrip("-").replace("-", "_")
+
+
+def incident_options(command: F) -> F:
+    """One option per field of an incident, as `incidents add` takes them."""
+    for option, _, metavar, help_text in reversed(INCIDENT_OPTIONS):
+        command = section_option(
+            INCIDENT_FIELDS, option, _option_dest(option), metavar=metavar, help=help_text
+        )(command)
+    return command
+
+
+def dry_run_option(command: F) -> F:
+    return click.option(
+        "--dry-run", is_flag=True, help="Show what would change (a diff) and write nothing."
+    )(command)
+
+
+def _store_to_change(app: AppContext, dry_run: bool) -> Path:
+    """The store in use, refused before any prompt when it cannot be written."""
+    from incidents.editing import ensure_writable
+
+    path = app.location().path
+    if not dry_run:
+        ensure_writable(path)
+    return path
+
+
+def run_change(change: Callable[[], Any], option_hint: Callable[[str | None], str]) -> Any:
+    """Run a core change; bad values are command-line errors (exit 2), a bad store exit 1."""
+    from incidents.editing import WriteRefused
+    from incidents.parsing import ParseError
+    from incidents.store import StoreError
+
+    try:
+        return change()
+    except ParseError as error:
+        raise click.BadParameter(str(error), param_hint=option_hint(error.field)) from None
+    except WriteRefused as error:
+        fail_with_problems(error.problems, "Nothing was written: the store is unchanged.")
+    except StoreError as error:
+        fail_with_problems(error.problems)
+
+
+def report_change(change: Any, done: str) -> None:
+    """Warnings, then what was done (``done`` names {id} and {path}) or the dry run's diff."""
+    for warning in change.warnings:
+        click.echo(str(warning), err=True)
+    if change.written or change.before == change.after:
+        click.echo(done.format(id=change.incident.id, path=change.path), err=True)
+    else:
+        click.echo(change.diff(), nl=False)
+        click.echo("Dry run: nothing was written.", err=True)
+
+
+@cli.command()
+@incident_options
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="SOURCE",
+    help="'PUBLISHER | DATE | TITLE | URL', only the publisher required; repeat for more.",
+)
+@click.option("--force", is_flag=True, help="Add it even if it looks like a stored incident.")
+@click.option("--yes", "-y", is_flag=True, help="On a terminal, save without asking.")
+@dry_run_option
+@pass_app
+def add(
+    app: AppContext,
+    /,
+    sources: tuple[str, ...],
+    force: bool,
+    yes: bool,
+    dry_run: bool,
+    **given: str | None,
+) -> None:
+    """Add an incident to the store.
+
+    Every field has an option. --date, --country, --attack-type,
+    --target-type, --target and --summary are needed: on a terminal, when
+    any is left out, the main fields not given are asked for one by one.
+    On a terminal the incident is shown before it is saved (--yes skips
+    that). Casualties left out are unknown, never zero.
+
+    A new incident whose dates overlap a stored one with the same place and
+    target type is refused, naming the likely twin, unless --force. The whole
+    new store is validated before it is written (atomically, under a lock);
+    the new id is printed.
+
+    \b
+    Examples:
+      incidents add --date 2022-12-02 --country Afghanistan --city Kabul \\
+        --attack-type "armed assault" --target-type embassy \\
+        --target "Pakistani embassy" --killed 0 --wounded "at least 1" \\
+        --summary "Gunmen fired on the Pakistani embassy." \\
+        --source "Sky News Arabia | 2022-12-05"
+      incidents add --dry-run ...    (show the change, write nothing)
+    """
+    from incidents.editing import add_incident, new_incident_data
+
+    path = _store_to_change(app, dry_run)
+    settings = {
+        key: value
+        for option, key, _, _ in INCIDENT_OPTIONS
+        if (value := given[_option_dest(option)]) is not None
+    }
+    source_list = list(sources)
+    interactive = on_terminal()
+    missing = [_OPTION_OF_FIELD[key] for key in ADD_REQUIRED if key not in settings]
+    if missing and interactive:
+        _ask_missing(settings, source_list)
+    elif missing:
+        raise click.UsageError(
+            f"missing {', '.join(missing)} (on a terminal, `incidents add` asks for them)"
+        )
+
+    def option_of(key: str | None) -> str:
+        return _OPTION_OF_FIELD.get(key or "", "an option")
+
+    data = run_change(lambda: new_incident_data(settings.items(), source_list), option_of)
+    if interactive and not yes and not dry_run:
+        from rich.prompt import Confirm
+
+        from incidents.formats.table import incident_details
+
+        preview = run_change(lambda: add_incident(path, data, force=force, dry_run=True), option_of)
+        prompts = prompt_console()
+        prompts.print(incident_details(preview.incident))
+        if not Confirm.ask(f"Save it to {path}?", console=prompts, default=True):
+            raise click.ClickException("Not saved.")
+    change = run_change(lambda: add_incident(path, data, force=force, dry_run=dry_run), option_of)
+    report_change(change, "Added {id} to {path}.")
+    if change.written:
+        click.echo(change.incident.id)
+
+
+def _ask_missing(settings: dict[str, str], sources: list[str]) -> None:
+    """Ask on the terminal for each field not given, re-asking until it reads."""
+    from rich.prompt import Prompt
+
+    from incidents import categories
+    from incidents.editing import apply_setting
+    from incidents.parsing import ParseError
+
+    prompts = prompt_console()
+    for key, question in ADD_PROMPTS:
+        if key in settings:
+            continue
+        if key in _PROMPT_CATEGORIES:
+            category: type[Category] = getattr(categories, _PROMPT_CATEGORIES[key])
+            choices = ", ".join(member.value for member in category)
+            prompts.print(f"[dim]{choices} (or a word for one)[/dim]")
+        while True:
+            answer = Prompt.ask(question, console=prompts, default="", show_default=False)
+            try:
+                apply_setting({}, key, answer)
+            except ParseError as error:
+                prompts.print(f"[red]{error}[/red]")
+                continue
+            if answer.strip() or key not in ADD_REQUIRED:
+                break
+            prompts.print("[red]This one is needed.[/red]")
+        if answer.strip():
+            settings[key] = answer
+    while not sources:
+        answer = Prompt.ask(
+            "Source (PUBLISHER | DATE | TITLE | URL; empty for none)",
+            console=prompts,
+            default="",
+            show_default=False,
+        )
+        if not answer.strip():
+            break
+        sources.append(answer)
+
+
+@cli.command()
+@click.argument("incident_id", metavar="ID", shell_complete=complete_ids)
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Set a field; repeat for more. An empty VALUE clears it.",
+)
+@click.option("--add-source", "sources", multiple=True, metavar="SOURCE", help="Cite a source.")
+@dry_run_option
+@pass_app
+def edit(
+    app: AppContext,
+    incident_id: str,
+    settings: tuple[str, ...],
+    sources: tuple[str, ...],
+    dry_run: bool,
+) -> None:
+    """Change fields of one incident.
+
+    Values are typed as for `incidents add`: dates as 'Oct 2021', counts as
+    16, 'at least 3', '3-5' or 'unknown', categories as words (embassy,
+    bombing). Sources are 'PUBLISHER | DATE | TITLE | URL'. The whole new
+    store is validated before it is written.
+
+    \b
+    FIELDs: id, date, end_date, location.country, location.province,
+    location.district, location.city, location.site, location.aliases (';'
+    between names), location.coordinates (LAT,LON), location.coordinates.lat,
+    location.coordinates.lon, location.coordinates.precision,
+    perpetrator.name, perpetrator.attribution, claim.by, claim.date,
+    claim.channel, attack_type, target_type, target, weapon_types (','
+    between them), killed, wounded, summary, property_damage.occurred,
+    property_damage.description, notes. Cleared with an empty value (set
+    their fields one by one): claim, property_damage.
+
+    \b
+    Examples:
+      incidents edit 2022-12-02-kabul --set killed=1 --set "wounded=at least 2"
+      incidents edit 2022-05-kabul --set "date=May 2022" --dry-run
+      incidents edit 2022-09-herat --add-source "Reuters | 2022-09-02"
+    """
+    from incidents.editing import edit_incident, parse_setting
+    from incidents.parsing import ParseError
+
+    if not settings and not sources:
+        raise click.UsageError("nothing to change: give --set FIELD=VALUE or --add-source")
+    try:
+        pairs = [parse_setting(text) for text in settings]
+    except ParseError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from None
+    path = _store_to_change(app, dry_run)
+
+    def option_of(key: str | None) -> str:
+        return "--add-source" if key == "sources" else f"--set {key}"
+
+    change = run_change(
+        lambda: edit_incident(path, incident_id, pairs, sources, dry_run=dry_run), option_of
+    )
+    report_change(change, "Changed {id} in {path}.")
+
+
+@cli.command()
+@click.argument("incident_id", metavar="ID", shell_complete=complete_ids)
+@click.option("--yes", "-y", is_flag=True, help="Remove without asking.")
+@dry_run_option
+@pass_app
+def remove(app: AppContext, incident_id: str, yes: bool, dry_run: bool) -> None:
+    """Remove one incident from the store.
+
+    On a terminal it asks first, unless --yes.
+
+    \b
+    Examples:
+      incidents remove 2022-06-imam-sahib
+      incidents remove 2022-06-imam-sahib --dry-run
+    """
+    from incidents.editing import remove_incident
+
+    path = _store_to_change(app, dry_run)
+    if on_terminal() and not yes and not dry_run:
+        from incidents.query import find_incident
+        from incidents.records import list_row
+
+        incident = find_incident(app.incidents(), incident_id)
+        question = (
+            f"Remove {incident.id} ({list_row(incident).date_text}, {incident.location.label()}: "
+            f"{incident.target}) from {path}?"
+        )
+        if not click.confirm(question, err=True):
+            raise click.ClickException("Nothing removed.")
+    change = run_change(
+        lambda: remove_incident(path, incident_id, dry_run=dry_run), lambda key: "ID"
+    )
+    report_change(change, "Removed {id} from {path}.")

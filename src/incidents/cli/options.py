@@ -1,0 +1,238 @@
+"""Options shared by several commands: filters, formats, --svg, and help sections."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from incidents.cli.completing import complete_from_store, complete_words
+
+if TYPE_CHECKING:
+    from incidents.categories import Category
+    from incidents.dates import PartialDate
+    from incidents.query import Filters
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+FILTERS = "Filters"
+OUTPUT = "Output"
+INCIDENT_FIELDS = "Incident fields"
+OTHER_OPTIONS = "Options"
+SECTION_ORDER = (FILTERS, INCIDENT_FIELDS, OUTPUT, OTHER_OPTIONS)
+
+
+class SectionOption(click.Option):
+    """An option listed under a heading of its own in --help (Filters, Output...)."""
+
+    def __init__(self, *args: Any, section: str = OTHER_OPTIONS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.section = section
+
+
+def section_option(section: str, *names: str, **attrs: Any) -> Callable[[F], F]:
+    return click.option(*names, cls=SectionOption, section=section, **attrs)
+
+
+def _date_option(
+    ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...] | None
+) -> PartialDate | tuple[PartialDate, ...] | None:
+    from incidents.dates import DateError, parse_user_date
+
+    if value is None:
+        return None
+    try:
+        if isinstance(value, tuple):
+            return tuple(parse_user_date(v) for v in value)
+        return parse_user_date(value)
+    except DateError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
+def _category_option(
+    kind: str,
+) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], frozenset[Category]]:
+    def convert(
+        ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+    ) -> frozenset[Category]:
+        from incidents import categories
+        from incidents.vocabulary import VocabularyError, resolve_category
+
+        category: type[Category] = getattr(categories, kind)
+        try:
+            return frozenset(resolve_category(category, v) for v in values)
+        except VocabularyError as error:
+            raise click.BadParameter(str(error), ctx, param) from None
+
+    return convert
+
+
+def non_empty(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    if any(not v.strip() for v in values):
+        raise click.BadParameter("must not be empty", ctx, param)
+    return values
+
+
+FILTER_HELP = """
+\b
+Filters: repeat an option for "any of these"; different options must all hold.
+Dates are intervals: an incident of "2022-09" is on every day of September. It
+matches --since/--until/--on for certain when its whole interval lies inside
+them; when it only may (e.g. "2022-09" against --since 2022-09-10) it is kept
+and its date marked "~" in tables, unless --strict-dates is given."""
+
+
+def filter_options(command: F) -> F:
+    """The filters every reading command shares, applied in the same order."""
+    options = [
+        section_option(
+            FILTERS,
+            "--since",
+            metavar="DATE",
+            callback=_date_option,
+            help="On or after DATE: 2022-09-01, 2022-09, 'Sept 2022', 2022.",
+        ),
+        section_option(
+            FILTERS, "--until", metavar="DATE", callback=_date_option, help="On or before DATE."
+        ),
+        section_option(
+            FILTERS,
+            "--on",
+            metavar="DATE",
+            multiple=True,
+            callback=_date_option,
+            help="Within DATE: a day, a month or a year.",
+        ),
+        section_option(
+            FILTERS,
+            "--strict-dates",
+            is_flag=True,
+            help="Leave out incidents whose date only may fall within the dates asked for.",
+        ),
+        section_option(
+            FILTERS,
+            "--target-type",
+            "target_types",
+            metavar="WORD",
+            multiple=True,
+            callback=_category_option("TargetType"),
+            shell_complete=complete_words("TargetType"),
+            help="Target category or a word for it: embassy, mosque, school, police...",
+        ),
+        section_option(
+            FILTERS,
+            "--attack-type",
+            "attack_types",
+            metavar="WORD",
+            multiple=True,
+            callback=_category_option("AttackType"),
+            shell_complete=complete_words("AttackType"),
+            help="Attack category: bombing, armed assault, assassination, kidnapping...",
+        ),
+        section_option(
+            FILTERS,
+            "--weapon",
+            "weapon_types",
+            metavar="WORD",
+            multiple=True,
+            callback=_category_option("WeaponType"),
+            shell_complete=complete_words("WeaponType"),
+            help="Weapon category: explosives, firearms, incendiary, vehicle...",
+        ),
+        section_option(
+            FILTERS,
+            "--location",
+            "locations",
+            metavar="PLACE",
+            multiple=True,
+            callback=non_empty,
+            shell_complete=complete_from_store("place_names"),
+            help="Country, province, district, city or site, any spelling "
+            "(Mazar-e Sharif = Mazar-i-Sharif).",
+        ),
+        section_option(
+            FILTERS,
+            "--perpetrator",
+            "perpetrators",
+            metavar="NAME",
+            multiple=True,
+            callback=non_empty,
+            shell_complete=complete_from_store("perpetrator_names"),
+            help="Group name or alias (ISIS-K, ISKP...); 'unknown' for unattributed.",
+        ),
+        section_option(
+            FILTERS,
+            "--text",
+            "texts",
+            metavar="WORDS",
+            multiple=True,
+            callback=non_empty,
+            help="All of these words in the summary, target or site; a word of four letters "
+            "or more also finds longer words it begins (hussainiya: hussainiyas).",
+        ),
+        section_option(
+            FILTERS,
+            "--min-killed",
+            type=click.IntRange(min=0),
+            metavar="N",
+            help="At least N killed for certain (unknown tolls do not match).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    # Dedent first: the appended text starts at column 0, and click dedents
+    # the whole help by its least indented line.
+    command.__doc__ = inspect.cleandoc(command.__doc__ or "") + "\n" + FILTER_HELP
+    return command
+
+
+def build_filters(options: dict[str, Any]) -> Filters:
+    from incidents.query import Filters
+
+    return Filters(
+        since=options.pop("since"),
+        until=options.pop("until"),
+        on=options.pop("on"),
+        strict_dates=options.pop("strict_dates"),
+        target_types=options.pop("target_types"),
+        attack_types=options.pop("attack_types"),
+        weapon_types=options.pop("weapon_types"),
+        locations=options.pop("locations"),
+        perpetrators=options.pop("perpetrators"),
+        texts=options.pop("texts"),
+        min_killed=options.pop("min_killed"),
+    )
+
+
+def format_option(choices: Sequence[str], default: str | None, help_text: str) -> Callable[[F], F]:
+    return section_option(
+        OUTPUT,
+        "--format",
+        "-f",
+        "output_format",
+        type=click.Choice(list(choices), case_sensitive=False),
+        default=default,
+        show_default=default is not None,
+        help=help_text,
+    )
+
+
+def svg_option(command: F) -> F:
+    return section_option(
+        OUTPUT,
+        "--svg",
+        metavar="FILE",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Also save the table or chart, as shown, to FILE as an SVG picture.",
+    )(command)
+
+
+def no_svg_unless_table(svg: Path | None, output_format: str) -> None:
+    if svg is not None and output_format != "table":
+        raise click.UsageError(
+            f"--svg draws the table; it cannot go with --format {output_format}."
+        )
