@@ -184,3 +184,27 @@ def test_every_format_is_handled_by_list_and_export(seed, run):
         assert run(*args).exit_code == 0, fmt
         if fmt is not Format.TABLE:
             assert run("export", "--format", fmt.value).exit_code == 0, fmt
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_every_format_is_offered_where_its_renderer_renders(fmt, run):
+    """Each member of the enum has a renderer, and each command offers exactly
+    the formats whose renderer shows what it shows."""
+    from incidents.formats import RENDERERS
+
+    renderer = RENDERERS[fmt]
+    assert renderer.shows_incidents or renderer.shows_totals
+    commands = {
+        "list": renderer.shows_incidents,
+        "export": renderer.write_incidents is not None,
+        "total": renderer.shows_totals,
+    }
+    for command, offered in commands.items():
+        result = run(command, "--format", fmt.value)
+        if not offered:
+            assert result.exit_code == 2, (command, result.stderr)
+            continue
+        assert result.exit_code == 0, (command, result.stderr)
+        # The seed store's figures, whatever the layout: 8 incidents, or a known id.
+        expected = "112" if command == "total" else "2022-09-05-kabul"
+        assert expected in result.stdout, (command, fmt)

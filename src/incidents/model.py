@@ -18,6 +18,7 @@ from incidents.categories import (
     WeaponType,
 )
 from incidents.dates import DateInterval, PartialDate
+from incidents.vocabulary import place_label
 
 __all__ = [
     "AttackType",
@@ -95,8 +96,6 @@ class Location(_Strict):
 
     def label(self) -> str:
         """A short human name: the most precise settled place and its province."""
-        from incidents.records import place_label
-
         return place_label(self.city, self.district, self.province, self.country)
 
 

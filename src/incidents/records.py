@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from incidents.vocabulary import place_label
+
 if TYPE_CHECKING:
     from incidents.model import Incident
 
@@ -197,16 +199,6 @@ class ListRow:
     killed: Figure
     wounded: Figure
     date_uncertain: bool = False
-
-
-def place_label(city: str | None, district: str | None, province: str | None, country: str) -> str:
-    """A short human name: the most precise settled place and its province."""
-    settled = city or district
-    if not settled:
-        return province or country
-    if province and province != settled:
-        return f"{settled}, {province}"
-    return settled
 
 
 def date_text(date: str, end_date: str | None) -> str:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from incidents.errors import IncidentsError
 
@@ -343,7 +343,7 @@ def incident_json(incident: Incident, indent: int | None = None) -> str:
 
 
 @contextmanager
-def atomic_writer(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
+def atomic_writer(path: Path, newline: str | None = None) -> Iterator[TextIO]:
     """Write a file whole or not at all: temp file beside it, fsync, rename.
 
     If the body raises, the temporary file is removed and ``path`` is left

@@ -273,6 +273,16 @@ def place_keys(names: Iterable[str]) -> set[str]:
     return {place_key(name) for name in names}
 
 
+def place_label(city: str | None, district: str | None, province: str | None, country: str) -> str:
+    """A short human name: the most precise settled place and its province."""
+    settled = city or district
+    if not settled:
+        return province or country
+    if province and province != settled:
+        return f"{settled}, {province}"
+    return settled
+
+
 # --- perpetrators ------------------------------------------------------------
 
 PERPETRATOR_NAMES: tuple[tuple[str, ...], ...] = (

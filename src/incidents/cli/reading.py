@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -21,13 +20,10 @@ from incidents.cli.options import (
     svg_option,
 )
 from incidents.cli.output import print_renderable, save_svg
+from incidents.formats import incident_formats, totals_formats
 
 if TYPE_CHECKING:
-    from incidents.formats import Format
-    from incidents.model import Incident
-    from incidents.query import Filters, IncidentSource, SortKey
-
-T = TypeVar("T")
+    from incidents.formats import Renderer, Selection
 
 
 @cli.command("list")
@@ -41,7 +37,7 @@ T = TypeVar("T")
     help="Order: oldest first, or highest toll first (unknown last).",
 )
 @section_option(OUTPUT, "--limit", type=click.IntRange(min=1), metavar="N", help="Show at most N.")
-@format_option(["table", "csv", "json", "ndjson", "geojson", "markdown"], "table", "Output format.")
+@format_option(incident_formats(), "table", "Output format.")
 @svg_option
 @pass_app
 def list_command(
@@ -63,66 +59,27 @@ def list_command(
       incidents list --sort killed --limit 3
       incidents list --since 2022 --svg attacks.svg
     """
-    from incidents.formats import Format
+    from incidents.formats import RENDERERS, Format, Selection
     from incidents.query import SortKey
 
     no_svg_unless_table(svg, output_format)
-    source, filters = app.source(), build_filters(options)
-    fmt = Format(output_format)
-    if fmt is Format.TABLE:
-        from incidents.formats.table import incidents_table
-
-        table = incidents_table(source.list_rows(filters, SortKey(sort), limit), source.count())
+    renderer = RENDERERS[Format(output_format)]
+    selection = Selection(app.source(), build_filters(options), SortKey(sort), limit)
+    if renderer.incidents_view is not None:
+        table = renderer.incidents_view(selection)
         print_renderable(table)
         save_svg(table, svg)
     else:
-        write_selection(fmt, source, filters, sys.stdout, SortKey(sort), limit)
+        write_selection(renderer, selection, sys.stdout)
 
 
-def write_selection(
-    fmt: Format,
-    source: IncidentSource,
-    filters: Filters,
-    stream: Any,
-    sort: SortKey | None = None,
-    limit: int | None = None,
-) -> int:
-    """Write the matching incidents in a data format; returns how many.
-
-    CSV and JSON stream from flat records and stored texts, so that the
-    index answers them without building model objects.
-    """
-    from incidents.formats import Format
-    from incidents.formats import csv as csv_format
-    from incidents.formats import geojson as geojson_format
-    from incidents.formats import json as json_format
-    from incidents.formats import markdown as markdown_format
-
-    written = 0
-
-    def counted(items: Iterable[T]) -> Iterator[T]:
-        nonlocal written
-        for item in items:
-            written += 1
-            yield item
-
-    if fmt is Format.CSV:
-        csv_format.write_lines(counted(source.csv_lines(filters, sort, limit)), stream)
-    elif fmt is Format.JSON:
-        json_format.write_store_texts(counted(source.stored_texts(filters, sort, limit)), stream)
-    elif fmt is Format.NDJSON:
-        json_format.write_lines(counted(source.json_lines(filters, sort, limit)), stream)
-    elif fmt is Format.MARKDOWN:
-        # The list table's rows, with its marks: "~" for a date that may fall outside.
-        rows = source.list_rows(filters, sort, limit)
-        markdown_format.write_rows(rows, stream)
-        written = len(rows)
-    else:
-        incidents = source.incidents(filters, sort, limit)
-        geojson_format.write_incidents(incidents, stream)
-        warn_without_coordinates(incidents)
-        written = len(incidents)
-    return written
+def write_selection(renderer: Renderer, selection: Selection, stream: TextIO) -> int:
+    """Write the selection in a data format, its notes on stderr; returns how many."""
+    assert renderer.write_incidents is not None, "offered only where it can"
+    written = renderer.write_incidents(selection, stream)
+    for note in written.notes:
+        click.echo(note, err=True)
+    return written.count
 
 
 @cli.command()
@@ -166,7 +123,7 @@ def show(app: AppContext, incident_id: str, output_format: str) -> None:
     ),
     help="One row per group, and a total row.",
 )
-@format_option(["table", "csv", "json", "ndjson"], "table", "Output format.")
+@format_option(totals_formats(), "table", "Output format.")
 @svg_option
 @pass_app
 def total(
@@ -188,32 +145,25 @@ def total(
       incidents total --by month --location kunduz
       incidents total --by target-type --svg totals.svg
     """
-    from incidents.formats import Format
-    from incidents.formats import csv as csv_format
-    from incidents.formats import json as json_format
+    from incidents.formats import RENDERERS, Format
     from incidents.query import GroupBy
 
     no_svg_unless_table(svg, output_format)
     totals = app.source().totals(build_filters(options), GroupBy(by) if by else None)
-    fmt = Format(output_format)
-    if fmt is Format.TABLE:
-        from incidents.formats.table import totals_table
-
-        table = totals_table(totals)
+    renderer = RENDERERS[Format(output_format)]
+    if renderer.totals_view is not None:
+        table = renderer.totals_view(totals)
         print_renderable(table)
         save_svg(table, svg)
-    elif fmt is Format.CSV:
-        csv_format.write_totals(totals, sys.stdout)
-    elif fmt is Format.JSON:
-        json_format.write_totals(totals, sys.stdout)
     else:
-        json_format.write_totals_lines(totals, sys.stdout)
+        assert renderer.write_totals is not None, "offered only where it can"
+        renderer.write_totals(totals, sys.stdout)
 
 
 @cli.command()
 @filter_options
 @format_option(
-    ["csv", "json", "ndjson", "geojson", "markdown"],
+    incident_formats(data_only=True),
     None,
     "Output format [default: from the -o file's ending, else csv]. "
     "JSON is itself a store, readable with --store.",
@@ -248,18 +198,19 @@ def export(
       incidents export -o attacks.geojson
       incidents export --format markdown --since 2022-09
     """
-    from incidents.formats import Format
+    from incidents.formats import RENDERERS, Format, Selection
     from incidents.store import atomic_writer
 
     fmt = Format(output_format) if output_format else None
     if fmt is None:
         fmt = (Format.from_suffix(output.suffix) if output else None) or Format.CSV
-    source, filters = app.source(), build_filters(options)
+    renderer = RENDERERS[fmt]
+    selection = Selection(app.source(), build_filters(options))
     if output is None:
-        write_selection(fmt, source, filters, sys.stdout)
+        write_selection(renderer, selection, sys.stdout)
         return
     with atomic_writer(output, newline="") as stream:
-        written = write_selection(fmt, source, filters, stream)
+        written = write_selection(renderer, selection, stream)
     plural = "incident" if written == 1 else "incidents"
     click.echo(f"Wrote {written} {plural} to {output} ({fmt.value}).", err=True)
 
@@ -281,19 +232,6 @@ def where(app: AppContext) -> None:
     click.echo(f"({location.reason})", err=True)
     if location.path.suffix.lower() not in SQLITE_SUFFIXES:
         click.echo(f"Its query index: {index_path_for(location.path)}", err=True)
-
-
-def warn_without_coordinates(incidents: Sequence[Incident]) -> None:
-    from incidents.formats.geojson import without_coordinates
-
-    missing = without_coordinates(incidents)
-    if missing:
-        plural = "incident has" if len(missing) == 1 else "incidents have"
-        click.echo(
-            f"{len(missing)} {plural} no coordinates and no point on the map "
-            f"(null geometry): {', '.join(i.id for i in missing)}.",
-            err=True,
-        )
 
 
 @cli.command("timeline")

@@ -39,6 +39,13 @@ def write_incidents(incidents: Iterable[Incident], stream: TextIO) -> None:
     stream.write(json.dumps(collection, indent=2, ensure_ascii=False) + "\n")
 
 
-def without_coordinates(incidents: Sequence[Incident]) -> list[Incident]:
-    """The incidents that will have a null geometry."""
-    return [i for i in incidents if i.location.coordinates is None]
+def notes_without_coordinates(incidents: Sequence[Incident]) -> list[str]:
+    """A note naming the incidents that have a null geometry, if any."""
+    missing = [i.id for i in incidents if i.location.coordinates is None]
+    if not missing:
+        return []
+    plural = "incident has" if len(missing) == 1 else "incidents have"
+    return [
+        f"{len(missing)} {plural} no coordinates and no point on the map "
+        f"(null geometry): {', '.join(missing)}."
+    ]

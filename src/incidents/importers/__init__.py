@@ -8,6 +8,10 @@ already there is updated when the row says something new and left alone
 otherwise, so importing the same file twice adds nothing.
 
 Nothing here writes: the caller writes the merged store once, at the end.
+
+What lives where: ``tabular`` (CSV and .xlsx files, encodings, headers),
+``common`` (cell readers shared by the data sets), ``gtd``, ``acled``,
+``ucdp`` (one row to one incident, by each codebook).
 """
 
 from __future__ import annotations

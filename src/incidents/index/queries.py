@@ -27,9 +27,8 @@ from incidents.records import (
     date_text,
     figure_from_columns,
     flat_cells,
-    place_label,
 )
-from incidents.vocabulary import fold, normalise, place_key
+from incidents.vocabulary import fold, normalise, place_key, place_label
 
 if TYPE_CHECKING:
     from incidents.model import Incident
