@@ -15,10 +15,10 @@ from incidents.formats import json as json_format
 from incidents.formats.labels import count_text, sum_sentence, sum_text
 from incidents.formats.table import incident_details, incidents_table, totals_table
 from incidents.model import Count, Store
-from incidents.query import CountSum, GroupBy, total
+from incidents.query import CountSum, GroupBy
 from incidents.records import FLAT_COLUMNS, list_row
 
-from .conftest import make_incident
+from .conftest import make_incident, total
 
 
 def render(renderable, width=80):

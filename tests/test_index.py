@@ -1,5 +1,6 @@
-"""The SQLite query index: it answers exactly as the in-memory path does,
-stays fresh, is rebuilt rather than trusted, and serves sqlite stores."""
+"""The SQLite query index: the one in the cache answers exactly as the one
+--no-index builds in memory, stays fresh, is rebuilt rather than trusted,
+and serves sqlite stores."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Flat views of an incident: the cells of a CSV row and the columns of a list.
 
-Both the in-memory path and the SQLite index produce these, so that the two
-print the same thing to the letter.  Nothing here imports pydantic: the
-index builds these rows from its own columns without loading the model.
+The index makes these from its own columns and the incidents' stored JSON,
+without loading the model (nothing here imports pydantic); the model's own
+(``list_row``, ``flat_record``) serve incidents that are in no store yet.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from incidents.model import Incident
-from incidents.query import Group, GroupBy, group_key
+from incidents.query import Group, known_period
 
 
 class Step(StrEnum):
@@ -43,7 +43,7 @@ def timeline(incidents: Iterable[Incident], step: Step = Step.MONTH) -> Timeline
         overall.add(incident)
         key = period_key(incident, step)
         if key is None:
-            coarse = group_key(incident, GroupBy.MONTH if step is Step.WEEK else GroupBy.YEAR)
+            coarse = known_period(incident, 7 if step is Step.WEEK else 4)
             apart.setdefault(coarse, Group(coarse)).add(incident)
         else:
             placed.setdefault(key, Group(key)).add(incident)
@@ -61,7 +61,7 @@ def period_key(incident: Incident, step: Step) -> str | None:
         first, last = _iso_week(incident.interval.start), _iso_week(incident.interval.end)
         return first if first == last else None
     # The totals' grouping already keys an incident by the finest period known.
-    key = group_key(incident, GroupBy.YEAR if step is Step.YEAR else GroupBy.MONTH)
+    key = known_period(incident, _KEY_LENGTH[step])
     return key if len(key) == _KEY_LENGTH[step] else None
 
 

@@ -32,31 +32,27 @@ class AppContext:
     _source: IncidentSource | None = field(default=None, repr=False)
 
     def source(self) -> IncidentSource:
-        """What reading commands query: the store's index, or (``--no-index``)
-        the store loaded into memory.  Both answer alike."""
+        """What reading commands query: the store's index in the cache, or
+        (``--no-index``, or a cache that cannot hold it) one built in memory
+        by the same code.  One engine answers either way."""
         if self._source is None:
             self._source = self._open_source()
         return self._source
 
     def _open_source(self) -> IncidentSource:
-        from incidents.index import SQLITE_SUFFIXES, IndexUnwritable, open_index
-        from incidents.query import Filters, InMemory
+        from incidents.index import IndexUnwritable, open_index, open_memory_index
         from incidents.store import StoreError
 
         path = self.location().path
-        sqlite_store = path.suffix.lower() in SQLITE_SUFFIXES
-        if not (self.use_index or sqlite_store):
-            return InMemory(self.incidents())
         try:
-            source = open_index(path, progress=index_progress())
-        except IndexUnwritable as error:
-            click.echo(f"Note: {error}; answering without it.", err=True)
-            return InMemory(self.incidents())
+            if self.use_index:
+                try:
+                    return open_index(path, progress=index_progress())
+                except IndexUnwritable as error:
+                    click.echo(f"Note: {error}; answering without it.", err=True)
+            return open_memory_index(path, progress=index_progress())
         except StoreError as error:
             fail_with_problems(error.problems)
-        if not self.use_index:
-            return InMemory(source.incidents(Filters()))
-        return source
 
     def location(self) -> StoreLocation:
         from incidents.store import locate_store
@@ -161,8 +157,8 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 @click.option(
     "--no-index",
     is_flag=True,
-    help="Answer from the store loaded into memory instead of its query index "
-    "(a SQLite file in the cache directory, rebuilt whenever the store changes).",
+    help="Answer from a query index built in memory instead of the one kept in the "
+    "cache directory (a SQLite file, rebuilt whenever the store changes).",
 )
 @click.version_option(package_name="incidents", prog_name="incidents")
 @click.pass_context

@@ -11,12 +11,21 @@ What lives where:
 - ``schema``: the tables, the schema version, small SQLite helpers.
 - ``rows``: one incident's rows, from its JSON data; inserting them.
 - ``build``: building an index from a JSON store, validated in a second process.
-- ``freshness``: the cache directory, whether an index is fresh, ``open_index``.
+- ``state``: what a store file was when read (identity, times, hash), and
+  whether it still is.
+- ``freshness``: the cache directory, whether an index is fresh, ``open_index``
+  (and ``open_memory_index``, the same index built in memory for --no-index).
 - ``queries``: ``StoreIndex``: filters, sorting and totals as SQL.
 - ``sqlite_store``: ``.sqlite`` stores: open, write whole, merge an import.
 """
 
-from incidents.index.freshness import IndexUnwritable, cache_directory, index_path_for, open_index
+from incidents.index.freshness import (
+    IndexUnwritable,
+    cache_directory,
+    index_path_for,
+    open_index,
+    open_memory_index,
+)
 from incidents.index.queries import StoreIndex
 from incidents.index.schema import SCHEMA_VERSION, SQLITE_SUFFIXES
 from incidents.index.sqlite_store import SqliteStoreImport, open_sqlite_store, write_sqlite_store
@@ -30,6 +39,7 @@ __all__ = [
     "cache_directory",
     "index_path_for",
     "open_index",
+    "open_memory_index",
     "open_sqlite_store",
     "write_sqlite_store",
 ]

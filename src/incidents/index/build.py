@@ -4,15 +4,14 @@ in a second process, insert their rows; whole or not at all."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from incidents.index.rows import insert_texts
+from incidents.index.rows import insert_texts, replace_texts
 from incidents.index.schema import (
     CHUNK,
     SCHEMA_VERSION,
@@ -25,18 +24,28 @@ from incidents.index.schema import (
     register_functions,
     set_meta,
 )
+from incidents.index.state import read_store
+
+if TYPE_CHECKING:
+    from incidents.model import Incident
 
 # A store written by this tool (2-space indent) separates its incidents with
 # exactly this; a raw newline never occurs inside a JSON string, so it can
 # only stand between two incidents.
 _SEPARATOR = b"\n    },\n    {\n"
+# A space in these patterns stands for JSON's whitespace: a regular
+# expression's \s would also take a form feed or a vertical tab, and the
+# $schema string takes no raw control character, as `incidents validate` says.
+_SPACE = rb"[ \t\n\r]*"
 _HEAD = re.compile(
-    rb'\A(?:\xef\xbb\xbf)?\s*\{\s*(?:"\$schema"\s*:\s*"[^"\\]*"\s*,\s*)?"incidents"\s*:\s*\[\s*'
+    rb'\A(?:\xef\xbb\xbf)? \{ (?:"\$schema" : "[^"\\\x00-\x1f]*" , )?"incidents" : \[ '.replace(
+        b" ", _SPACE
+    )
 )
-_TAIL = re.compile(rb"\s*\]\s*\}\s*\Z")
+_TAIL = re.compile(rb" \] \} \Z".replace(b" ", _SPACE))
 
 
-def _own_layout_texts(data: bytes) -> list[str] | None:
+def own_layout_texts(data: bytes) -> list[str] | None:
     """Each incident's JSON text, cut out of a store in this tool's layout
     without parsing it; None for any other layout.
 
@@ -47,6 +56,10 @@ def _own_layout_texts(data: bytes) -> list[str] | None:
     # tried at every position of a large file costs seconds.
     head, tail = _HEAD.match(data), _TAIL.search(data, max(0, len(data) - 4096))
     if head is None or tail is None or head.end() > tail.start():
+        return None
+    try:
+        data[: head.end()].decode("utf-8")  # the $schema string
+    except UnicodeDecodeError:
         return None
     if head.end() == tail.start():
         return []
@@ -63,28 +76,61 @@ def _own_layout_texts(data: bytes) -> list[str] | None:
 
 # --- validating, in a second process ----------------------------------------------
 
+# What a validation finds: None when an incident is not valid, else the
+# canonical text (what this tool writes) of each incident whose text differs
+# from it, by position.
+Canonical = dict[int, str] | None
 
-def _validate_texts(texts: Sequence[str], name: str, first: int = 0) -> bool:
+
+def validate_texts(texts: Sequence[str], name: str, first: int = 0) -> Canonical:
     """Whether every incident passes the model and the checks of one incident
-    (ids shared between incidents are looked for in the built index)."""
+    (ids shared between incidents are looked for in the built index), and the
+    canonical texts of those written otherwise."""
     from pydantic import TypeAdapter, ValidationError
 
     from incidents.checks import check_incidents
     from incidents.model import Incident
 
     adapter = TypeAdapter(list[Incident])
+    rewritten: dict[int, str] = {}
     with collector_paused():
         for start in range(0, len(texts), CHUNK):
             chunk = texts[start : start + CHUNK]
             try:
                 incidents = adapter.validate_json("[" + ",".join(chunk) + "]")
             except ValidationError:
-                return False
+                return None
             if len(incidents) != len(chunk):  # a cut fell inside an incident
-                return False
+                return None
             if check_incidents(list(enumerate(incidents, first + start)), name, warnings=False):
-                return False
-    return True
+                return None
+            for offset, (incident, text) in enumerate(zip(incidents, chunk, strict=True)):
+                canonical = canonical_text(incident, text)
+                if canonical is not None:
+                    rewritten[first + start + offset] = canonical
+    return rewritten
+
+
+def canonical_text(incident: Incident, text: str) -> str | None:
+    """The incident's text as this tool writes it, or None when ``text`` is that.
+
+    A store edited by hand may escape letters, order keys otherwise, spell out
+    defaults or write 36 for 36.0; every answer shows the incident as this
+    tool writes it, whatever the store looked like.
+    """
+    from pydantic_core import to_json
+
+    from incidents.store import stored_json
+
+    # pydantic's serializer writes what json.dumps writes, several times
+    # faster, save for floats in exponent form (1e-05 against 1e-5).
+    quick = incident.model_dump_json(indent=2, exclude_defaults=True).replace("\n", "\n    ")
+    coordinates = incident.location.coordinates
+    floats = (coordinates.lat, coordinates.lon) if coordinates else ()
+    if quick == text and all(to_json(f).decode() == repr(f) for f in floats):
+        return None
+    canonical = stored_json(incident)
+    return None if canonical == text else canonical
 
 
 class _Validation:
@@ -102,10 +148,10 @@ class _Validation:
     def __init__(self, texts: Sequence[str], name: str) -> None:
         import multiprocessing
 
-        self._results: list[bool] = []
+        self._results: list[Canonical] = []
         self._workers: list[tuple[Any, Any]] = []
         if "fork" not in multiprocessing.get_all_start_methods() or len(texts) < 2 * CHUNK:
-            self._results.append(_validate_texts(texts, name))
+            self._results.append(validate_texts(texts, name))
             return
         context = multiprocessing.get_context("fork")
         size = -(-len(texts) // self.PARTS)
@@ -114,24 +160,30 @@ class _Validation:
 
             def work(sender: Any = sender, first: int = first) -> None:
                 try:
-                    sender.send(_validate_texts(texts[first : first + size], name, first))
+                    sender.send(validate_texts(texts[first : first + size], name, first))
                 except BaseException:
-                    sender.send(False)
+                    sender.send(None)
 
             process = context.Process(target=work, daemon=True)
             process.start()
             sender.close()
             self._workers.append((process, receiver))
 
-    def passed(self) -> bool:
+    def result(self) -> Canonical:
+        """None when an incident is not valid, else the canonical texts to use."""
         for process, receiver in self._workers:
             try:
-                self._results.append(bool(receiver.recv()))
+                self._results.append(receiver.recv())
             except EOFError:
-                self._results.append(False)
+                self._results.append(None)
             process.join()
         self._workers.clear()
-        return all(self._results)
+        rewritten: dict[int, str] = {}
+        for found in self._results:
+            if found is None:
+                return None
+            rewritten.update(found)
+        return rewritten
 
     def cancel(self) -> None:
         for process, _ in self._workers:
@@ -164,7 +216,7 @@ def new_database(path: Path) -> Iterator[sqlite3.Connection]:
         raise
 
 
-def _ids_unique(connection: sqlite3.Connection) -> bool:
+def ids_unique(connection: sqlite3.Connection) -> bool:
     duplicate = "SELECT 1 FROM facts GROUP BY id HAVING count(*) > 1 LIMIT 1"
     return connection.execute(duplicate).fetchone() is None
 
@@ -186,14 +238,28 @@ def build_index(
     store_path: Path, index_path: Path, progress: Progress | None = None
 ) -> sqlite3.Connection:
     """Validate the store once and write its index, whole or not at all."""
-    from incidents.store import read_bytes
+    with new_database(index_path) as connection:
+        _fill(connection, store_path, progress)
+    return connect(index_path)
 
+
+def memory_index(store_path: Path, progress: Progress | None = None) -> sqlite3.Connection:
+    """The store's index built in memory, by the same code, for ``--no-index``."""
+    connection = connect(Path(":memory:"))
+    create_schema(connection)
+    _fill(connection, store_path, progress)
+    create_indexes(connection)
+    connection.commit()
+    return connection
+
+
+def _fill(connection: sqlite3.Connection, store_path: Path, progress: Progress | None) -> None:
+    """Insert the rows of every incident of the store and the meta that says
+    which state of the store they are; StoreError when it is not valid."""
     name = str(store_path)
-    data = read_bytes(store_path)
-    stat = store_path.stat()
-    digest = hashlib.sha256(data).hexdigest()
-    with collector_paused(), new_database(index_path) as connection:
-        texts = _own_layout_texts(data)
+    data, state = read_store(store_path)
+    with collector_paused():
+        texts = own_layout_texts(data)
         if texts is None:
             texts = _slow_texts(data, name)
         else:
@@ -207,11 +273,14 @@ def build_index(
             except BaseException:
                 validation.cancel()
                 raise
-            if not (inserted and validation.passed() and _ids_unique(connection)):
+            rewritten = validation.result() if inserted else None
+            if rewritten is None or not ids_unique(connection):
                 validation.cancel()
-                data = read_bytes(store_path)
+                data, state = read_store(store_path)
                 clear_tables(connection)
                 texts = _slow_texts(data, name)  # raises with every problem...
+            elif rewritten:
+                replace_texts(connection, rewritten)
         count = connection.execute("SELECT count(*) FROM facts").fetchone()[0]
         if count != len(texts):  # ...or it was only the layout that misled us
             clear_tables(connection)
@@ -222,11 +291,8 @@ def build_index(
                 "kind": "index",
                 "schema": SCHEMA_VERSION,
                 "store": str(store_path.resolve()),
-                "size": str(stat.st_size),
-                "mtime_ns": str(stat.st_mtime_ns),
-                "sha256": digest,
+                **state.as_meta(),
                 "count": str(len(texts)),
                 "fts": "0",
             },
         )
-    return connect(index_path)

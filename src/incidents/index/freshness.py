@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from incidents.errors import IncidentsError
-from incidents.index.build import build_index
+from incidents.index.build import build_index, memory_index
 from incidents.index.queries import StoreIndex
 from incidents.index.schema import (
     SCHEMA_VERSION,
@@ -22,6 +22,7 @@ from incidents.index.schema import (
     set_meta,
 )
 from incidents.index.sqlite_store import open_sqlite_store
+from incidents.index.state import StoreState, current_state
 
 
 class IndexUnwritable(IncidentsError):
@@ -41,28 +42,29 @@ def index_path_for(store_path: Path, cache_dir: Path | None = None) -> Path:
 
 
 def _fresh(connection: sqlite3.Connection, store_path: Path) -> bool:
-    """Whether the index still describes the store; refreshes the recorded
-    time when only that changed (a touch, a checkout of the same content)."""
+    """Whether the index still describes the store; records the store's new
+    state when only that changed (a touch, a checkout of the same content)."""
     meta = read_meta(connection)
     if meta.get("kind") != "index" or meta.get("schema") != SCHEMA_VERSION:
         return False
-    stat = store_path.stat()
-    if meta.get("size") != str(stat.st_size):
+    recorded = StoreState.from_meta(meta)
+    if recorded is None:
         return False
-    if meta.get("mtime_ns") == str(stat.st_mtime_ns):
-        return True
-    digest = hashlib.sha256(store_path.read_bytes()).hexdigest()
-    if digest != meta.get("sha256"):
+    now = current_state(recorded, store_path)
+    if now is None:
         return False
-    set_meta(connection, {"mtime_ns": str(stat.st_mtime_ns)})
-    connection.commit()
+    if now != recorded:
+        with contextlib.suppress(sqlite3.OperationalError):  # read-only, or busy: checked again
+            set_meta(connection, now.as_meta())
+            connection.commit()
     return True
 
 
 def open_index(
     store_path: Path, cache_dir: Path | None = None, progress: Progress | None = None
 ) -> StoreIndex:
-    """The index of a JSON store, built or rebuilt as needed; or a sqlite store."""
+    """The index of a JSON store, built or rebuilt as needed; or a sqlite store
+    (which is its own index)."""
     from incidents.store import read_bytes
 
     if store_path.suffix.lower() in SQLITE_SUFFIXES:
@@ -84,6 +86,14 @@ def open_index(
     except (OSError, sqlite3.OperationalError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise IndexUnwritable(f"cannot write the query index {path}: {reason}") from None
+
+
+def open_memory_index(store_path: Path, progress: Progress | None = None) -> StoreIndex:
+    """The index of a JSON store built in memory, by the same code as the one in
+    the cache, and asked the same questions; or a sqlite store."""
+    if store_path.suffix.lower() in SQLITE_SUFFIXES:
+        return open_sqlite_store(store_path)
+    return StoreIndex(memory_index(store_path, progress))
 
 
 def _forget_orphans(keep: Path) -> None:

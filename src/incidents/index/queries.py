@@ -1,5 +1,6 @@
 """Questions asked of an index or a sqlite store: filters, sorting and
-totals as SQL, answered as ``query`` answers them from memory."""
+totals as SQL.  The one engine every reading command asks, whatever the
+store and wherever its index is (the cache, memory, a sqlite store)."""
 
 from __future__ import annotations
 
@@ -146,13 +147,16 @@ def _ensure_search(connection: sqlite3.Connection) -> None:
         "CREATE VIRTUAL TABLE search USING fts5"
         "(text, content='', tokenize='unicode61 remove_diacritics 2')"
     )
-    connection.execute(
-        "INSERT INTO search (rowid, text) SELECT pos, fold(json_extract(json, '$.summary') "
-        "|| ' ' || json_extract(json, '$.target') "
-        "|| ' ' || coalesce(json_extract(json, '$.location.site'), '')) FROM details"
-    )
+    connection.execute(f"INSERT INTO search (rowid, text) SELECT pos, {_SEARCHED} FROM details")
     set_meta(connection, {"fts": "1"})
     connection.commit()
+
+
+# What --text searches in: the summary, the target and the site, folded.
+_SEARCHED = (
+    "fold(json_extract(json, '$.summary') || ' ' || json_extract(json, '$.target') "
+    "|| ' ' || coalesce(json_extract(json, '$.location.site'), ''))"
+)
 
 
 _ORDER = {
@@ -193,7 +197,7 @@ _LIST_COLUMNS = (
 
 
 class StoreIndex:
-    """Queries over an index (or a sqlite store), answering as ``query`` does."""
+    """Queries over an index (or a sqlite store)."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
@@ -339,7 +343,7 @@ class StoreIndex:
 
     def incident(self, incident_id: str) -> Incident:
         from incidents.model import Incident
-        from incidents.query import unknown_id
+        from incidents.query import suggestion_prefix, unknown_id
 
         row = self.connection.execute(
             "SELECT json FROM details WHERE pos = "
@@ -348,13 +352,15 @@ class StoreIndex:
         ).fetchone()
         if row is not None:
             return Incident.model_validate_json(row[0])
-        # Suggestions from ids that share a beginning or contain what was typed,
-        # not from every id of a store of millions.
+        # Suggestions from the ids that may be close, not from every id of a
+        # store of millions; ``unknown_id`` picks among them by the same rule.
+        prefix = suggestion_prefix(incident_id)
         candidates = [
             r[0]
             for r in self.connection.execute(
-                "SELECT id FROM facts WHERE id LIKE ? OR instr(id, ?) > 0 LIMIT 20000",
-                (incident_id[:3].replace("%", "").replace("_", "") + "%", incident_id),
+                "SELECT id FROM facts WHERE substr(id, 1, ?) = ? OR instr(id, ?) > 0 "
+                "ORDER BY pos LIMIT 20000",
+                (len(prefix), prefix, incident_id),
             )
         ]
         raise unknown_id(incident_id, candidates)

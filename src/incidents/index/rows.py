@@ -1,15 +1,15 @@
 """One incident's rows in the index tables, made from its JSON data.
 
-Everything the filters, sorts and totals of ``query`` compute from model
-objects, computed here from the incident's data as the store holds it; the
-tests hold the two paths to the same answers.  Names and dates repeat
-across a data set, so their keys are cached.
+Everything the filters, sorts and totals need, computed from the
+incident's data as this tool writes it (an import's filters, which test
+one incident in Python, are held to the same answers by the tests).  Names
+and dates repeat across a data set, so their keys are cached.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -96,10 +96,11 @@ def insert_texts(
     progress: Progress | None = None,
     total: int = 0,
     with_csv: bool = False,
+    positions: Iterable[int] | None = None,
 ) -> int:
-    """Insert incidents given as JSON texts; ValueError when a text is not one
-    JSON object."""
-    pos = 0
+    """Insert incidents given as JSON texts, at positions 0, 1, 2... unless
+    given; ValueError when a text is not one JSON object."""
+    done = 0
     batches: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _ in TABLES}
 
     def flush() -> None:
@@ -107,18 +108,35 @@ def insert_texts(
             connection.executemany(INSERTS[table], rows)
             rows.clear()
         if progress:
-            progress(pos, total)
+            progress(done, total)
 
     from pydantic_core import from_json  # a faster JSON parser than the standard one
 
-    for text in texts:
+    numbered = enumerate(texts) if positions is None else zip(positions, texts, strict=True)
+    for pos, text in numbered:
         data = from_json(text)
         if not isinstance(data, dict):
             raise ValueError(f"incident {pos} is not a JSON object")
         for table, rows in incident_rows(pos, data, text, with_csv).items():
             batches[table].extend(rows)
-        pos += 1
-        if pos % CHUNK == 0:
+        done += 1
+        if done % CHUNK == 0:
             flush()
     flush()
-    return pos
+    return done
+
+
+def delete_positions(connection: sqlite3.Connection, positions: Sequence[int]) -> None:
+    """Remove the rows of the incidents at these positions from every table."""
+    for start in range(0, len(positions), 500):
+        chunk = positions[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for table, _ in TABLES:
+            connection.execute(f"DELETE FROM {table} WHERE pos IN ({marks})", chunk)
+
+
+def replace_texts(connection: sqlite3.Connection, texts: Mapping[int, str]) -> None:
+    """Make the incidents at these positions the ones given as JSON texts."""
+    positions = sorted(texts)
+    delete_positions(connection, positions)
+    insert_texts(connection, (texts[pos] for pos in positions), positions=positions)
