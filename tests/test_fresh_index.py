@@ -1,6 +1,7 @@
 """The query index never answers for a store it no longer describes: not after
 a write that lands while it is built, not after a file swapped in with forged
-times."""
+times; and the writers keep it up to date, so that the next question is
+answered without rebuilding it."""
 
 from __future__ import annotations
 
@@ -11,14 +12,18 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from incidents.cli import cli
 from incidents.index import index_path_for
+from incidents.index.build import memory_index
 
-from .conftest import incident_data
+from .conftest import REPO_ROOT, incident_data
 
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
 ADD = ["add", "--force", "--date", "2022-03-01", "--country", "Afghanistan", "--city", "Kabul"]
 ADD += ["--attack-type", "bombing", "--target-type", "police", "--target", "A checkpoint"]
 ADD += ["--summary", "A bomb at a checkpoint.", "--source", "Test Wire", "--id", "2022-03-kabul"]
@@ -162,3 +167,84 @@ def test_a_change_within_one_tick_of_the_clock_is_caught_by_the_hash(write_store
         )
     index.close()
     assert summaries(store) == ["The other text."]
+
+
+# --- the writers keep the index up to date ---------------------------------------------
+
+
+def index_content(connection: sqlite3.Connection) -> dict[str, Any]:
+    """Everything an index holds about the incidents, by their order rather than
+    their positions (a removal leaves a gap that a build does not)."""
+    facts = connection.execute("SELECT * FROM facts ORDER BY pos").fetchall()
+    order = {row[0]: number for number, row in enumerate(facts)}
+
+    def by_order(query: str) -> list[tuple[Any, ...]]:
+        return sorted((order[row[0]], *row[1:]) for row in connection.execute(query))
+
+    words = ["bomb", "mosque", "checkpoint", "hussainiya", "kabul", "school"]
+    return {
+        "facts": [row[1:] for row in facts],
+        "texts": [row[1] for row in by_order("SELECT pos, json FROM details")],
+        "aliases": by_order("SELECT pos, key FROM aliases"),
+        "sites": by_order("SELECT pos, site FROM sites"),
+        "found": {
+            word: sorted(
+                order[row[0]]
+                for row in connection.execute(
+                    "SELECT rowid FROM search WHERE search MATCH ?", (f'"{word}"*',)
+                )
+            )
+            for word in words
+        },
+        "count": connection.execute("SELECT value FROM meta WHERE key = 'count'").fetchone(),
+    }
+
+
+def assert_index_is_as_built(store: Path) -> None:
+    from incidents.index.queries import _ensure_search
+
+    kept = sqlite3.connect(index_path_for(store))
+    built = memory_index(store)
+    _ensure_search(built)
+    try:
+        assert index_content(kept) == index_content(built)
+    finally:
+        kept.close()
+        built.close()
+
+
+@pytest.mark.parametrize(
+    ("change", "found"),
+    [
+        (ADD, "2022-03-kabul"),
+        (["edit", "2022-09-herat", "--set", "summary=A bomb in a Kabul school."], "2022-09-herat"),
+        (["remove", "2022-09-herat", "--yes"], None),
+        (["import", "gtd", FIXTURES / "gtd.csv"], "gtd-201500000003"),
+    ],
+    ids=["add", "edit", "remove", "import"],
+)
+def test_a_writer_updates_the_index_so_the_next_question_is_answered_at_once(
+    seed_copy, change, found
+):
+    invoke(seed_copy, "list", "--text", "bomb")  # the index, and its full-text table
+    index = index_path_for(seed_copy)
+    built = index.stat().st_ino
+    code, _, err = invoke(seed_copy, *change)
+    assert code == 0, err
+    assert index.stat().st_ino == built  # updated in place, not removed
+    assert_index_is_as_built(seed_copy)
+    listed = ids(seed_copy)
+    assert index.stat().st_ino == built  # and the next question did not rebuild it
+    assert (found in listed) if found else ("2022-09-herat" not in listed)
+
+
+def test_an_index_that_cannot_be_updated_is_removed_by_the_writer(seed_copy):
+    invoke(seed_copy, "list")
+    index = index_path_for(seed_copy)
+    with sqlite3.connect(index) as connection:
+        connection.execute("DROP TABLE sites")
+    connection.close()
+    code, _, err = invoke(seed_copy, *ADD)
+    assert code == 0, err
+    assert not index.exists()
+    assert "2022-03-kabul" in ids(seed_copy)

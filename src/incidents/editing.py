@@ -390,6 +390,11 @@ def change_store(
         if written:
             with atomic_writer(path) as stream:
                 stream.write(after)
+            # Still under the lock, so that the next question finds the index
+            # up to date.  (Imported here: the index lives a floor above.)
+            from incidents.index import after_write
+
+            after_write(path)
     return Change(path, before, after, touched, warnings, written)
 
 

@@ -66,7 +66,7 @@ def import_command(
       incidents --store afg.json import ucdp ged.csv --dry-run
     """
     from incidents.importers import ImportOptions, datasets, import_file
-    from incidents.index import SQLITE_SUFFIXES, SqliteStoreImport
+    from incidents.index import SQLITE_SUFFIXES, SqliteStoreImport, after_write
     from incidents.model import Store
     from incidents.store import (
         StoreError,
@@ -137,6 +137,7 @@ def import_command(
                     (stored_json(i) for i in report.incidents), store.schema_url
                 ):
                     stream.write(piece)
+            after_write(location.path)
             written = True
     for line in _import_summary(report, location.path, dry_run, written):
         click.echo(line, err=True)

@@ -15,6 +15,7 @@ What lives where:
   whether it still is.
 - ``freshness``: the cache directory, whether an index is fresh, ``open_index``
   (and ``open_memory_index``, the same index built in memory for --no-index).
+- ``updating``: ``after_write``, which writers call under the store's lock.
 - ``queries``: ``StoreIndex``: filters, sorting and totals as SQL.
 - ``sqlite_store``: ``.sqlite`` stores: open, write whole, merge an import.
 """
@@ -29,6 +30,7 @@ from incidents.index.freshness import (
 from incidents.index.queries import StoreIndex
 from incidents.index.schema import SCHEMA_VERSION, SQLITE_SUFFIXES
 from incidents.index.sqlite_store import SqliteStoreImport, open_sqlite_store, write_sqlite_store
+from incidents.index.updating import after_write
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -36,6 +38,7 @@ __all__ = [
     "IndexUnwritable",
     "SqliteStoreImport",
     "StoreIndex",
+    "after_write",
     "cache_directory",
     "index_path_for",
     "open_index",

@@ -159,6 +159,24 @@ _SEARCHED = (
 )
 
 
+def update_search(connection: sqlite3.Connection, positions: Sequence[int], delete: bool) -> None:
+    """Take the incidents at these positions out of the full-text table (before
+    their rows go), or put them in (after their rows came), if it is built."""
+    if read_meta(connection).get("fts") != "1":
+        return
+    # A contentless table forgets a row only when told the very text it indexed.
+    command = "'delete', " if delete else ""
+    columns = "search, rowid, text" if delete else "rowid, text"
+    for start in range(0, len(positions), 500):
+        chunk = positions[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        connection.execute(
+            f"INSERT INTO search ({columns}) SELECT {command}pos, {_SEARCHED} FROM details "
+            f"WHERE pos IN ({marks})",
+            chunk,
+        )
+
+
 _ORDER = {
     SortKey.DATE: "date_start, id",
     SortKey.KILLED: "killed_unknown, -killed_low, -coalesce(killed_high, killed_low), pos",
