@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from incidents.checks import check_incidents, likely_twin, validate_text
-from incidents.countries import near_country
+from incidents.countries import country_code
+from incidents.country_boxes import near_country
 from incidents.model import Incident
 from incidents.store import Severity
 from tests.conftest import incident_data, make_incident
@@ -100,7 +101,7 @@ def test_a_source_older_than_the_attack_is_a_warning() -> None:
     ],
 )
 def test_country_boxes(country: str, lat: float, lon: float, near: bool | None) -> None:
-    assert near_country(country, lat, lon) is near
+    assert near_country(country_code(country), lat, lon) is near
 
 
 def test_validation_reports_model_errors_and_checks_on_the_incidents_that_parsed() -> None:

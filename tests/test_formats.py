@@ -87,7 +87,7 @@ def test_csv_row_of_a_seed_incident_exactly(seed):
     embassy = next(i for i in seed if i.id == "2022-12-02-kabul")
     csv_format.write_incidents([embassy], stream)
     assert stream.getvalue().splitlines()[1] == (
-        "2022-12-02-kabul,2022-12-02,day,,Afghanistan,Kabul,,Kabul,Pakistani embassy,"
+        "2022-12-02-kabul,2022-12-02,day,,Afghanistan,AFG,Kabul,,Kabul,Pakistani embassy,"
         "34.5553,69.2075,city,Islamic State Khorasan Province,claimed,2022-12-04,Telegram,"
         "Armed Assault,Government (Diplomatic),"
         "Pakistani ambassador and his guards in the embassy yard,Firearms,,,1,,"

@@ -18,7 +18,8 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from incidents.countries import near_country
+from incidents.countries import is_country_code, unknown_country
+from incidents.country_boxes import near_country
 from incidents.dates import PartialDate
 from incidents.model import Incident, Store
 from incidents.store import Problem, Severity, StoreError, parse_store, read_text
@@ -80,9 +81,18 @@ def _date_problems(incident: Incident, today: date) -> Iterable[tuple[str, str]]
 
 
 def _warnings(incident: Incident) -> Iterable[tuple[str, str]]:
-    coordinates = incident.location.coordinates
-    country = incident.location.country
-    if coordinates is not None and near_country(country, coordinates.lat, coordinates.lon) is False:
+    location = incident.location
+    coordinates = location.coordinates
+    country = location.country
+    if location.country_code is None and (problem := unknown_country(country)):
+        yield "location.country", problem
+    if location.country_code is not None and not is_country_code(location.country_code):
+        yield (
+            "location.country_code",
+            f"{location.country_code} is not an ISO 3166 alpha-3 country code",
+        )
+    near = near_country(location.code(), coordinates.lat, coordinates.lon) if coordinates else None
+    if coordinates is not None and near is False:
         yield (
             "location.coordinates",
             f"{coordinates.lat}, {coordinates.lon} lies far outside {country}"

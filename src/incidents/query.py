@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from incidents.categories import AttackType, Attribution, TargetType, WeaponType
 from incidents.dates import DateInterval, PartialDate
 from incidents.errors import QueryError
+from incidents.locations import location_queries, matches
 from incidents.records import (
     Figure,
     ListRow,
@@ -25,7 +26,7 @@ from incidents.records import (
     flat_record,
     list_row,
 )
-from incidents.vocabulary import fold, normalise, perpetrator_names, place_key, place_keys
+from incidents.vocabulary import fold, normalise, perpetrator_names, place_key
 
 if TYPE_CHECKING:
     from incidents.model import Incident
@@ -115,17 +116,8 @@ def _tests(filters: Filters) -> list[Callable[[Incident], bool]]:
 
 
 def _location_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
-    keys = place_keys(queries)
-    folded = [fold(q) for q in queries]
-
-    def test(incident: Incident) -> bool:
-        location = incident.location
-        if not keys.isdisjoint(place_keys(location.places())):
-            return True
-        site = fold(location.site or "")
-        return bool(site) and any(q and _has_words(site, q) for q in folded)
-
-    return test
+    wanted = location_queries(queries)
+    return lambda incident: any(matches(incident.location, query) for query in wanted)
 
 
 def _perpetrator_test(queries: Sequence[str]) -> Callable[[Incident], bool]:

@@ -39,6 +39,9 @@ def validate(app: AppContext, path: str | None, output_format: str) -> None:
       range; duplicate ids; a date in the future or before 1970; an end date
       or a claim date before the attack.
     Warnings:
+      a country name this tool does not know (Afganistan: did you mean
+      Afghanistan?), unless the incident gives its code; a country_code that
+      is not an ISO 3166 alpha-3 code;
       coordinates far outside the named country (a rough box per country);
       an incident that cites no source (the model allows an empty "sources"
       list so that an incident can be recorded before it is sourced); a
@@ -103,7 +106,13 @@ INCIDENT_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("--id", "id", "ID", "Id to store it under [default: date and place, e.g. 2022-12-02-kabul]."),
     ("--date", "date", "DATE", "When: 2022-12-02, 'Oct 2021', 2022."),
     ("--end-date", "end_date", "DATE", "Last day, for an attack that lasted."),
-    ("--country", "location.country", "NAME", "Country."),
+    ("--country", "location.country", "NAME", "Country: Afghanistan, 'DR Congo', Zaire..."),
+    (
+        "--country-code",
+        "location.country_code",
+        "CODE",
+        "ISO 3166 alpha-3 code of the country [default: from --country, e.g. AFG].",
+    ),
     ("--province", "location.province", "NAME", "Province (first administrative level)."),
     ("--district", "location.district", "NAME", "District."),
     ("--city", "location.city", "NAME", "City, town or village."),
@@ -228,7 +237,12 @@ def report_change(change: Any, done: str) -> None:
     metavar="SOURCE",
     help="'PUBLISHER | DATE | TITLE | URL', only the publisher required; repeat for more.",
 )
-@click.option("--force", is_flag=True, help="Add it even if it looks like a stored incident.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Add it even if it looks like a stored incident, or its country is not one "
+    "this tool knows.",
+)
 @click.option("--yes", "-y", is_flag=True, help="On a terminal, save without asking.")
 @dry_run_option
 @pass_app
@@ -250,7 +264,9 @@ def add(
     that). Casualties left out are unknown, never zero.
 
     A new incident whose dates overlap a stored one with the same place and
-    target type is refused, naming the likely twin, unless --force. The whole
+    target type is refused, naming the likely twin, unless --force; so is a
+    country name that is not one (Afganistan: did you mean Afghanistan?),
+    unless it comes with --country-code or --force. The whole
     new store is validated before it is written (atomically, under a lock);
     the new id is printed.
 
@@ -275,11 +291,13 @@ def add(
     interactive = on_terminal()
     missing = [_OPTION_OF_FIELD[key] for key in ADD_REQUIRED if key not in settings]
     if missing and interactive:
-        _ask_missing(settings, source_list)
+        _ask_missing(settings, source_list, force)
     elif missing:
         raise click.UsageError(
             f"missing {', '.join(missing)} (on a terminal, `incidents add` asks for them)"
         )
+    if problem := _unknown_country(settings, force):
+        raise click.BadParameter(f"{problem} (--force adds it as written)", param_hint="--country")
 
     def option_of(key: str | None) -> str:
         return _OPTION_OF_FIELD.get(key or "", "an option")
@@ -301,8 +319,19 @@ def add(
         click.echo(change.incident.id)
 
 
-def _ask_missing(settings: dict[str, str], sources: list[str]) -> None:
+def _unknown_country(settings: dict[str, str], force: bool) -> str | None:
+    """What is wrong with the country given, unless forced or given with its code."""
+    from incidents.countries import unknown_country
+
+    country = settings.get("location.country", "")
+    if force or "location.country_code" in settings or not country.strip():
+        return None
+    return unknown_country(country.strip())
+
+
+def _ask_missing(settings: dict[str, str], sources: list[str], force: bool) -> None:
     """Ask on the terminal for each field not given, re-asking until it reads."""
+    from rich.markup import escape
     from rich.prompt import Prompt
 
     from incidents import categories
@@ -310,6 +339,7 @@ def _ask_missing(settings: dict[str, str], sources: list[str]) -> None:
     from incidents.parsing import ParseError
 
     prompts = prompt_console()
+    refused = None
     for key, question in ADD_PROMPTS:
         if key in settings:
             continue
@@ -323,6 +353,11 @@ def _ask_missing(settings: dict[str, str], sources: list[str]) -> None:
                 apply_setting({}, key, answer)
             except ParseError as error:
                 prompts.print(f"[red]{error}[/red]")
+                continue
+            problem = _unknown_country({key: answer}, force) if key == "location.country" else None
+            if problem and answer != refused:
+                prompts.print(f"[red]{escape(problem)}; type it again to keep it as written[/red]")
+                refused = answer
                 continue
             if answer.strip() or key not in ADD_REQUIRED:
                 break
@@ -368,9 +403,10 @@ def edit(
     store is validated before it is written.
 
     \b
-    FIELDs: id, date, end_date, location.country, location.province,
-    location.district, location.city, location.site, location.aliases (';'
-    between names), location.coordinates (LAT,LON), location.coordinates.lat,
+    FIELDs: id, date, end_date, location.country (its code follows, unless
+    set too), location.country_code, location.province, location.district,
+    location.city, location.site, location.aliases (';' between names),
+    location.coordinates (LAT,LON), location.coordinates.lat,
     location.coordinates.lon, location.coordinates.precision,
     perpetrator.name, perpetrator.attribution, claim.by, claim.date,
     claim.channel, attack_type, target_type, target, weapon_types (','

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from incidents.index.schema import collector_paused, read_meta, set_meta
+from incidents.locations import PlaceName, location_queries
 from incidents.query import (
     NO_VALUE,
     CountSum,
@@ -28,7 +29,7 @@ from incidents.records import (
     figure_from_columns,
     flat_cells,
 )
-from incidents.vocabulary import fold, normalise, place_key, place_label
+from incidents.vocabulary import normalise, place_label
 
 if TYPE_CHECKING:
     from incidents.model import Incident
@@ -93,20 +94,9 @@ def _filter_sql(filters: Filters, connection: sqlite3.Connection) -> _Sql:
         )
         params.extend(f"|{w.value}|" for w in filters.weapon_types)
     if filters.locations:
-        # Every term can use an index, so SQLite looks up each and unites them.
-        keys = sorted({place_key(query) for query in filters.locations})
-        marks = ", ".join("?" for _ in keys)
-        tests = [
-            f"{level}_key IN ({marks})" for level in ("country", "province", "district", "city")
-        ]
-        tests.append(f"facts.pos IN (SELECT pos FROM aliases WHERE key IN ({marks}))")
-        params.extend(keys * 5)
-        phrases = [f" {fold(q)} " for q in filters.locations if fold(q)]
-        if phrases:
-            in_site = " OR ".join("instr(' ' || site || ' ', ?) > 0" for _ in phrases)
-            tests.append(f"facts.pos IN (SELECT pos FROM sites WHERE {in_site})")
-            params.extend(phrases)
-        where.append("(" + " OR ".join(tests) + ")")
+        sql, sql_params = _locations_sql(filters.locations)
+        where.append(sql)
+        params.extend(sql_params)
     if filters.perpetrators:
         tests = []
         for query in filters.perpetrators:
@@ -126,6 +116,44 @@ def _filter_sql(filters: Filters, connection: sqlite3.Connection) -> _Sql:
         where.append("killed_unknown = 0 AND killed_low >= ?")
         params.append(filters.min_killed)
     return _Sql(where, params, certain, certain_params)
+
+
+def _locations_sql(texts: Sequence[str]) -> tuple[str, list[Any]]:
+    """SQL for --location values, as ``locations.matches`` tells, and its parameters."""
+    queries = location_queries(texts)
+    # The wholes together, so that SQLite looks each key up by its index.
+    sql, params = _places_sql([query.whole for query in queries])
+    for query in queries:
+        if query.parts:
+            path = [_places_sql([part]) for part in query.parts]
+            sql += " OR (" + " AND ".join(part_sql for part_sql, _ in path) + ")"
+            params += [param for _, part_params in path for param in part_params]
+    return f"({sql})", params
+
+
+def _places_sql(places: Sequence[PlaceName]) -> tuple[str, list[Any]]:
+    """SQL that holds where any of these places is one of the incident's, as
+    ``locations.is_at`` tells, and its parameters."""
+    keys = sorted({place.key for place in places if place.key})
+    codes = sorted({code for place in places for code in place.codes})
+    phrases = [f" {place.phrase} " for place in places if place.phrase]
+    tests: list[str] = []
+    params: list[Any] = []
+    if keys:
+        # Every term can use an index, so SQLite looks up each and unites them.
+        marks = ", ".join("?" for _ in keys)
+        levels = ("country", "province", "district", "city")
+        tests += [f"{level}_key IN ({marks})" for level in levels]
+        tests.append(f"facts.pos IN (SELECT pos FROM aliases WHERE key IN ({marks}))")
+        params += keys * 5
+    if codes:
+        tests.append(f"country_code IN ({', '.join('?' for _ in codes)})")
+        params += codes
+    if phrases:
+        in_site = " OR ".join("instr(' ' || site || ' ', ?) > 0" for _ in phrases)
+        tests.append(f"facts.pos IN (SELECT pos FROM sites WHERE {in_site})")
+        params += phrases
+    return "(" + (" OR ".join(tests) or "0") + ")", params
 
 
 def _match_expression(groups: Sequence[Sequence[str]]) -> str:
