@@ -273,6 +273,15 @@ def place_keys(names: Iterable[str]) -> set[str]:
     return {place_key(name) for name in names}
 
 
+_PLACE_DISPLAY: dict[str, str] = {normalise(names[0]): names[0] for names in PLACE_NAMES}
+
+
+def place_name(name: str) -> str:
+    """The name this tool prints for a place: the vocabulary's when it knows
+    the spelling ("Hirat": "Herat"), otherwise the name as given."""
+    return _PLACE_DISPLAY.get(place_key(name), name)
+
+
 def place_label(city: str | None, district: str | None, province: str | None, country: str) -> str:
     """A short human name: the most precise settled place and its province."""
     settled = city or district
@@ -285,6 +294,8 @@ def place_label(city: str | None, district: str | None, province: str | None, co
 
 # --- perpetrators ------------------------------------------------------------
 
+# Names of one group, first the one this tool prints; then how GTD, ACLED and
+# UCDP write it (ACLED names the Islamic State's branches by country).
 PERPETRATOR_NAMES: tuple[tuple[str, ...], ...] = (
     (
         "Islamic State Khorasan Province",
@@ -295,11 +306,26 @@ PERPETRATOR_NAMES: tuple[tuple[str, ...], ...] = (
         "IS-KP",
         "Khorasan Chapter of the Islamic State",
         "Daesh Khorasan",
+        "Islamic State (Afghanistan)",
     ),
-    ("Islamic State", "ISIS", "ISIL", "IS", "Daesh"),
-    ("Taliban", "Islamic Emirate of Afghanistan"),
-    ("Tehrik-i-Taliban Pakistan", "TTP", "Pakistani Taliban"),
+    (
+        "Islamic State",
+        "ISIS",
+        "ISIL",
+        "IS",
+        "Daesh",
+        "Islamic State of Iraq and the Levant (ISIL)",
+    ),
+    ("Taliban", "Taleban", "Islamic Emirate of Afghanistan"),
+    (
+        "Tehrik-i-Taliban Pakistan",
+        "TTP",
+        "Pakistani Taliban",
+        "Tehrik-i-Taliban Pakistan (TTP)",
+    ),
 )
+# GTD writes "Unknown" where no perpetrator is known: the same as none.
+UNKNOWN_PERPETRATOR = "unknown"
 
 _PERPETRATOR_ALIASES: dict[str, tuple[str, ...]] = {
     normalise(variant): tuple(normalise(n) for n in names)
@@ -312,3 +338,23 @@ def perpetrator_names(name: str) -> tuple[str, ...]:
     """The normalised name and every alias known for that group."""
     key = normalise(name)
     return _PERPETRATOR_ALIASES.get(key, (key,))
+
+
+def perpetrator_key(name: str | None) -> str:
+    """One key for every name of a group; GTD's "Unknown" and no name at all
+    are both the unknown perpetrator."""
+    if name is None:
+        return UNKNOWN_PERPETRATOR
+    return perpetrator_names(name)[0]
+
+
+_PERPETRATOR_DISPLAY = {normalise(names[0]): names[0] for names in PERPETRATOR_NAMES}
+
+
+def perpetrator_name(name: str | None) -> str:
+    """The name this tool prints for a group: the vocabulary's first name when it
+    knows the group ("ISKP": "Islamic State Khorasan Province"), "unknown" for
+    no name, otherwise the name as given."""
+    if name is None or perpetrator_key(name) == UNKNOWN_PERPETRATOR:
+        return UNKNOWN_PERPETRATOR
+    return _PERPETRATOR_DISPLAY.get(perpetrator_key(name), name)

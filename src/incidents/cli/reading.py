@@ -138,6 +138,13 @@ def total(
     unbounded or unknown; best sums the best estimates (UCDP gives them), and
     is null when no figure has one.
 
+    By perpetrator, country, province or city, the rows are what the filters
+    match: every alias or spelling of one group or place is one row (ISKP
+    and Islamic State Khorasan Province; Yemen and "Yemen (North Yemen)",
+    one ISO code; no perpetrator and GTD's "Unknown"). A row is named as the
+    tool's vocabulary names it, else by its most frequent spelling (ties:
+    alphabetical order).
+
     \b
     Examples:
       incidents total

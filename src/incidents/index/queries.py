@@ -10,10 +10,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from incidents.groups import merge_spellings
 from incidents.index.schema import collector_paused, read_meta, set_meta
 from incidents.locations import PlaceName, location_queries
 from incidents.query import (
-    NO_VALUE,
     CountSum,
     Filters,
     Group,
@@ -189,19 +189,19 @@ _ORDER = {
     SortKey.WOUNDED: "wounded_unknown, -wounded_low, -coalesce(wounded_high, wounded_low), pos",
 }
 
-_GROUPS: dict[GroupBy, tuple[str, str]] = {
-    # group identity, label
-    GroupBy.TARGET_TYPE: ("target_type", "target_type"),
-    GroupBy.ATTACK_TYPE: ("attack_type", "attack_type"),
-    GroupBy.PERPETRATOR: ("perpetrator", "coalesce(perpetrator, 'unknown')"),
-    GroupBy.COUNTRY: ("country_key", "country"),
-    GroupBy.PROVINCE: (
-        f"coalesce(province_key, '{NO_VALUE}')",
-        f"coalesce(province, '{NO_VALUE}')",
-    ),
-    GroupBy.CITY: (f"coalesce(city_key, '{NO_VALUE}')", f"coalesce(city, '{NO_VALUE}')"),
-    GroupBy.YEAR: ("period_year", "period_year"),
-    GroupBy.MONTH: ("period_month", "period_month"),
+# Grouped by a column that is its own label.
+_GROUPS: dict[GroupBy, str] = {
+    GroupBy.TARGET_TYPE: "target_type",
+    GroupBy.ATTACK_TYPE: "attack_type",
+    GroupBy.YEAR: "period_year",
+    GroupBy.MONTH: "period_month",
+}
+# Grouped by name: the spellings as stored, merged by ``groups`` as in memory.
+_SPELLINGS: dict[GroupBy, str] = {
+    GroupBy.PERPETRATOR: "perpetrator",
+    GroupBy.COUNTRY: "country_code, country",
+    GroupBy.PROVINCE: "province",
+    GroupBy.CITY: "city",
 }
 
 # Per figure: low, high (null once any is unbounded), unknown, and the best
@@ -395,16 +395,23 @@ class StoreIndex:
         ).fetchone()
         overall = _group("total", overall_row)
         groups: list[Group] = []
-        if by is not None:
-            identity, label = _GROUPS[by]
+        if by in _SPELLINGS:
+            columns = _SPELLINGS[by]
+            width = columns.count(",") + 1
+            query = f"SELECT {columns}, count(*), {_SUMS} FROM facts{where} GROUP BY {columns}"
+            spelled = [
+                (tuple(row[:width]), _group("", row[width:]))
+                for row in self.connection.execute(query, sql.params)
+            ]
+            groups = merge_spellings(by, spelled)
+        elif by is not None:
+            column = _GROUPS[by]
             order = "1" if by in (GroupBy.YEAR, GroupBy.MONTH) else "count(*) DESC, 1"
-            # With min(pos) alone among min/max, SQLite takes the label from
-            # the first incident of the group: a place is named as first seen.
             query = (
-                f"SELECT {label}, min(pos), count(*), {_SUMS} FROM facts{where} "
-                f"GROUP BY {identity} ORDER BY {order}"
+                f"SELECT {column}, count(*), {_SUMS} FROM facts{where} "
+                f"GROUP BY {column} ORDER BY {order}"
             )
-            groups = [_group(row[0], row[2:]) for row in self.connection.execute(query, sql.params)]
+            groups = [_group(row[0], row[1:]) for row in self.connection.execute(query, sql.params)]
         return Totals(by, groups, overall)
 
 
