@@ -8,9 +8,10 @@ floor or below):
   no I/O.
 - ``records``, ``parsing``, ``store``, ``locking``, ``schema``: flat rows,
   typed values, reading and writing store files.
-- ``locations``, ``groups``, ``query``, ``checks``, ``timeline``, ``editing``:
-  what a --location names, one group for one actor or place, filters and
-  totals in memory, checks beyond the model, changes to a store.
+- ``locations``, ``groups``, ``query``, ``unmatched``, ``checks``,
+  ``timeline``, ``editing``: what a --location names, one group for one
+  actor or place, filters and totals in memory, names asked for that the
+  store lacks, checks beyond the model, changes to a store.
 - ``index/`` (the SQLite index and ``.sqlite`` stores), ``importers/`` (GTD,
   ACLED, UCDP GED), ``formats/`` (one module per output format).
 - ``cli/``: click, the only package that imports it.

@@ -32,16 +32,18 @@ class PlaceName:
     """One place as a user typed it: its place key, the country codes it names,
     and its folded words, looked for in sites."""
 
+    text: str
     key: str
     codes: frozenset[str]
     phrase: str
 
     @classmethod
     def of(cls, text: str) -> PlaceName:
+        text = text.strip()
         codes = {code for code in (country_code(text),) if code}
-        if is_country_code(text.strip()):
-            codes.add(text.strip())
-        return cls(place_key(text), frozenset(codes), fold(text))
+        if is_country_code(text):
+            codes.add(text)
+        return cls(text, place_key(text), frozenset(codes), fold(text))
 
 
 @dataclass(frozen=True)

@@ -409,6 +409,10 @@ class IncidentSource(Protocol):
 
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals: ...
 
+    def place_names(self) -> list[str]: ...
+
+    def perpetrators(self) -> list[str]: ...
+
 
 class InMemory:
     """Answers from incidents loaded into memory: the reference the index is held to."""
@@ -460,3 +464,11 @@ class InMemory:
 
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
         return total((m.incident for m in select(self._incidents, filters)), by)
+
+    def place_names(self) -> list[str]:
+        """Every place name in the store, at every level, and the other spellings
+        its incidents record."""
+        return sorted({name for i in self._incidents for name in i.location.places()})
+
+    def perpetrators(self) -> list[str]:
+        return sorted({i.perpetrator.name for i in self._incidents if i.perpetrator.name})

@@ -15,7 +15,7 @@ from incidents.cli.output import index_progress
 
 if TYPE_CHECKING:
     from incidents.model import Incident
-    from incidents.query import IncidentSource
+    from incidents.query import Filters, IncidentSource
     from incidents.store import StoreLocation
 
 
@@ -57,6 +57,17 @@ class AppContext:
         if not self.use_index:
             return InMemory(source.incidents(Filters()))
         return source
+
+    def filters(self, options: dict[str, Any]) -> Filters:
+        """The filter options as Filters; a place or perpetrator that no incident
+        of the store has is said on stderr, with the closest names."""
+        from incidents.cli.options import build_filters
+        from incidents.unmatched import unmatched_notes
+
+        filters = build_filters(options)
+        for note in unmatched_notes(self.source(), filters):
+            click.echo(note, err=True)
+        return filters
 
     def location(self) -> StoreLocation:
         from incidents.store import locate_store

@@ -151,8 +151,9 @@ def filter_options(command: F) -> F:
             multiple=True,
             callback=non_empty,
             shell_complete=complete_from_store("place_names"),
-            help="Country, province, district, city or site, any spelling "
-            "(Mazar-e Sharif = Mazar-i-Sharif).",
+            help="Country (or its ISO code: AFG), province, district, city or site, any "
+            "spelling (Mazar-e Sharif = Mazar-i-Sharif); 'Kabul, Afghanistan': Kabul "
+            "within Afghanistan.",
         ),
         section_option(
             FILTERS,

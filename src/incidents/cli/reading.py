@@ -12,7 +12,6 @@ from incidents.cli.app import AppContext, cli, pass_app
 from incidents.cli.completing import complete_ids
 from incidents.cli.options import (
     OUTPUT,
-    build_filters,
     filter_options,
     format_option,
     no_svg_unless_table,
@@ -64,7 +63,7 @@ def list_command(
 
     no_svg_unless_table(svg, output_format)
     renderer = RENDERERS[Format(output_format)]
-    selection = Selection(app.source(), build_filters(options), SortKey(sort), limit)
+    selection = Selection(app.source(), app.filters(options), SortKey(sort), limit)
     if renderer.incidents_view is not None:
         table = renderer.incidents_view(selection)
         print_renderable(table)
@@ -156,7 +155,7 @@ def total(
     from incidents.query import GroupBy
 
     no_svg_unless_table(svg, output_format)
-    totals = app.source().totals(build_filters(options), GroupBy(by) if by else None)
+    totals = app.source().totals(app.filters(options), GroupBy(by) if by else None)
     renderer = RENDERERS[Format(output_format)]
     if renderer.totals_view is not None:
         table = renderer.totals_view(totals)
@@ -212,7 +211,7 @@ def export(
     if fmt is None:
         fmt = (Format.from_suffix(output.suffix) if output else None) or Format.CSV
     renderer = RENDERERS[fmt]
-    selection = Selection(app.source(), build_filters(options))
+    selection = Selection(app.source(), app.filters(options))
     if output is None:
         write_selection(renderer, selection, sys.stdout)
         return
@@ -272,6 +271,6 @@ def timeline_command(app: AppContext, /, by: str, svg: Path | None, **options: A
     from incidents.formats.timeline import timeline_chart
     from incidents.timeline import Step, timeline
 
-    chart = timeline_chart(timeline(app.source().incidents(build_filters(options)), Step(by)))
+    chart = timeline_chart(timeline(app.source().incidents(app.filters(options)), Step(by)))
     print_renderable(chart)
     save_svg(chart, svg)
