@@ -128,7 +128,10 @@ def test_export_json_to_a_file_is_a_store(run, tmp_path):
     target = tmp_path / "religious.json"
     result = run("export", "--format", "json", "--target-type", "mosque", "-o", target)
     assert result.exit_code == 0
-    assert result.stderr == f"Wrote 5 incidents to {target} (json).\n"
+    assert result.stderr.splitlines() == [
+        "mosque: searched for Religious Figures/Institutions",
+        f"Wrote 5 incidents to {target} (json).",
+    ]
     assert len(load_store(target).incidents) == 5
     again = run("list", "--format", "ndjson", store=target)
     assert len(again.stdout.splitlines()) == 5

@@ -83,3 +83,56 @@ def test_a_perpetrator_that_matches_nothing_says_so_with_the_closest_names(store
     assert err == "no perpetrator called 'Talibn' in the store; did you mean Taliban?\n"
     both_ways(store, "export", "--perpetrator", "Talibn")
     assert invoke("--store", store, "list", "--perpetrator", "Taleban")[2] == ""  # an alias
+
+
+# --- category words ----------------------------------------------------------
+
+
+@pytest.fixture
+def targets(write_store: Callable[..., Path]) -> Path:
+    kinds = [
+        ("ministry", "Government (General)", "Armed Assault"),
+        ("embassy", "Government (Diplomatic)", "Hostage Taking (Barricade Incident)"),
+        ("church", "Religious Figures/Institutions", "Hostage Taking (Kidnapping)"),
+    ]
+    return write_store(
+        [
+            incident_data(id=name, target_type=target, attack_type=attack)
+            for name, target, attack in kinds
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "ids", "said"),
+    [
+        (
+            ["--target-type", "church"],
+            ["church"],
+            "church: searched for Religious Figures/Institutions\n",
+        ),
+        (
+            ["--target-type", "government"],
+            ["ministry", "embassy"],
+            "government: searched for Government (General) and Government (Diplomatic)\n",
+        ),
+        (
+            ["--attack-type", "hostage"],
+            ["embassy", "church"],
+            "hostage: searched for Hostage Taking (Barricade Incident) and Hostage Taking "
+            "(Kidnapping)\n",
+        ),
+        (
+            ["--target-type", "embassy", "--target-type", "embassy", "--weapon", "bomb"],
+            ["embassy"],
+            "embassy: searched for Government (Diplomatic)\nbomb: searched for Explosives\n",
+        ),
+        # Words that are the category's own name (or its beginning, or its code) say nothing.
+        (["--target-type", "religious", "--target-type", "15"], ["church"], ""),
+        (["--target-type", "Government (General)"], ["ministry"], ""),
+        (["--target-type", "diplomatic", "--attack-type", "kidnapping"], [], ""),
+    ],
+)
+def test_a_category_word_says_what_it_searched_for(targets, args, ids, said):
+    assert _ids(targets, *args) == ids
+    assert invoke("--store", targets, "list", *args)[2] == said

@@ -231,6 +231,35 @@ def resolve_category(category: type[C], word: str) -> C:
     raise VocabularyError(f"{word!r} is not a known category.{hint} Choices: {choices}")
 
 
+# Words that name more than one category: a filter searches them all, while
+# a new incident takes the first (``resolve_category``).
+_WIDER_WORDS: dict[type[Category], dict[str, tuple[Category, ...]]] = {
+    TargetType: {"government": (TargetType.GOVERNMENT, TargetType.DIPLOMATIC)},
+    AttackType: {"hostage": (AttackType.BARRICADE, AttackType.KIDNAPPING)},
+}
+
+
+def search_categories(category: type[C], word: str) -> tuple[frozenset[C], str | None]:
+    """The members a filter word searches, and a note saying so when they are
+    not what the word itself names ("church: searched for Religious
+    Figures/Institutions"); VocabularyError for a word that names none."""
+    key = normalise(word)
+    wider = _WIDER_WORDS.get(category, {}).get(key)
+    members: tuple[C, ...] = wider or (resolve_category(category, word),)  # type: ignore[assignment]
+    if len(members) == 1 and _is_own_name(key, members[0]):
+        return frozenset(members), None
+    return frozenset(members), f"{word}: searched for {' and '.join(m.value for m in members)}"
+
+
+def _is_own_name(key: str, member: Category) -> bool:
+    """The code, the label, or its beginning or some of its words ("religious",
+    "diplomatic", "educ"): nothing to say."""
+    label = normalise(member.value)
+    return (
+        key == str(member.code) or label.startswith(key) or set(key.split()) <= set(label.split())
+    )
+
+
 def category_words(category: type[Category]) -> list[str]:
     """The words a user may type for a category, for help and completion."""
     return sorted(w for w in _LOOKUP[category] if not w.isdigit())

@@ -60,13 +60,23 @@ def _category_option(
         ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     ) -> frozenset[Category]:
         from incidents import categories
-        from incidents.vocabulary import VocabularyError, resolve_category
+        from incidents.vocabulary import VocabularyError, search_categories
 
         category: type[Category] = getattr(categories, kind)
-        try:
-            return frozenset(resolve_category(category, v) for v in values)
-        except VocabularyError as error:
-            raise click.BadParameter(str(error), ctx, param) from None
+        members: set[Category] = set()
+        notes: dict[str, None] = {}
+        for value in values:
+            try:
+                searched, note = search_categories(category, value)
+            except VocabularyError as error:
+                raise click.BadParameter(str(error), ctx, param) from None
+            members |= searched
+            if note:
+                notes[note] = None
+        if not ctx.resilient_parsing:  # not while completing a command line
+            for note in notes:
+                click.echo(note, err=True)
+        return frozenset(members)
 
     return convert
 
@@ -121,7 +131,8 @@ def filter_options(command: F) -> F:
             multiple=True,
             callback=_category_option("TargetType"),
             shell_complete=complete_words("TargetType"),
-            help="Target category or a word for it: embassy, mosque, school, police...",
+            help="Target category or a word for it: embassy, mosque, school, police... "
+            "(government: General and Diplomatic).",
         ),
         section_option(
             FILTERS,
@@ -131,7 +142,8 @@ def filter_options(command: F) -> F:
             multiple=True,
             callback=_category_option("AttackType"),
             shell_complete=complete_words("AttackType"),
-            help="Attack category: bombing, armed assault, assassination, kidnapping...",
+            help="Attack category: bombing, armed assault, assassination, kidnapping... "
+            "(hostage: both kinds).",
         ),
         section_option(
             FILTERS,
