@@ -262,3 +262,38 @@ def test_validate_warns_of_a_country_that_is_not_one(run, write_store):
     ]
     # A store that has no codes at all is as valid as before.
     assert invoke("--store", store, "list")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("countries", "stored_location"),
+    [
+        (["Afganistan", "Afghanistan"], {"country": "Afghanistan", "country_code": "AFG"}),
+        (["Atlantis", "Atlantis"], {"country": "Atlantis"}),  # typed again: kept as written
+    ],
+)
+def test_the_add_prompt_asks_again_for_a_country_that_is_not_one(
+    run, write_store, monkeypatch, countries, stored_location
+):
+    monkeypatch.setattr("incidents.cli.keeping.on_terminal", lambda: True)
+    store = write_store([])
+    answers = [
+        "2021-10-08",  # date
+        *countries,
+        "",  # province
+        "",  # city
+        "bombing",
+        "mosque",
+        "Shiite mosque",  # target
+        "explosives",
+        "",  # perpetrator
+        "16",  # killed
+        "",  # wounded
+        "A bombing.",
+        "",  # no source
+        "y",  # save it
+    ]
+    result = run("add", store=store, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("(type it again to keep it)") == 1
+    [added] = stored(store).values()
+    assert added["location"] == stored_location

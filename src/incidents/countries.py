@@ -167,6 +167,7 @@ def closest_countries(name: str, count: int = 3) -> list[str]:
     return [table.spellings[key] for key in close]
 
 
+@lru_cache(maxsize=1024)
 def unknown_country(name: str) -> str | None:
     """What is wrong with a name given as a country, or None when it is one."""
     if country_code(name) is not None:

@@ -291,12 +291,14 @@ def add(
     interactive = on_terminal()
     missing = [_OPTION_OF_FIELD[key] for key in ADD_REQUIRED if key not in settings]
     if missing and interactive:
-        _ask_missing(settings, source_list, force)
+        force_country = _ask_missing(settings, source_list, force)
     elif missing:
         raise click.UsageError(
             f"missing {', '.join(missing)} (on a terminal, `incidents add` asks for them)"
         )
-    if problem := _unknown_country(settings, force):
+    else:
+        force_country = force
+    if problem := _unknown_country(settings, force_country):
         raise click.BadParameter(f"{problem} (--force adds it as written)", param_hint="--country")
 
     def option_of(key: str | None) -> str:
@@ -329,8 +331,10 @@ def _unknown_country(settings: dict[str, str], force: bool) -> str | None:
     return unknown_country(country.strip())
 
 
-def _ask_missing(settings: dict[str, str], sources: list[str], force: bool) -> None:
-    """Ask on the terminal for each field not given, re-asking until it reads."""
+def _ask_missing(settings: dict[str, str], sources: list[str], force: bool) -> bool:
+    """Ask on the terminal for each field not given, re-asking until it reads;
+    True when the country is to be kept though it is not one (forced, or typed
+    twice)."""
     from rich.markup import escape
     from rich.prompt import Prompt
 
@@ -356,9 +360,10 @@ def _ask_missing(settings: dict[str, str], sources: list[str], force: bool) -> N
                 continue
             problem = _unknown_country({key: answer}, force) if key == "location.country" else None
             if problem and answer != refused:
-                prompts.print(f"[red]{escape(problem)}; type it again to keep it as written[/red]")
+                prompts.print(f"[red]{escape(problem)} (type it again to keep it)[/red]")
                 refused = answer
                 continue
+            force = force or bool(problem)
             if answer.strip() or key not in ADD_REQUIRED:
                 break
             prompts.print("[red]This one is needed.[/red]")
@@ -374,6 +379,7 @@ def _ask_missing(settings: dict[str, str], sources: list[str], force: bool) -> N
         if not answer.strip():
             break
         sources.append(answer)
+    return force
 
 
 @cli.command()
