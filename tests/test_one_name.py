@@ -102,3 +102,23 @@ def test_the_table_names_each_group_once(store):
         "Islamic State Khorasan Province          2       9  ≥0 (2 ?)",
         "unknown                                  2      13  ≥0 (2 ?)",
     ]
+
+
+def test_an_empty_name_is_no_name(write_store):
+    store = write_store(
+        [
+            _incident(1, None, province="Kabul"),
+            incident_data(
+                id="blank",
+                perpetrator={"name": "", "attribution": "suspected"},
+                location={"country": "Afghanistan", "province": "", "city": ""},
+            ),
+        ]
+    )
+    assert [row[:2] for row in _totals(store, "perpetrator")] == [("unknown", "2"), ("total", "2")]
+    assert [row[:2] for row in _totals(store, "province")] == [
+        ("(none)", "1"),
+        ("Kabul", "1"),
+        ("total", "2"),
+    ]
+    assert [row[:2] for row in _totals(store, "city")] == [("(none)", "2"), ("total", "2")]

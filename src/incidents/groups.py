@@ -39,16 +39,15 @@ NO_VALUE = "(none)"
 
 def identity(by: GroupBy, spelling: Spelling) -> tuple[Hashable, str]:
     """What makes a spelling one group with others, and the name it stands for."""
-    match by.value, spelling:
-        case "perpetrator", (name,):
-            return perpetrator_key(name), perpetrator_name(name)
-        case "country", (code, str(name)):
-            return (code or place_key(name), place_name(name))
-        case (("province" | "city"), (None,)):
-            return NO_VALUE, NO_VALUE
-        case (("province" | "city"), (str(name),)):
-            return place_key(name), place_name(name)
-    raise ValueError(f"no spelling {spelling!r} when grouping by {by.value}")
+    if by.value == "country":
+        code, name = spelling
+        return code or place_key(name or ""), place_name(name or "")
+    (name,) = spelling
+    if by.value == "perpetrator":
+        return perpetrator_key(name or None), perpetrator_name(name or None)
+    if not name:  # a province or city not given
+        return NO_VALUE, NO_VALUE
+    return place_key(name), place_name(name)
 
 
 def merge_spellings(by: GroupBy, spelled: Iterable[tuple[Spelling, Group]]) -> list[Group]:
