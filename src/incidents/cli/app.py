@@ -175,9 +175,20 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
     help="Answer from the store loaded into memory instead of its query index "
     "(a SQLite file in the cache directory, rebuilt whenever the store changes).",
 )
+@click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"], case_sensitive=False),
+    envvar="INCIDENTS_DATE_ORDER",
+    show_envvar=True,
+    help="How you write a date whose year comes last: dmy reads 9/5/2022 as 9 May, mdy as "
+    "5 September. Without it, such a date is refused unless it reads only one way "
+    "(31/12/2022). A date that starts with its year is always year, month, day.",
+)
 @click.version_option(package_name="incidents", prog_name="incidents")
 @click.pass_context
-def cli(ctx: click.Context, store_option: str | None, no_index: bool) -> None:
+def cli(
+    ctx: click.Context, store_option: str | None, no_index: bool, date_order: str | None
+) -> None:
     """Look up terrorist and political violence incidents.
 
     Dates known only to the month or year stay that way, unknown casualty
@@ -191,6 +202,11 @@ def cli(ctx: click.Context, store_option: str | None, no_index: bool) -> None:
       incidents export --format csv > attacks.csv
     """
     ctx.obj = AppContext(store_option, use_index=not no_index)
+    from incidents.dates import DayMonthOrder, day_month_order
+
+    # Every date the command reads from its options, prompts and --set values.
+    order = day_month_order.set(DayMonthOrder(date_order.lower()) if date_order else None)
+    ctx.call_on_close(lambda: day_month_order.reset(order))
 
 
 def main() -> None:

@@ -36,8 +36,8 @@ def validate(app: AppContext, path: str | None, output_format: str) -> None:
       not JSON, not UTF-8; wrong types, unknown or missing fields; unknown
       categories; a day that does not exist (2022-02-30); a negative count,
       or a range whose min exceeds its max; latitude or longitude out of
-      range; duplicate ids; a date in the future or before 1970; an end date
-      or a claim date before the attack.
+      range; duplicate ids; a date in the future (any past date is fine,
+      before 1970 too); an end date or a claim date before the attack.
     Warnings:
       a country name this tool does not know (Afganistan: did you mean
       Afghanistan?), unless the incident gives its code; a country_code that
@@ -139,7 +139,12 @@ INCIDENT_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("--target-type", "target_type", "WORD", "embassy, mosque, school, police..."),
     ("--target", "target", "TEXT", "What or who was attacked, in words."),
     ("--weapon", "weapon_types", "WORDS", "explosives, firearms, vehicle...; ',' between them."),
-    ("--killed", "killed", "COUNT", "16, 'at least 3', '3-5', 'unknown' [default: unknown]."),
+    (
+        "--killed",
+        "killed",
+        "COUNT",
+        "16, none (0), 'at least 3' (3+), '3-5', unknown (?) [default: unknown].",
+    ),
     ("--wounded", "wounded", "COUNT", "As --killed [default: unknown]."),
     ("--summary", "summary", "TEXT", "What happened, in a sentence or two."),
     ("--property-damage", "property_damage.occurred", "YES/NO", "yes, no or unknown."),
@@ -161,8 +166,8 @@ ADD_PROMPTS: tuple[tuple[str, str], ...] = (
     ("target", "Target, in words"),
     ("weapon_types", "Weapons (',' between them)"),
     ("perpetrator.name", "Perpetrator (empty if unknown)"),
-    ("killed", "Killed (16, 'at least 3', '3-5', unknown)"),
-    ("wounded", "Wounded"),
+    ("killed", "Killed (16; none or 0; 'at least 3'; '3-5'; unknown, ? or empty)"),
+    ("wounded", "Wounded (as killed)"),
     ("summary", "Summary"),
 )
 _PROMPT_CATEGORIES = {
@@ -356,7 +361,7 @@ def _ask_missing(settings: dict[str, str], sources: list[str], force: bool) -> b
             try:
                 apply_setting({}, key, answer)
             except ParseError as error:
-                prompts.print(f"[red]{error}[/red]")
+                prompts.print(f"[red]{escape(str(error))}[/red]")
                 continue
             problem = _unknown_country({key: answer}, force) if key == "location.country" else None
             if problem and answer != refused:

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# The largest integer SQLite holds; the query index compares numbers options give.
+LARGEST_INTEGER = 2**63 - 1
+
 
 FILTERS = "Filters"
 OUTPUT = "Output"
@@ -93,7 +96,9 @@ Filters: repeat an option for "any of these"; different options must all hold.
 Dates are intervals: an incident of "2022-09" is on every day of September. It
 matches --since/--until/--on for certain when its whole interval lies inside
 them; when it only may (e.g. "2022-09" against --since 2022-09-10) it is kept
-and its date marked "~" in tables, unless --strict-dates is given."""
+and its date marked "~" in tables, unless --strict-dates is given. A date that
+starts with its year is year, month, day (2022/9/5, 20220905); 9/5/2022 needs
+`incidents --date-order dmy|mdy` (see `incidents --help`)."""
 
 
 def filter_options(command: F) -> F:
@@ -190,7 +195,7 @@ def filter_options(command: F) -> F:
         section_option(
             FILTERS,
             "--min-killed",
-            type=click.IntRange(min=0),
+            type=click.IntRange(min=0, max=LARGEST_INTEGER),
             metavar="N",
             help="At least N killed for certain (unknown tolls do not match).",
         ),
@@ -206,10 +211,12 @@ def filter_options(command: F) -> F:
 def build_filters(options: dict[str, Any]) -> Filters:
     from incidents.query import Filters
 
+    since, until, on = options.pop("since"), options.pop("until"), options.pop("on")
+    _refuse_empty_dates(since, until, on)
     return Filters(
-        since=options.pop("since"),
-        until=options.pop("until"),
-        on=options.pop("on"),
+        since=since,
+        until=until,
+        on=on,
         strict_dates=options.pop("strict_dates"),
         target_types=options.pop("target_types"),
         attack_types=options.pop("attack_types"),
@@ -219,6 +226,21 @@ def build_filters(options: dict[str, Any]) -> Filters:
         texts=options.pop("texts"),
         min_killed=options.pop("min_killed"),
     )
+
+
+def _refuse_empty_dates(
+    since: PartialDate | None, until: PartialDate | None, on: tuple[PartialDate, ...]
+) -> None:
+    """Dates that no incident can fall within are a mistyped command, not 0 results."""
+    if since is not None and until is not None and since.first_day > until.last_day:
+        raise click.UsageError(
+            f"--since {since} is later than --until {until}: no date lies between them"
+        )
+    for day in on:
+        if since is not None and day.last_day < since.first_day:
+            raise click.UsageError(f"--on {day} is before --since {since}: it cannot match")
+        if until is not None and day.first_day > until.last_day:
+            raise click.UsageError(f"--on {day} is after --until {until}: it cannot match")
 
 
 def format_option(choices: Sequence[str], default: str | None, help_text: str) -> Callable[[F], F]:

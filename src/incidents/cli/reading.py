@@ -11,6 +11,7 @@ import click
 from incidents.cli.app import AppContext, cli, pass_app
 from incidents.cli.completing import complete_ids
 from incidents.cli.options import (
+    LARGEST_INTEGER,
     OUTPUT,
     filter_options,
     format_option,
@@ -35,7 +36,13 @@ if TYPE_CHECKING:
     show_default=True,
     help="Order: oldest first, or highest toll first (unknown last).",
 )
-@section_option(OUTPUT, "--limit", type=click.IntRange(min=1), metavar="N", help="Show at most N.")
+@section_option(
+    OUTPUT,
+    "--limit",
+    type=click.IntRange(min=1, max=LARGEST_INTEGER),
+    metavar="N",
+    help="Show at most N.",
+)
 @format_option(incident_formats(), "table", "Output format.")
 @svg_option
 @pass_app
