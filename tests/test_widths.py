@@ -266,6 +266,15 @@ def test_totals_fit_and_are_right_aligned(at_width, width):
         assert_right_aligned(header, rows, column)
 
 
+@pytest.mark.parametrize("width", [40, 60])
+def test_totals_on_a_narrow_terminal_keep_every_label_and_figure(at_width, gtd_store, width):
+    lines = at_width(width, "total", "--by", "perpetrator", store=gtd_store)
+    _, rows = table_rows(lines)
+    assert [row.split()[0] for row in rows if row.split()[-1].isdigit()] == ["Taliban"]
+    assert "≥13488 (best 13988)" in lines[-3]
+    assert any("Jamaat-ul-Ah" in row for row in rows) and any("Khorasan" in row for row in rows)
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_timeline_fits_and_counts_are_right_aligned(at_width, width):
     lines = at_width(width, "timeline", "--by", "week")

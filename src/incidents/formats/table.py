@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 from rich import box
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.console import Group as RenderGroup
-from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -45,24 +45,44 @@ def totals_table(totals: Totals) -> RenderableType:
         show_edge=False,
     )
     overall = totals.overall
+    labels = [Text(inert(_group_label(group.key, totals.by))) for group in totals.groups]
+    figures = [
+        (str(group.incidents), sum_text(group.killed), sum_text(group.wounded))
+        for group in [overall, *totals.groups]
+    ]
     table.add_column(_GROUP_TITLES[totals.by], "Total", overflow="fold")
-    table.add_column("Incidents", str(overall.incidents), justify="right", no_wrap=True)
-    table.add_column("Killed", sum_text(overall.killed), justify="right", no_wrap=True)
-    table.add_column("Wounded", sum_text(overall.wounded), justify="right", no_wrap=True)
-    for group in totals.groups:
-        table.add_row(
-            Text(inert(_group_label(group.key, totals.by))),
-            str(group.incidents),
-            sum_text(group.killed),
-            sum_text(group.wounded),
-        )
+    for index, heading in enumerate(_HEADINGS):
+        table.add_column(heading, figures[0][index], justify="right", no_wrap=True)
+    for label, row in zip(labels, figures[1:], strict=True):
+        table.add_row(label, *row)
+    # A label may wrap, a figure never: the table is drawn as wide as the
+    # figures and a short label need, and a narrower terminal wraps its lines.
+    label_width = min(max(len(label) for label in [Text("Total"), *labels]), _LABEL_MIN)
+    figure_widths = [max(len(h), *(len(r[i]) for r in figures)) for i, h in enumerate(_HEADINGS)]
+    least = label_width + sum(figure_widths) + 2 * len(figure_widths)  # a divider and a pad each
     sums = [s for g in [overall, *totals.groups] for s in (g.killed, g.wounded)]
     if all(s.exact for s in sums):
-        return table
+        return _AtLeast(table, least)
     legend = f"{AT_LEAST_MARK}N at least N; (N {UNKNOWN_MARK}) incidents with no figure"
     if overall.killed.best is not None or overall.wounded.best is not None:
         legend += "; best: the sum of best estimates"
-    return RenderGroup(table, Text(legend + ".", style="dim"))
+    return _AtLeast(RenderGroup(table, Text(legend + ".", style="dim")), least)
+
+
+_HEADINGS = ("Incidents", "Killed", "Wounded")
+_LABEL_MIN = 12
+
+
+class _AtLeast:
+    """A renderable drawn at least ``width`` columns wide."""
+
+    def __init__(self, renderable: RenderableType, width: int) -> None:
+        self.renderable = renderable
+        self.width = width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide_enough = options.update_width(max(options.max_width, self.width))
+        yield from console.render(self.renderable, wide_enough)
 
 
 def _group_label(key: str, by: GroupBy) -> str:
