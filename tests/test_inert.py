@@ -218,6 +218,8 @@ def test_on_a_real_terminal(store, tmp_path):
         f"incidents --store {store} export --format csv",
         f"incidents --store {store} export --format json",
         f"incidents --store {store} list --format ndjson",
+        f"incidents validate {store} --format json",
+        f"incidents --store {store} edit gtd-201609050008 --set killed=4 --dry-run",
     ):
         shown = in_terminal(command, tmp_path, columns=120, env=dumb)
         assert_inert(shown)

@@ -96,7 +96,7 @@ def parse_columns(text: str) -> tuple[str, ...]:
     """``id,date,killed`` as column names; ValueError naming the choices."""
     names = tuple(name.strip().lower() for name in text.split(","))
     unknown = [name for name in names if name not in COLUMNS]
-    if unknown or not names:
+    if unknown:
         raise ValueError(
             f"unknown column {unknown[0]!r}; choose from {', '.join(COLUMNS)} (',' between them)"
         )
