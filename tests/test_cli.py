@@ -16,7 +16,7 @@ from .conftest import SEED_STORE, incident_data
 
 
 def test_list_shows_the_bundled_store_as_a_table(run):
-    result = run("list")
+    result = run("list", "--format", "table")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["ID", "Date", "Place", "Target", "Perp.", "Killed", "Wounded"]
@@ -55,7 +55,7 @@ def test_list_since_until_typed_as_people_type(run):
 def test_uncertain_dates_are_marked_and_can_be_excluded(run):
     marked = run("list", "--since", "2022-09-10")
     assert "2022-09~" in marked.stdout
-    assert "~ may fall outside the dates asked for." in marked.stdout
+    assert "~ may fall outside the dates asked for." in marked.stderr
     strict = run("list", "--since", "2022-09-10", "--strict-dates")
     assert "2022-09-herat" not in strict.stdout
 

@@ -12,8 +12,10 @@ from rich.console import Console
 from incidents.formats import Format
 from incidents.formats import csv as csv_format
 from incidents.formats import json as json_format
+from incidents.formats.details import incident_details
 from incidents.formats.labels import count_text, sum_sentence, sum_text
-from incidents.formats.table import incident_details, incidents_table, totals_table
+from incidents.formats.listing import incidents_table
+from incidents.formats.table import totals_table
 from incidents.model import Count, Store
 from incidents.query import CountSum, GroupBy, total
 from incidents.records import FLAT_COLUMNS, list_row

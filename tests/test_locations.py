@@ -70,19 +70,28 @@ def test_a_place_that_matches_nothing_says_so_with_the_closest_names(store):
     err = invoke("--store", store, "total", "--location", "Jalalabad, Pakistan")[2]
     assert err == "no incident in the store is at 'Jalalabad' and 'Pakistan' together\n"
     # A place that is there, beside one that is not: the missing one is named.
-    err = invoke("--store", store, "list", "--location", "Jalalabad", "--location", "Atlantis")[2]
+    err = invoke(
+        "--store", store, "list", "--location", "Jalalabad", "--location", "Atlantis", "-f", "csv"
+    )[2]
     assert err == "no place called 'Atlantis' in the store\n"
 
 
 def test_a_place_found_but_left_out_by_other_filters_says_nothing(store):
-    assert invoke("--store", store, "list", "--location", "Jalalabad", "--since", "2023")[2] == ""
+    assert (
+        invoke("--store", store, "list", "--location", "Jalalabad", "--since", "2023", "-f", "csv")[
+            2
+        ]
+        == ""
+    )
 
 
 def test_a_perpetrator_that_matches_nothing_says_so_with_the_closest_names(store):
     err = invoke("--store", store, "timeline", "--perpetrator", "Talibn")[2]
     assert err == "no perpetrator called 'Talibn' in the store; did you mean Taliban?\n"
     both_ways(store, "export", "--perpetrator", "Talibn")
-    assert invoke("--store", store, "list", "--perpetrator", "Taleban")[2] == ""  # an alias
+    assert (
+        invoke("--store", store, "list", "--perpetrator", "Taleban", "-f", "csv")[2] == ""
+    )  # an alias
 
 
 # --- category words ----------------------------------------------------------
@@ -135,4 +144,4 @@ def targets(write_store: Callable[..., Path]) -> Path:
 )
 def test_a_category_word_says_what_it_searched_for(targets, args, ids, said):
     assert _ids(targets, *args) == ids
-    assert invoke("--store", targets, "list", *args)[2] == said
+    assert invoke("--store", targets, "list", *args, "-f", "csv")[2] == said

@@ -216,6 +216,32 @@ def unknown_id(incident_id: str, ids: Sequence[str]) -> QueryError:
     return QueryError(f"no incident has the id {incident_id!r}.{hint}")
 
 
+class AmbiguousId(QueryError):
+    """An id typed short that begins several ids."""
+
+
+SHOWN_CANDIDATES = 10
+
+
+def resolve_id(source: IncidentSource, typed: str) -> str:
+    """The id that ``typed`` names: itself in any case, or the only id that
+    begins with it.  AmbiguousId lists the ids it begins; an id that nothing
+    begins raises the unknown-id error, with its suggestions."""
+    wanted = typed.lower()  # ids are lower case
+    found = source.ids_starting(wanted, SHOWN_CANDIDATES + 1) if wanted else []
+    # In id order, the id itself comes before every longer one it begins.
+    if found and (found[0] == wanted or len(found) == 1):
+        return found[0]
+    if found:
+        listed = ", ".join(found[:SHOWN_CANDIDATES])
+        more = " and more" if len(found) > SHOWN_CANDIDATES else ""
+        raise AmbiguousId(
+            f"{typed!r} is the beginning of several ids: {listed}{more}; "
+            "type more of the one you mean."
+        )
+    return source.incident(typed).id  # raises, naming the closest ids
+
+
 # --- totals --------------------------------------------------------------------
 
 
@@ -407,6 +433,10 @@ class IncidentSource(Protocol):
 
     def incident(self, incident_id: str) -> Incident: ...
 
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        """The ids that begin with ``prefix``, in id order, at most ``limit``."""
+        ...
+
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals: ...
 
     def place_names(self) -> list[str]: ...
@@ -461,6 +491,9 @@ class InMemory:
 
     def incident(self, incident_id: str) -> Incident:
         return find_incident(self._incidents, incident_id)
+
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        return sorted(i.id for i in self._incidents if i.id.startswith(prefix))[:limit]
 
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
         return total((m.incident for m in select(self._incidents, filters)), by)

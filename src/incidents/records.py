@@ -201,6 +201,8 @@ class ListRow:
     suspected: bool
     killed: Figure
     wounded: Figure
+    country: str
+    site: str | None = None
     date_uncertain: bool = False
 
 
@@ -224,6 +226,8 @@ def list_row(incident: Incident, date_uncertain: bool = False) -> ListRow:
         suspected=incident.perpetrator.attribution.value == "suspected",
         killed=incident.killed,
         wounded=incident.wounded,
+        country=location.country,
+        site=location.site,
         date_uncertain=date_uncertain,
     )
 

@@ -12,6 +12,7 @@ import click
 
 from incidents.cli.options import OTHER_OPTIONS, SECTION_ORDER, SectionOption
 from incidents.cli.output import index_progress
+from incidents.inert import inert
 
 if TYPE_CHECKING:
     from incidents.model import Incident
@@ -50,7 +51,7 @@ class AppContext:
         try:
             source = open_index(path, progress=index_progress())
         except IndexUnwritable as error:
-            click.echo(f"Note: {error}; answering without it.", err=True)
+            click.echo(inert(f"Note: {error}; answering without it."), err=True)
             return InMemory(self.incidents())
         except StoreError as error:
             fail_with_problems(error.problems)
@@ -98,7 +99,7 @@ pass_app = click.make_pass_decorator(AppContext)
 
 def fail_with_problems(problems: Sequence[object], hint: str | None = None) -> NoReturn:
     """Exit 1 with the first few problems and a hint (by default: run validate)."""
-    shown = [str(p) for p in problems[:SHOWN_PROBLEMS]]
+    shown = [inert(str(p)) for p in problems[:SHOWN_PROBLEMS]]
     if len(problems) > SHOWN_PROBLEMS:
         shown.append(f"... and {len(problems) - SHOWN_PROBLEMS} more problems")
     if hint is None:
@@ -139,7 +140,7 @@ class IncidentsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except IncidentsError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(inert(str(error), lines=True)) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)

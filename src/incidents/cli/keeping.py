@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -12,6 +13,7 @@ from incidents.cli.app import AppContext, cli, fail_with_problems, pass_app
 from incidents.cli.completing import complete_ids
 from incidents.cli.options import INCIDENT_FIELDS, format_option, section_option
 from incidents.cli.output import on_terminal, prompt_console
+from incidents.inert import for_terminal, inert
 
 if TYPE_CHECKING:
     from incidents.categories import Category
@@ -69,10 +71,10 @@ def validate(app: AppContext, path: str | None, output_format: str) -> None:
             "warnings": warning_count,
             "problems": [p.as_data() for p in problems],
         }
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        for_terminal(sys.stdout).write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(inert(str(problem)))
         summary = f"{_plural(error_count, 'error')}, {_plural(warning_count, 'warning')}"
         click.echo(f"{file}: {'valid' if not error_count else 'not valid'} ({summary}).", err=True)
     if error_count:
@@ -225,11 +227,11 @@ def run_change(change: Callable[[], Any], option_hint: Callable[[str | None], st
 def report_change(change: Any, done: str) -> None:
     """Warnings, then what was done (``done`` names {id} and {path}) or the dry run's diff."""
     for warning in change.warnings:
-        click.echo(str(warning), err=True)
+        click.echo(inert(str(warning)), err=True)
     if change.written or change.before == change.after:
         click.echo(done.format(id=change.incident.id, path=change.path), err=True)
     else:
-        click.echo(change.diff(), nl=False)
+        for_terminal(sys.stdout).write(change.diff())
         click.echo("Dry run: nothing was written.", err=True)
 
 
@@ -312,13 +314,15 @@ def add(
     data = run_change(lambda: new_incident_data(settings.items(), source_list), option_of)
     if interactive and not yes and not dry_run:
         from rich.prompt import Confirm
+        from rich.text import Text
 
-        from incidents.formats.table import incident_details
+        from incidents.formats.details import incident_details
 
         preview = run_change(lambda: add_incident(path, data, force=force, dry_run=True), option_of)
         prompts = prompt_console()
         prompts.print(incident_details(preview.incident))
-        if not Confirm.ask(f"Save it to {path}?", console=prompts, default=True):
+        question = Text(f"Save it to {inert(str(path))}?")
+        if not Confirm.ask(question, console=prompts, default=True):
             raise click.ClickException("Not saved.")
     change = run_change(lambda: add_incident(path, data, force=force, dry_run=dry_run), option_of)
     report_change(change, "Added {id} to {path}.")
@@ -340,8 +344,8 @@ def _ask_missing(settings: dict[str, str], sources: list[str], force: bool) -> b
     """Ask on the terminal for each field not given, re-asking until it reads;
     True when the country is to be kept though it is not one (forced, or typed
     twice)."""
-    from rich.markup import escape
     from rich.prompt import Prompt
+    from rich.text import Text
 
     from incidents import categories
     from incidents.editing import apply_setting
@@ -361,11 +365,11 @@ def _ask_missing(settings: dict[str, str], sources: list[str], force: bool) -> b
             try:
                 apply_setting({}, key, answer)
             except ParseError as error:
-                prompts.print(f"[red]{escape(str(error))}[/red]")
+                prompts.print(Text(inert(str(error)), style="red"))
                 continue
             problem = _unknown_country({key: answer}, force) if key == "location.country" else None
             if problem and answer != refused:
-                prompts.print(f"[red]{escape(problem)} (type it again to keep it)[/red]")
+                prompts.print(Text(inert(f"{problem} (type it again to keep it)"), style="red"))
                 refused = answer
                 continue
             force = force or bool(problem)
@@ -475,8 +479,8 @@ def remove(app: AppContext, incident_id: str, yes: bool, dry_run: bool) -> None:
 
         incident = find_incident(app.incidents(), incident_id)
         question = (
-            f"Remove {incident.id} ({list_row(incident).date_text}, {incident.location.label()}: "
-            f"{incident.target}) from {path}?"
+            f"Remove {incident.id} ({list_row(incident).date_text}, "
+            f"{inert(incident.location.label())}: {inert(incident.target)}) from {path}?"
         )
         if not click.confirm(question, err=True):
             raise click.ClickException("Nothing removed.")

@@ -216,7 +216,8 @@ _SUMS = ", ".join(
 _LIST_COLUMNS = (
     "id, date, end_date, city, district, province, country, target_type, attack_type, "
     "perpetrator, attribution, killed_low, killed_high, killed_best, killed_unknown, "
-    "wounded_low, wounded_high, wounded_best, wounded_unknown"
+    "wounded_low, wounded_high, wounded_best, wounded_unknown, "
+    "(SELECT json_extract(json, '$.location.site') FROM details WHERE details.pos = facts.pos)"
 )
 
 
@@ -307,6 +308,8 @@ class StoreIndex:
                     suspected=r[12] == "suspected",
                     killed=figure_from_columns(*r[13:17]),
                     wounded=figure_from_columns(*r[17:21]),
+                    country=country,
+                    site=r[21],
                     date_uncertain=bool(r[1]),
                 )
             )
@@ -386,6 +389,13 @@ class StoreIndex:
             )
         ]
         raise unknown_id(incident_id, candidates)
+
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        # Ids are ASCII: every id that begins with the prefix sorts below it
+        # followed by the highest code point, so the id index finds them.
+        query = "SELECT id FROM facts WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
+        rows = self.connection.execute(query, (prefix, prefix + "\U0010ffff", limit))
+        return [row[0] for row in rows]
 
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
         sql = _filter_sql(filters, self.connection)
