@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Protocol
 from incidents.categories import AttackType, Attribution, TargetType, WeaponType
 from incidents.dates import DateInterval, PartialDate
 from incidents.errors import QueryError
+from incidents.groups import NO_VALUE as NO_VALUE
+from incidents.locations import location_queries, matches
 from incidents.records import Figure, ListRow, figure_bounds
-from incidents.vocabulary import fold, normalise, perpetrator_names, place_keys
+from incidents.vocabulary import fold, normalise, perpetrator_names
 
 if TYPE_CHECKING:
     from incidents.model import Incident
@@ -114,17 +116,8 @@ def _tests(filters: Filters) -> list[Callable[[Incident], bool]]:
 
 
 def _location_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
-    keys = place_keys(queries)
-    folded = [fold(q) for q in queries]
-
-    def test(incident: Incident) -> bool:
-        location = incident.location
-        if not keys.isdisjoint(place_keys(location.places())):
-            return True
-        site = fold(location.site or "")
-        return bool(site) and any(q and _has_words(site, q) for q in folded)
-
-    return test
+    wanted = location_queries(queries)
+    return lambda incident: any(matches(incident.location, query) for query in wanted)
 
 
 def _perpetrator_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
@@ -215,6 +208,32 @@ def unknown_id(incident_id: str, ids: Sequence[str]) -> QueryError:
     return QueryError(f"no incident has the id {incident_id!r}.{hint}")
 
 
+class AmbiguousId(QueryError):
+    """An id typed short that begins several ids."""
+
+
+SHOWN_CANDIDATES = 10
+
+
+def resolve_id(source: IncidentSource, typed: str) -> str:
+    """The id that ``typed`` names: itself in any case, or the only id that
+    begins with it.  AmbiguousId lists the ids it begins; an id that nothing
+    begins raises the unknown-id error, with its suggestions."""
+    wanted = typed.lower()  # ids are lower case
+    found = source.ids_starting(wanted, SHOWN_CANDIDATES + 1) if wanted else []
+    # In id order, the id itself comes before every longer one it begins.
+    if found and (found[0] == wanted or len(found) == 1):
+        return found[0]
+    if found:
+        listed = ", ".join(found[:SHOWN_CANDIDATES])
+        more = " and more" if len(found) > SHOWN_CANDIDATES else ""
+        raise AmbiguousId(
+            f"{typed!r} is the beginning of several ids: {listed}{more}; "
+            "type more of the one you mean."
+        )
+    return source.incident(typed).id  # raises, naming the closest ids
+
+
 # --- totals --------------------------------------------------------------------
 
 
@@ -257,6 +276,14 @@ class CountSum:
     def exact(self) -> bool:
         return self.high == self.low and self.unknown == 0
 
+    def merge(self, other: CountSum) -> None:
+        """Add another sum's counts to this one."""
+        self.low += other.low
+        self.high = None if self.high is None or other.high is None else self.high + other.high
+        self.unknown += other.unknown
+        self.estimate += other.estimate
+        self.estimated += other.estimated
+
 
 class GroupBy(StrEnum):
     TARGET_TYPE = "target-type"
@@ -281,15 +308,17 @@ class Group:
         self.killed.add(incident.killed)
         self.wounded.add(incident.wounded)
 
+    def merge(self, other: Group) -> None:
+        self.incidents += other.incidents
+        self.killed.merge(other.killed)
+        self.wounded.merge(other.wounded)
+
 
 @dataclass
 class Totals:
     by: GroupBy | None
     groups: list[Group]
     overall: Group
-
-
-NO_VALUE = "(none)"
 
 
 def known_period(incident: Incident, precision_of: int) -> str:
@@ -345,4 +374,12 @@ class IncidentSource(Protocol):
 
     def incident(self, incident_id: str) -> Incident: ...
 
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        """The ids that begin with ``prefix``, in id order, at most ``limit``."""
+        ...
+
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals: ...
+
+    def place_names(self) -> list[str]: ...
+
+    def perpetrators(self) -> list[str]: ...

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TypeVar, cast
 
 from incidents.categories import Category
+from incidents.countries import country_code
 from incidents.dates import DateError, PartialDate
 from incidents.importers.common import (
     RowError,
@@ -209,6 +210,7 @@ def _location(row: Row) -> Location:
     precision = _SPECIFICITY.get(specificity or 0, CoordinatePrecision.DISTRICT)
     return Location(
         country=required_text(row, COUNTRY_COLUMN),
+        country_code=country_code(row[COUNTRY_COLUMN]),
         province=_known(text(row, "provstate")),
         city=_known(text(row, "city")),
         coordinates=coordinates(row, "latitude", "longitude", precision),
