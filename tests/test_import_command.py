@@ -22,37 +22,25 @@ from tests.fixtures.datasets import (
     GTD_ROWS,
     UCDP_HEADER,
     csv_text,
-    gtd_row,
     write_all,
     write_csv,
 )
-from tests.importing import ACLED_CSV, GTD_CSV, UCDP_CSV, Runner, import_into, stored
+from tests.importing import (
+    ACLED_CSV,
+    GTD_CSV,
+    UCDP_CSV,
+    Runner,
+    gtd_good_row,
+    import_into,
+    stored,
+)
 
 
 def gtd_file(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") -> Path:
     return write_csv(path, GTD_HEADER, rows, encoding)
 
 
-def good_row(eventid: str, **changes: str) -> dict[str, str]:
-    """A plain valid GTD row."""
-    cells = {
-        "eventid": eventid,
-        "iyear": "2020",
-        "imonth": "5",
-        "iday": "4",
-        "country_txt": "Afghanistan",
-        "provstate": "Kabul",
-        "city": "Kabul",
-        "attacktype1": "3",
-        "targtype1": "14",
-        "target1": "Market",
-        "gname": "Unknown",
-        "weaptype1": "6",
-        "nkill": "1",
-        "nwound": "2",
-    }
-    cells.update(changes)
-    return gtd_row(**cells)
+good_row = gtd_good_row
 
 
 # --- merging by origin ------------------------------------------------------------

@@ -36,8 +36,9 @@ def validate(app: AppContext, path: str | None, output_format: str) -> None:
       not JSON, not UTF-8; wrong types, unknown or missing fields; unknown
       categories; a day that does not exist (2022-02-30); a negative count,
       or a range whose min exceeds its max; latitude or longitude out of
-      range; duplicate ids; a date in the future or before 1970; an end date
-      or a claim date before the attack.
+      range; duplicate ids; an attack, claim or source date in the future
+      (an end date may be later than today), or before 1970; an end date or
+      a claim date before the attack.
     Warnings:
       coordinates far outside the named country (a rough box per country);
       an incident that cites no source (the model allows an empty "sources"

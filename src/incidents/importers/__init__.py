@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import Protocol
 
 from incidents.errors import IncidentsError
+from incidents.importers.checking import checked
 from incidents.importers.common import LeftOut, RowError
 from incidents.importers.tabular import BadRow, Columns, HeaderMismatch, Row, TableFile
 from incidents.model import Incident
@@ -195,7 +196,7 @@ def import_file(
                     original,
                     f"the same event as line {first_line[original]}; the row is skipped",
                 )
-            incident = dataset.to_incident(item)
+            incident = checked(dataset.to_incident(item))
             first_line[original] = item.line
         except RowError as error:
             skip(RowProblem(str(path), item.line, error.reason, error.column, error.value))
