@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import Result
 
-from tests.fixtures.datasets import FIXTURES, gtd_row
+from tests.fixtures.datasets import FIXTURES, GTD_HEADER, gtd_row
 
 GTD_CSV = FIXTURES / "gtd.csv"
 ACLED_CSV = FIXTURES / "acled.csv"
@@ -103,3 +104,29 @@ def ucdp_good_row(event_id: str, **changes: str) -> dict[str, str]:
     }
     cells.update(changes)
     return cells
+
+
+def spreadsheet(
+    path: Path, rows: Sequence[Mapping[str, object]], header: Sequence[str] = GTD_HEADER
+) -> Path:
+    """An .xlsx file of ``rows`` under ``header``; text that is a number is
+    written as a number, as Excel holds it, and other values as they are."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_typed(row.get(column, "")) for column in header])
+    book.save(path)
+    return path
+
+
+def _typed(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    if value.lstrip("-").isdigit() and not value.startswith("0"):
+        return int(value)
+    try:
+        return float(value) if "." in value and value[0].isdigit() else value or None
+    except ValueError:
+        return value or None

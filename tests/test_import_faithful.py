@@ -3,7 +3,7 @@ reproduced with rows we wrote under each data set's header."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tests.fixtures.datasets import ACLED_HEADER, GTD_HEADER, UCDP_HEADER, write_csv
@@ -12,6 +12,7 @@ from tests.importing import (
     acled_good_row,
     gtd_good_row,
     import_into,
+    spreadsheet,
     stored,
     ucdp_good_row,
 )
@@ -90,3 +91,128 @@ def test_an_event_of_yesterday_known_to_the_week_is_kept(run: Runner, tmp_path: 
     assert listed.exit_code == 0, listed.stderr
     assert "acled-afg99001" in listed.stdout
     assert run("validate", store=store).exit_code == 0
+
+
+# --- dates read as each codebook writes them ---------------------------------------
+
+
+def _gtd_extended(eventid: str, resolution: str) -> dict[str, str]:
+    """A GTD incident of 5 March 2001 that lasted until ``resolution``."""
+    return gtd_good_row(
+        eventid, iyear="2001", imonth="3", iday="5", extended="1", resolution=resolution
+    )
+
+
+def test_gtd_resolution_dates_are_month_first(run: Runner, tmp_path: Path) -> None:
+    rows = [
+        _gtd_extended("200103050001", "10/31/2001"),  # the day above 12
+        _gtd_extended("200103050002", "3/8/2001"),  # 8 March, not 3 August
+    ]
+    source = write_csv(tmp_path / "gtd.csv", GTD_HEADER, rows)
+    store = tmp_path / "store.json"
+    result = import_into(run, store, "gtd", source)
+    assert "Skipped" not in result.stderr
+    incidents = stored(store)
+    assert incidents["gtd-200103050001"]["end_date"] == "2001-10-31"
+    assert incidents["gtd-200103050002"]["end_date"] == "2001-03-08"
+
+
+def test_gtd_spreadsheet_resolutions_as_date_cells_or_day_numbers(
+    run: Runner, tmp_path: Path
+) -> None:
+    rows = [
+        {**_gtd_extended("200103050001", ""), "resolution": datetime(2001, 10, 31)},
+        {**_gtd_extended("200103050002", ""), "resolution": 36958},  # day 36958: 2001-03-08
+    ]
+    store = tmp_path / "store.json"
+    import_into(run, store, "gtd", spreadsheet(tmp_path / "gtd.xlsx", rows))
+    incidents = stored(store)
+    assert incidents["gtd-200103050001"]["end_date"] == "2001-10-31"
+    assert incidents["gtd-200103050002"]["end_date"] == "2001-03-08"
+
+
+def test_an_impossible_resolution_makes_the_end_unknown(run: Runner, tmp_path: Path) -> None:
+    # Spreadsheet artefacts seen in real exports: day 0 (1899-12-30), and worse.
+    rows = [
+        _gtd_extended("200103050001", "12/30/1899"),
+        _gtd_extended("200103050002", "9/23/1899"),
+        _gtd_extended("200103050003", "31/10/2001"),  # day first: no month 31
+    ]
+    source = write_csv(tmp_path / "gtd.csv", GTD_HEADER, rows)
+    xlsx = spreadsheet(
+        tmp_path / "gtd.xlsx", [{**_gtd_extended("200103050004", ""), "resolution": 0}]
+    )
+    store = tmp_path / "store.json"
+    result = import_into(run, store, "gtd", source)
+    import_into(run, store, "gtd", xlsx)
+    assert "added 3" in result.stderr
+    incidents = stored(store)
+    for eventid in ("200103050001", "200103050002", "200103050003", "200103050004"):
+        assert "end_date" not in incidents[f"gtd-{eventid}"]
+    notes = [incidents[f"gtd-20010305000{n}"]["notes"] for n in (1, 3, 4)]
+    assert (
+        "GTD's resolution date 12/30/1899 (1899-12-30) is left out: it is before the attack."
+        in (notes[0])
+    )
+    assert (
+        "GTD's resolution date 31/10/2001 is left out: expected a date written m/d/yyyy "
+        "(month must be in 1..12)." in notes[1]
+    )
+    assert "GTD's resolution date 0 (1899-12-30) is left out" in notes[2]
+
+
+def test_acled_dates_of_every_export_day_first(run: Runner, tmp_path: Path) -> None:
+    layouts = {
+        "AFG1": ("2016-07-22", "2016-07-22"),
+        "AFG2": ("9-May-20", "2020-05-09"),
+        "AFG3": ("21 March 2020", "2020-03-21"),
+        "AFG4": ("01-January-2015", "2015-01-01"),
+        "AFG5": ("02/01/1997", "1997-01-02"),  # the codebook: day / month / year
+        "AFG6": ("25/01/1997", "1997-01-25"),
+        "AFG7": ("13-02-1998", "1998-02-13"),
+    }
+    rows = [
+        acled_good_row(event_id, event_date=given, year=expected[:4])
+        for event_id, (given, expected) in layouts.items()
+    ]
+    rows.append(acled_good_row("AFG8", event_date="01/25/1997", year="1997"))  # month first
+    rows.append(acled_good_row("AFG9", event_date="Sep 5 2022"))  # a layout ACLED never uses
+    source = write_csv(tmp_path / "acled.csv", ACLED_HEADER, rows)
+    store = tmp_path / "store.json"
+    result = import_into(run, store, "acled", source)
+    incidents = stored(store)
+    for event_id, (_, expected) in layouts.items():
+        assert incidents[f"acled-{event_id.lower()}"]["date"] == expected
+    assert (
+        f'{source}:9: event_date "01/25/1997": expected a date written as ACLED writes them '
+        "(2016-07-02, 9-May-20, 21 March 2020, 02/01/1997) (month must be in 1..12)"
+    ) in result.stderr
+    assert f'{source}:10: event_date "Sep 5 2022": expected a date written' in result.stderr
+
+
+def test_ucdp_dates_and_an_end_before_the_start(run: Runner, tmp_path: Path) -> None:
+    rows = [
+        ucdp_good_row(
+            "500001", date_start="2017-10-18 00:00:00.000", date_end="2017-10-21 00:00:00.000"
+        ),
+        ucdp_good_row("500002", date_start="2017-10-18", date_end="2017-10-08"),
+        ucdp_good_row("500003", date_start="2017-10-18", date_end="18/10/2017"),
+    ]
+    source = write_csv(tmp_path / "ged.csv", UCDP_HEADER, rows)
+    store = tmp_path / "store.json"
+    result = import_into(run, store, "ucdp", source)
+    assert "Skipped" not in result.stderr
+    incidents = stored(store)
+    assert (incidents["ucdp-500001"]["date"], incidents["ucdp-500001"]["end_date"]) == (
+        "2017-10-18",
+        "2017-10-21",
+    )
+    assert "end_date" not in incidents["ucdp-500002"]
+    assert (
+        "UCDP's date_end 2017-10-08 is left out: it is before date_start."
+        in (incidents["ucdp-500002"]["notes"])
+    )
+    assert (
+        "UCDP's date_end '18/10/2017' is left out: expected a date written as UCDP"
+        in (incidents["ucdp-500003"]["notes"])
+    )

@@ -23,10 +23,10 @@ from incidents.dates import PartialDate
 from incidents.importers.common import (
     LeftOut,
     RowError,
-    calendar_day,
     coordinates,
     count,
     dataset_source,
+    day,
     incident_id,
     integer,
     labelled,
@@ -34,6 +34,7 @@ from incidents.importers.common import (
     sentences,
     text,
 )
+from incidents.importers.layouts import day_first, day_named_month, iso
 from incidents.importers.tabular import Columns, Row
 from incidents.model import (
     AttackType,
@@ -243,21 +244,28 @@ def _attack(event_type: str, sub_event_type: str | None) -> tuple[AttackType, We
     return _EVENTS.get(event, (AttackType.UNKNOWN, _UNKNOWN_WEAPON))
 
 
+# ACLED's exports over the years: 2016-07-02, 9-May-20 (through Excel),
+# 21 March 2020, 01-January-2015, and numbers day first as its codebook says
+# ("recorded as day / month / year"): 02/01/1997 is 2 January.
+_EVENT_DATE_LAYOUTS = (iso, day_named_month, day_first)
+_EVENT_DATE_EXPECTED = "as ACLED writes them (2016-07-02, 9-May-20, 21 March 2020, 02/01/1997)"
+
+
 def _dates(row: Row) -> tuple[PartialDate, PartialDate | None, str | None]:
-    day = calendar_day(row, "event_date")
+    when = day(row, "event_date", _EVENT_DATE_LAYOUTS, _EVENT_DATE_EXPECTED)
     year = integer(row, "year")
-    if year is not None and year != day.year:
+    if year is not None and year != when.year:
         raise RowError("event_date", row["event_date"].strip(), f"is not in the year {year}")
     precision = integer(row, "time_precision")
     if precision in (None, 1):
-        return PartialDate.from_date(day), None, None
+        return PartialDate.from_date(when), None, None
     if precision == 2:
-        start, end = day - timedelta(days=3), day + timedelta(days=3)
-        note = f"Date known to the week: ACLED gives {day.isoformat()}, the middle of it"
+        start, end = when - timedelta(days=3), when + timedelta(days=3)
+        note = f"Date known to the week: ACLED gives {when.isoformat()}, the middle of it"
         return PartialDate.from_date(start), PartialDate.from_date(end), note
     if precision == 3:
-        note = f"Date known to the month (ACLED gives {day.isoformat()})"
-        return PartialDate(day.year, day.month), None, note
+        note = f"Date known to the month (ACLED gives {when.isoformat()})"
+        return PartialDate(when.year, when.month), None, note
     raise RowError("time_precision", row["time_precision"].strip(), "expected 1, 2 or 3")
 
 

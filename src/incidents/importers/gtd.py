@@ -16,11 +16,11 @@ from incidents.categories import Category
 from incidents.dates import DateError, PartialDate
 from incidents.importers.common import (
     RowError,
-    calendar_day,
     citation_source,
     coordinates,
     count,
     dataset_source,
+    day,
     flag,
     incident_id,
     integer,
@@ -29,6 +29,7 @@ from incidents.importers.common import (
     sentences,
     text,
 )
+from incidents.importers.layouts import excel_serial, iso, month_first
 from incidents.importers.tabular import Columns, Row
 from incidents.model import (
     AttackType,
@@ -106,10 +107,11 @@ def to_incident(row: Row) -> Incident:
     target = text(row, "target1") or text(row, "corp1") or text(row, "targsubtype1_txt")
     target = target or target_types[0].value
     summary = text(row, "summary") or _summary(eventid, attack_types[0], target, location)
+    end, end_note = _end_date(row, when)
     return Incident(
         id=incident_id(DATASET, eventid),
         date=when,
-        end_date=_end_date(row, when),
+        end_date=end,
         location=location,
         perpetrator=perpetrator,
         claim=claim,
@@ -129,7 +131,7 @@ def to_incident(row: Row) -> Incident:
             ),
             *_citations(row),
         ],
-        notes=_notes(row, attack_types, target_types),
+        notes=sentences(_notes(row, attack_types, target_types), end_note),
         origin=Origin(dataset=DATASET, id=eventid),
     )
 
@@ -155,14 +157,26 @@ def _date(row: Row) -> PartialDate:
     return PartialDate(year, month, day if month else None)
 
 
-def _end_date(row: Row, start: PartialDate) -> PartialDate | None:
-    """The resolution date of an incident that lasted more than a day."""
+# The codebook's CSV writes the resolution month first (10/31/2001); a
+# spreadsheet holds a date cell (read as 2001-10-31) or, without its date
+# format, Excel's day number (37195).
+_RESOLUTION_LAYOUTS = (month_first, iso, excel_serial)
+
+
+def _end_date(row: Row, start: PartialDate) -> tuple[PartialDate | None, str | None]:
+    """The resolution date of an incident that lasted more than a day, and a
+    note when the row gives one that cannot be the end (1899-12-30, a
+    spreadsheet's day 0): then the end is not known, and the incident stays."""
     if not flag(row, "extended") or not text(row, "resolution"):
-        return None
-    end = PartialDate.from_date(calendar_day(row, "resolution"))
+        return None, None
+    given = row["resolution"].strip()
+    try:
+        end = PartialDate.from_date(day(row, "resolution", _RESOLUTION_LAYOUTS, "m/d/yyyy"))
+    except RowError as error:
+        return None, f"GTD's resolution date {given} is left out: {error.reason}"
     if end.last_day < start.first_day:
-        raise RowError("resolution", row["resolution"].strip(), f"is before the date {start}")
-    return end if end != start else None
+        return None, f"GTD's resolution date {given} ({end}) is left out: it is before the attack"
+    return (end if end != start else None), None
 
 
 def _categories(row: Row, category: type[C], prefix: str, how_many: int) -> list[C]:

@@ -18,10 +18,10 @@ from datetime import date
 from incidents.dates import DateError, PartialDate
 from incidents.importers.common import (
     RowError,
-    calendar_day,
     coordinates,
     count,
     dataset_source,
+    day,
     incident_id,
     integer,
     labelled,
@@ -29,6 +29,7 @@ from incidents.importers.common import (
     sentences,
     text,
 )
+from incidents.importers.layouts import iso
 from incidents.importers.tabular import Columns, Row
 from incidents.model import (
     AttackType,
@@ -146,15 +147,34 @@ def to_incident(row: Row) -> Incident:
     )
 
 
+_DATE_EXPECTED = "as UCDP writes them (2009-02-20 00:00:00.000)"
+
+
 def _dates(row: Row) -> tuple[PartialDate, PartialDate | None, str | None]:
-    first = calendar_day(row, "date_start")
-    last = calendar_day(row, "date_end")
-    if last < first:
-        raise RowError("date_end", row["date_end"].strip(), f"is before date_start {first}")
+    """The event's window, and notes on its precision and on an end that
+    cannot be one (unreadable, or before the start): the end is then unknown."""
+    first = day(row, "date_start", (iso,), _DATE_EXPECTED)
     precision = integer(row, "date_prec")
     if precision not in _DATE_PRECISION:
         raise RowError("date_prec", row["date_prec"].strip(), "expected 1 to 5")
     note = _DATE_PRECISION[precision]
+    given = row["date_end"].strip()
+    if not given:
+        return PartialDate.from_date(first), None, sentences(note, "UCDP gives no date_end")
+    try:
+        last = day(row, "date_end", (iso,), _DATE_EXPECTED)
+    except RowError as error:
+        return (
+            PartialDate.from_date(first),
+            None,
+            sentences(note, f"UCDP's date_end {given!r} is left out: {error.reason}"),
+        )
+    if last < first:
+        return (
+            PartialDate.from_date(first),
+            None,
+            sentences(note, f"UCDP's date_end {given} is left out: it is before date_start"),
+        )
     whole = _whole_period(first, last)
     if whole is not None:
         return whole, None, note
