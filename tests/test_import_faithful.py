@@ -3,6 +3,7 @@ reproduced with rows we wrote under each data set's header."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -216,3 +217,29 @@ def test_ucdp_dates_and_an_end_before_the_start(run: Runner, tmp_path: Path) -> 
         "UCDP's date_end '18/10/2017' is left out: expected a date written as UCDP"
         in (incidents["ucdp-500003"]["notes"])
     )
+
+
+# --- figures kept as the source gives them -----------------------------------------
+
+
+def test_ucdp_estimates_out_of_order_are_kept_with_a_note(run: Runner, tmp_path: Path) -> None:
+    # low / best / high as seen in GED 23.1
+    rows = [
+        ucdp_good_row("500001", low="7", best="7", high="6"),
+        ucdp_good_row("500002", low="7", best="6", high="7"),
+        ucdp_good_row("500003", low="4", best="5", high="4"),
+    ]
+    source = write_csv(tmp_path / "ged.csv", UCDP_HEADER, rows)
+    store = tmp_path / "store.json"
+    result = import_into(run, store, "ucdp", source)
+    assert "added 3" in result.stderr
+    incidents = stored(store)
+    assert incidents["ucdp-500001"]["killed"] == {"min": 6, "max": 7, "best": 7}
+    assert incidents["ucdp-500002"]["killed"] == {"min": 6, "max": 7, "best": 6}
+    assert incidents["ucdp-500003"]["killed"] == {"min": 4, "max": 5, "best": 5}
+    assert (
+        "UCDP's death estimates are out of order (low 7, best 7, high 6): "
+        "the range covers all three."
+    ) in incidents["ucdp-500001"]["notes"]
+    total = run("total", "--format", "json", store=store)
+    assert json.loads(total.stdout)["total"]["killed"]["best"] == 18

@@ -102,6 +102,7 @@ def to_incident(row: Row) -> Incident:
         raise RowError("type_of_violence", row["type_of_violence"].strip(), "expected 1, 2 or 3")
     kind = _VIOLENCE[violence]
     start, end, date_note = _dates(row)
+    killed, deaths_note = _deaths(row)
     side_a = required_text(row, "side_a")
     side_b = required_text(row, "side_b")
     where = text(row, "where_description")
@@ -128,7 +129,7 @@ def to_incident(row: Row) -> Incident:
         target_type=TargetType.PRIVATE if violence == 3 else TargetType.NON_STATE,
         target=side_b,
         weapon_types=[WeaponType.UNKNOWN],
-        killed=_deaths(row),
+        killed=killed,
         wounded=None,
         summary=summary,
         sources=[dataset_source(PUBLISHER, f"UCDP GED event {original}"), *_sources(row)],
@@ -139,6 +140,7 @@ def to_incident(row: Row) -> Incident:
             labelled("Dyad", text(row, "dyad_name")),
             labelled("Coordinates stand for", text(row, "where_coordinates")),
             _deaths_by_side(row),
+            deaths_note,
             "Lower clarity: the row may sum up several events over a period"
             if integer(row, "event_clarity") == 2
             else None,
@@ -209,18 +211,28 @@ def _without_suffix(name: str | None, suffix: str) -> str | None:
     return name
 
 
-def _deaths(row: Row) -> Casualties:
+def _deaths(row: Row) -> tuple[Casualties, str | None]:
+    """UCDP's death estimates, and a note when they are not in order.
+
+    About 1% of GED rows break low <= best <= high.  ``best`` is UCDP's own
+    figure and is kept; the range is widened to cover all three.
+    """
     low, best, high = count(row, "low"), count(row, "best"), count(row, "high")
     if low is None and best is None and high is None:
-        return None
+        return None, None
     if low is None or best is None or high is None:
         blank = next(c for c, v in (("low", low), ("best", best), ("high", high)) if v is None)
         raise RowError(blank, "", "is blank, but the other death estimates are given")
+    note = None
     if not low <= best <= high:
-        raise RowError("best", str(best), f"expected low {low} <= best <= high {high}")
+        note = (
+            f"UCDP's death estimates are out of order (low {low}, best {best}, high {high}): "
+            "the range covers all three"
+        )
+        low, high = min(low, best, high), max(low, best, high)
     if low == high:
-        return low
-    return Count(min=low, max=high, best=best)
+        return low, note
+    return Count(min=low, max=high, best=best), note
 
 
 def _deaths_by_side(row: Row) -> str | None:
