@@ -243,3 +243,69 @@ def test_ucdp_estimates_out_of_order_are_kept_with_a_note(run: Runner, tmp_path:
     ) in incidents["ucdp-500001"]["notes"]
     total = run("total", "--format", "json", store=store)
     assert json.loads(total.stdout)["total"]["killed"]["best"] == 18
+
+
+def _linked_attacks() -> list[dict[str, str]]:
+    """Sixteen attacks of one day sharing 317 killed and 1,250 wounded as GTD's
+    1993 release shares them (19.8 and 78.125 each), and six sharing 2 wounded."""
+    shared = [
+        gtd_good_row(
+            f"1993031200{n:02d}", iyear="1993", imonth="3", iday="12", nkill="19.8", nwound="78.125"
+        )
+        for n in range(1, 17)
+    ]
+    lima = [
+        gtd_good_row(
+            f"1993091300{n:02d}",
+            iyear="1993",
+            imonth="9",
+            iday="13",
+            country_txt="Peru",
+            provstate="Lima",
+            city="Lima",
+            nkill="0",
+            nwound="0.33",
+        )
+        for n in range(1, 7)
+    ]
+    return [*shared, *lima, gtd_good_row("199301010001", iyear="1993", imonth="1", iday="1")]
+
+
+def test_fractional_gtd_figures_are_kept_as_given(run: Runner, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "gtd.csv", GTD_HEADER, _linked_attacks())
+    store = tmp_path / "store.json"
+    result = import_into(run, store, "gtd", source)
+    assert "added 23" in result.stderr
+    incident = stored(store)["gtd-199303120001"]
+    assert (incident["killed"], incident["wounded"]) == (
+        {"min": 0, "best": 19.8},
+        {"min": 0, "best": 78.125},
+    )
+    assert (
+        "GTD gives killed 19.8 and wounded 78.125: a share of the casualties reported for "
+        "linked attacks together, not a count for this attack alone; kept as the best estimate."
+    ) in incident["notes"]
+    assert stored(store)["gtd-199309130001"]["killed"] == 0
+    shown = run("show", "gtd-199303120001", store=store)
+    assert "Killed         at least 0 (best 19.8)" in shown.stdout
+
+
+def test_totals_over_linked_attacks_come_to_the_sources_sum(run: Runner, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "gtd.csv", GTD_HEADER, _linked_attacks())
+    store = tmp_path / "store.json"
+    import_into(run, store, "gtd", source)
+    # GTD's own sums: 16 x 19.8 + 1 = 317.8 killed; 16 x 78.125 + 6 x 0.33 + 2 = 1,253.98.
+    for engine in ((), ("--no-index",)):
+        total = json.loads(run(*engine, "total", "--format", "json", store=store).stdout)
+        assert total["total"]["killed"] == {"min": 1, "max": None, "unknown": 0, "best": 317.8}
+        assert total["total"]["wounded"]["best"] == 1253.98
+        table = run(*engine, "total", store=store).stdout
+        assert "at least 1; best estimate 317.8" in table
+        by_year = run(*engine, "total", "--by", "year", "--format", "csv", store=store).stdout
+        assert "1993,23,1,,0,2,,0,317.8,1253.98" in by_year
+
+
+def test_fractional_figures_in_a_spreadsheet(run: Runner, tmp_path: Path) -> None:
+    store = tmp_path / "store.json"
+    import_into(run, store, "gtd", spreadsheet(tmp_path / "gtd.xlsx", _linked_attacks()))
+    assert stored(store)["gtd-199309130002"]["wounded"] == {"min": 0, "best": 0.33}

@@ -21,6 +21,7 @@ from incidents.records import (
     Figure,
     ListRow,
     csv_line,
+    estimate_number,
     figure_bounds,
     flat_record,
     list_row,
@@ -238,7 +239,7 @@ class CountSum:
     # The sum of best estimates: a count's own best estimate where it has one,
     # otherwise its exact value or lower bound.  Worth showing only when at
     # least one count had a best estimate (``estimated``).
-    estimate: int = 0
+    estimate: int | float = 0
     estimated: int = 0
 
     def add(self, count: Figure) -> None:
@@ -254,9 +255,9 @@ class CountSum:
         self.estimated += best is not None
 
     @property
-    def best(self) -> int | None:
+    def best(self) -> int | float | None:
         """The best-estimate sum, or None when no count gave a best estimate."""
-        return self.estimate if self.estimated else None
+        return estimate_number(self.estimate) if self.estimated else None
 
     @property
     def exact(self) -> bool:

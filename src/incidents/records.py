@@ -26,7 +26,7 @@ class CountLike(Protocol):
     @property
     def max(self) -> int | None: ...
     @property
-    def best(self) -> int | None: ...
+    def best(self) -> int | float | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +35,20 @@ class Bounds:
 
     min: int
     max: int | None = None
-    best: int | None = None
+    best: int | float | None = None
 
 
 Figure = int | CountLike | None
+
+
+def estimate_number(value: float) -> int | float:
+    """A best estimate, or a sum of them, as it is shown: a whole number as an
+    integer, a decimal to six places, so that sixteen times GTD's 19.8 reads
+    316.8 and not the 316.80000000000007 of binary arithmetic."""
+    if isinstance(value, int):
+        return value
+    rounded = round(value, 6)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def figure_bounds(figure: Figure) -> tuple[int, int | None]:
@@ -53,7 +63,9 @@ def figure_bounds(figure: Figure) -> tuple[int, int | None]:
     return figure.min, figure.max
 
 
-def figure_from_columns(low: int, high: int | None, best: int | None, unknown: int) -> Figure:
+def figure_from_columns(
+    low: int, high: int | None, best: int | float | None, unknown: int
+) -> Figure:
     if unknown:
         return None
     if high == low and best is None:

@@ -10,6 +10,7 @@ for; ``gname`` "Unknown" means no perpetrator is known.
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar, cast
 
 from incidents.categories import Category
@@ -34,8 +35,10 @@ from incidents.importers.tabular import Columns, Row
 from incidents.model import (
     AttackType,
     Attribution,
+    Casualties,
     Claim,
     CoordinatePrecision,
+    Count,
     Incident,
     Location,
     Origin,
@@ -108,6 +111,7 @@ def to_incident(row: Row) -> Incident:
     target = target or target_types[0].value
     summary = text(row, "summary") or _summary(eventid, attack_types[0], target, location)
     end, end_note = _end_date(row, when)
+    killed, wounded, shares_note = _casualties(row)
     return Incident(
         id=incident_id(DATASET, eventid),
         date=when,
@@ -119,8 +123,8 @@ def to_incident(row: Row) -> Incident:
         target_type=target_types[0],
         target=target,
         weapon_types=weapon_types,
-        killed=count(row, "nkill", UNKNOWN),
-        wounded=count(row, "nwound", UNKNOWN),
+        killed=killed,
+        wounded=wounded,
         summary=summary,
         property_damage=_property(row),
         sources=[
@@ -131,7 +135,7 @@ def to_incident(row: Row) -> Incident:
             ),
             *_citations(row),
         ],
-        notes=sentences(_notes(row, attack_types, target_types), end_note),
+        notes=sentences(_notes(row, attack_types, target_types), end_note, shares_note),
         origin=Origin(dataset=DATASET, id=eventid),
     )
 
@@ -177,6 +181,38 @@ def _end_date(row: Row, start: PartialDate) -> tuple[PartialDate | None, str | N
     if end.last_day < start.first_day:
         return None, f"GTD's resolution date {given} ({end}) is left out: it is before the attack"
     return (end if end != start else None), None
+
+
+_FRACTION = re.compile(r"^\d*\.\d+$")
+
+
+def _casualties(row: Row) -> tuple[Casualties, Casualties, str | None]:
+    """``nkill`` and ``nwound``, and a note when GTD gives a fraction.
+
+    Older releases share the casualties reported for linked attacks among
+    them (19.8 killed, 78.125 wounded in each of sixteen Bombay bombings of
+    1993; 0.33 wounded in each of six attacks in Lima).  How many died in
+    one attack is then not known, so the figure is at least 0 with GTD's
+    share as its best estimate: kept as given, and the best-estimate sum
+    over the linked attacks is GTD's own sum.
+    """
+    figures: list[Casualties] = []
+    shares = []
+    for column, label in (("nkill", "killed"), ("nwound", "wounded")):
+        value = row[column].strip()
+        if _FRACTION.match(value) and not float(value).is_integer():
+            figures.append(Count(min=0, best=float(value)))
+            shares.append(f"{label} {value}")
+        else:
+            figures.append(count(row, column, UNKNOWN))
+    note = None
+    if shares:
+        note = (
+            f"GTD gives {' and '.join(shares)}: a share of the casualties reported for "
+            "linked attacks together, not a count for this attack alone; kept as the best "
+            "estimate"
+        )
+    return figures[0], figures[1], note
 
 
 def _categories(row: Row, category: type[C], prefix: str, how_many: int) -> list[C]:
