@@ -3,12 +3,15 @@ reproduced with rows we wrote under each data set's header."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tests.fixtures.datasets import ACLED_HEADER, GTD_HEADER, UCDP_HEADER, write_csv
 from tests.importing import (
+    UCDP_CSV,
     Runner,
     acled_good_row,
     gtd_good_row,
@@ -309,3 +312,32 @@ def test_fractional_figures_in_a_spreadsheet(run: Runner, tmp_path: Path) -> Non
     store = tmp_path / "store.json"
     import_into(run, store, "gtd", spreadsheet(tmp_path / "gtd.xlsx", _linked_attacks()))
     assert stored(store)["gtd-199309130002"]["wounded"] == {"min": 0, "best": 0.33}
+
+
+# --- exports carry the best estimate -------------------------------------------------
+
+
+def test_every_export_carries_the_best_estimate(run: Runner, tmp_path: Path) -> None:
+    store = tmp_path / "store.json"
+    import_into(run, store, "ucdp", UCDP_CSV)
+    rows = [
+        gtd_good_row("199303120001", iyear="1993", imonth="3", iday="12", nkill="19.8"),
+        gtd_good_row("199303120002", iyear="1993", imonth="3", iday="12", nkill="16"),
+    ]
+    import_into(run, store, "gtd", write_csv(tmp_path / "gtd.csv", GTD_HEADER, rows))
+    for engine in ((), ("--no-index",)):
+        exported = run(*engine, "export", "--format", "csv", store=store).stdout
+        by_id = {row["id"]: row for row in csv.DictReader(io.StringIO(exported))}
+        ucdp = by_id["ucdp-400001"]  # low 25, best 31, high 40
+        assert (ucdp["killed_min"], ucdp["killed_max"], ucdp["killed_best"]) == ("25", "40", "31")
+        assert ucdp["wounded_best"] == ""  # UCDP records no wounded
+        assert by_id["gtd-199303120001"]["killed_best"] == "19.8"
+        assert by_id["gtd-199303120002"]["killed_best"] == "16"  # exact: its own best
+        geojson = json.loads(run(*engine, "export", "--format", "geojson", store=store).stdout)
+        properties = {f["id"]: f["properties"] for f in geojson["features"]}
+        assert properties["ucdp-400001"]["killed_best"] == 31
+        assert properties["gtd-199303120001"]["killed_best"] == 19.8
+        assert properties["ucdp-400001"]["wounded_best"] is None
+        markdown = run(*engine, "export", "--format", "markdown", store=store).stdout
+        assert "| 25–40 (best 31) |" in markdown
+        assert "| ≥0 (best 19.8) |" in markdown
