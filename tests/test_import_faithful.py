@@ -341,3 +341,43 @@ def test_every_export_carries_the_best_estimate(run: Runner, tmp_path: Path) -> 
         markdown = run(*engine, "export", "--format", "markdown", store=store).stdout
         assert "| 25–40 (best 31) |" in markdown
         assert "| ≥0 (best 19.8) |" in markdown
+
+
+# --- the slice asked for -------------------------------------------------------------
+
+
+def test_rows_outside_the_dates_asked_for_are_not_bad_rows(run: Runner, tmp_path: Path) -> None:
+    # 150 rows of 2015 this tool cannot map (an attack type GTD does not have),
+    # then the rows wanted.
+    rows = [gtd_good_row(f"2015010{n:05d}", iyear="2015", attacktype1="42") for n in range(150)]
+    rows += [gtd_good_row("202005040001"), gtd_good_row("202005040002")]
+    source = write_csv(tmp_path / "gtd.csv", GTD_HEADER, rows)
+    store = tmp_path / "store.json"
+    for dates in (("--since", "2020"), ("--on", "2020-05"), ("--until", "2014")):
+        result = run("import", "gtd", source, *dates, "--dry-run", store=store)
+        assert result.exit_code == 0, result.stderr
+        assert "could not be read" not in result.stderr
+    result = import_into(run, store, "gtd", source, "--since", "2020-05-04")
+    assert "added 2" in result.stderr
+    assert "Left out 150 rows outside the filters." in result.stderr
+    # Inside the slice, the same rows are bad rows, and are counted.
+    inside = run("import", "gtd", source, "--since", "2015", "--dry-run", store=store)
+    assert inside.exit_code == 1
+    assert "stopped after 100 bad rows (--max-errors)" in inside.stderr
+
+
+def test_a_window_reaching_into_the_dates_asked_for_is_kept(run: Runner, tmp_path: Path) -> None:
+    acled = write_csv(
+        tmp_path / "acled.csv",
+        ACLED_HEADER,
+        [acled_good_row("AFG1", event_date="2020-01-02", year="2020", time_precision="2")],
+    )
+    ucdp = write_csv(
+        tmp_path / "ged.csv",
+        UCDP_HEADER,
+        [ucdp_good_row("500001", date_start="2016-12-20", date_end="2017-01-10", date_prec="4")],
+    )
+    store = tmp_path / "store.json"
+    import_into(run, store, "acled", acled, "--until", "2019-12-31")
+    import_into(run, store, "ucdp", ucdp, "--since", "2017")
+    assert sorted(stored(store)) == ["acled-afg1", "ucdp-500001"]

@@ -45,6 +45,10 @@ class DataSet:
     country_column: str
     origin_id: Callable[[Row], str]
     to_incident: Callable[[Row], Incident]
+    # The first and last year a row's incident may fall in, read cheaply, or
+    # None when the cells do not say: rows outside --since/--until are then
+    # passed over before they are mapped, and are not counted as bad rows.
+    years: Callable[[Row], tuple[int, int] | None]
 
     @classmethod
     def from_module(cls, module: ModuleType) -> DataSet:
@@ -55,6 +59,7 @@ class DataSet:
             country_column=module.COUNTRY_COLUMN,
             origin_id=module.origin_id,
             to_incident=module.to_incident,
+            years=module.years,
         )
 
 
@@ -161,6 +166,7 @@ def import_file(
     report = ImportReport(dataset, path, merge.incidents, encoding=table.encoding)
     wanted_countries = {place_key(c) for c in options.countries}
     filtering = options.filters != Filters()
+    wanted_years = _years_wanted(options.filters)
     first_line: dict[str, int] = {}
 
     def skip(problem: RowProblem) -> None:
@@ -186,6 +192,9 @@ def import_file(
             skip(RowProblem(str(path), item.line, item.reason))
             continue
         if wanted_countries and place_key(item[dataset.country_column]) not in wanted_countries:
+            report.outside_filters += 1
+            continue
+        if wanted_years and _surely_outside(dataset.years(item), wanted_years):
             report.outside_filters += 1
             continue
         try:
@@ -220,6 +229,24 @@ def import_file(
     if on_progress:
         on_progress(report.rows, report.rows)
     return report
+
+
+def _years_wanted(filters: Filters) -> list[tuple[int, int]]:
+    """The spans of years the date filters allow (several for --on), or none
+    when the dates are not filtered."""
+    if not (filters.since or filters.until or filters.on):
+        return []
+    since = filters.since.first_day.year if filters.since else 1
+    until = filters.until.last_day.year if filters.until else 9999
+    spans = [(on.first_day.year, on.last_day.year) for on in filters.on] or [(since, until)]
+    return [(max(first, since), min(last, until)) for first, last in spans]
+
+
+def _surely_outside(years: tuple[int, int] | None, wanted: list[tuple[int, int]]) -> bool:
+    if years is None:
+        return False
+    first, last = years
+    return all(last < since or first > until for since, until in wanted)
 
 
 def _rows(table: TableFile, dataset: DataSet) -> Iterable[Row | BadRow]:

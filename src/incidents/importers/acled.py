@@ -170,6 +170,15 @@ def origin_id(row: Row) -> str:
     return required_text(row, ID_COLUMN)
 
 
+def years(row: Row) -> tuple[int, int] | None:
+    """The event's year; a week around a date may reach into the next or last."""
+    year = row["year"].strip()
+    if not year.isdigit():
+        return None
+    spread = 1 if row["time_precision"].strip() == "2" else 0
+    return int(year) - spread, int(year) + spread
+
+
 def to_incident(row: Row) -> Incident:
     """The incident an ACLED row describes; LeftOut for events that are not violence."""
     original = origin_id(row)

@@ -94,6 +94,14 @@ def origin_id(row: Row) -> str:
     return required_text(row, ID_COLUMN)
 
 
+def years(row: Row) -> tuple[int, int] | None:
+    """The attack's year; an extended one may end any year after."""
+    year = row["iyear"].strip()
+    if not year.isdigit():
+        return None
+    return int(year), 9999 if row["extended"].strip() == "1" else int(year)
+
+
 def to_incident(row: Row) -> Incident:
     """The incident a GTD row describes; RowError names the cell that is wrong."""
     eventid = origin_id(row)

@@ -94,6 +94,14 @@ def origin_id(row: Row) -> str:
     return required_text(row, ID_COLUMN)
 
 
+def years(row: Row) -> tuple[int, int] | None:
+    """The years of date_start and date_end."""
+    first, last = row["date_start"].strip()[:4], row["date_end"].strip()[:4]
+    if not (first.isdigit() and last.isdigit() and len(first) == len(last) == 4):
+        return None
+    return int(first), max(int(first), int(last))
+
+
 def to_incident(row: Row) -> Incident:
     """The incident a UCDP GED row describes; RowError names the cell that is wrong."""
     original = origin_id(row)
