@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from incidents.errors import IncidentsError
+from incidents.importers.quotes import QuoteCheck
 
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
@@ -185,7 +186,8 @@ class TableFile:
             first = text.readline()
             if not first.strip():
                 raise FileFormatError(f"{self.path}: the file is empty, or its first line is")
-            reader = csv.reader(itertools.chain([first], text), delimiter=_delimiter(first))
+            delimiter = _delimiter(first)
+            reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
             try:
                 header_cells = next(reader)
             except StopIteration:
@@ -193,7 +195,7 @@ class TableFile:
             except csv.Error as error:
                 raise FileFormatError(f"{self.path}:1: cannot read the header: {error}") from None
             header = self._header(header_cells)
-            yield from _records(reader, header)
+            yield from _records(reader, header, QuoteCheck(self.path, delimiter))
 
     def _header(self, cells: list[str]) -> list[str]:
         header = [self.columns.canonical(cell) for cell in cells]
@@ -239,7 +241,7 @@ def _text(raw: IO[bytes], encoding: str, errors: str) -> IO[str]:
     return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
 
 
-def _records(reader: Any, header: list[str]) -> Iterator[Row | BadRow]:
+def _records(reader: Any, header: list[str], quotes: QuoteCheck) -> Iterator[Row | BadRow]:
     previous_end = reader.line_num
     while True:
         try:
@@ -254,7 +256,24 @@ def _records(reader: Any, header: list[str]) -> Iterator[Row | BadRow]:
         previous_end = reader.line_num
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
-        yield _row(start, header, cells)
+        # A cell with line breaks (notes may have them), or a quote left open.
+        opened = quotes.check(cells, start) if previous_end > start else None
+        if opened is not None and opened.holds_rows:
+            raise FileFormatError(
+                f"{quotes.path}:{opened.line}: a quote opened on this line is not closed until "
+                f"line {previous_end}, so the lines between, other rows among them, were read "
+                "as one cell. Close the quote (a quote inside a quoted cell is written twice: "
+                '"") and import again; nothing was written.'
+            )
+        if opened is not None and len(cells) != len(header):
+            yield BadRow(
+                start,
+                f"has {len(cells)} cells, but the header has {len(header)}: a quote opened "
+                f"on line {opened.line} is closed only on line {previous_end}, so lines "
+                f"{start} to {previous_end} were read as one row",
+            )
+        else:
+            yield _row(start, header, cells)
 
 
 def _row(line: int, header: list[str], cells: list[str]) -> Row | BadRow:

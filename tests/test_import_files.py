@@ -1,0 +1,91 @@
+"""Input files read by `import`: broken quotes, duplicate columns, mixed
+encodings and spreadsheets that are not what they claim."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.fixtures.datasets import ACLED_HEADER, GTD_HEADER, csv_text, write_csv
+from tests.importing import Runner, acled_good_row, gtd_good_row, import_into, stored
+
+
+def _hundred_rows() -> list[dict[str, str]]:
+    return [gtd_good_row(f"2020050400{n:02d}") for n in range(100)]
+
+
+def _gtd_file(path: Path, rows: list[dict[str, str]], **raw: str) -> Path:
+    """A GTD file of ``rows`` where each cell written as a key of ``raw`` is
+    replaced by its value as it stands, quotes and all."""
+    text = csv_text(GTD_HEADER, rows)
+    for marker, cell in raw.items():
+        text = text.replace(marker, cell)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- a quote left open ----------------------------------------------------------------
+
+
+def test_an_open_quote_in_the_last_column_is_named_not_swallowed(
+    run: Runner, tmp_path: Path
+) -> None:
+    rows = _hundred_rows()
+    rows[1]["related"] = "OPEN"
+    # A quote opened and never closed.
+    source = _gtd_file(tmp_path / "gtd.csv", rows, OPEN='"202005040000, 202005040002')
+    store = tmp_path / "store.json"
+    result = run("import", "gtd", source, store=store)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {source}:3: a quote opened on this line is not closed until line 101, so the "
+        "lines between, other rows among them, were read as one cell. Close the quote (a quote "
+        'inside a quoted cell is written twice: "") and import again; nothing was written.\n'
+    )
+    assert not store.exists()
+
+
+def test_an_open_quote_in_a_middle_column_is_named(run: Runner, tmp_path: Path) -> None:
+    rows = _hundred_rows()
+    rows[1]["summary"] = "OPEN"
+    source = _gtd_file(tmp_path / "gtd.csv", rows, OPEN='"A bombing at the market')
+    result = run("import", "gtd", source, store=tmp_path / "store.json")
+    assert result.exit_code == 1
+    assert f"{source}:3: a quote opened on this line is not closed until line 101" in (
+        result.stderr
+    )
+
+
+def test_a_quote_closed_by_the_next_rows_quote_is_named(run: Runner, tmp_path: Path) -> None:
+    rows = _hundred_rows()
+    rows[1]["summary"] = "OPEN"
+    rows[2]["summary"] = 'Another "quoted" word'
+    source = _gtd_file(tmp_path / "gtd.csv", rows, OPEN='"A bombing at the market')
+    result = run("import", "gtd", source, store=tmp_path / "store.json")
+    # The cells came out right in number: without the check, one row was lost.
+    assert result.exit_code == 1
+    assert f"{source}:3: a quote opened on this line is not closed until line 4" in result.stderr
+
+
+def test_a_row_over_two_lines_with_a_cell_too_many_names_the_quote(
+    run: Runner, tmp_path: Path
+) -> None:
+    rows = [acled_good_row("AFG1", notes="Gunmen fired\non a bus."), acled_good_row("AFG2")]
+    text = csv_text(ACLED_HEADER, rows).replace('on a bus."', 'on a bus.",extra', 1)
+    source = tmp_path / "acled.csv"
+    source.write_text(text, encoding="utf-8")
+    result = import_into(run, tmp_path / "store.json", "acled", source)
+    assert (
+        f"{source}:2: has 32 cells, but the header has 31: a quote opened on line 2 is closed "
+        "only on line 3, so lines 2 to 3 were read as one row"
+    ) in result.stderr
+    assert "added 1" in result.stderr
+
+
+def test_line_breaks_in_notes_are_not_an_open_quote(run: Runner, tmp_path: Path) -> None:
+    notes = "\n".join(f"Line {n} of the notes, with a comma, or two." for n in range(40))
+    rows = [acled_good_row("AFG1", notes=notes), acled_good_row("AFG2")]
+    source = write_csv(tmp_path / "acled.csv", ACLED_HEADER, rows)
+    store = tmp_path / "store.json"
+    import_into(run, store, "acled", source)
+    assert stored(store)["acled-afg1"]["summary"] == notes
+    assert "acled-afg2" in stored(store)
