@@ -89,3 +89,30 @@ def test_line_breaks_in_notes_are_not_an_open_quote(run: Runner, tmp_path: Path)
     import_into(run, store, "acled", source)
     assert stored(store)["acled-afg1"]["summary"] == notes
     assert "acled-afg2" in stored(store)
+
+
+# --- the header ----------------------------------------------------------------------
+
+
+def test_a_column_named_twice_is_refused(run: Runner, tmp_path: Path) -> None:
+    header = [*GTD_HEADER, "nkill"]
+    rows = [{**gtd_good_row("202005040001"), "nkill": "1"}]
+    source = write_csv(tmp_path / "gtd.csv", header, rows)
+    result = run("import", "gtd", source, store=tmp_path / "store.json")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {source}:1: the header names the column 'nkill' twice (columns 99 and 136): "
+        "which one holds the data cannot be known; remove one and import again\n"
+    )
+
+
+def test_a_column_and_its_older_name_are_the_same_column(run: Runner, tmp_path: Path) -> None:
+    header = ["year" if name == "INT_ANY" else name for name in GTD_HEADER]
+    source = write_csv(tmp_path / "gtd.csv", header, [gtd_good_row("202005040001")])
+    result = run("import", "gtd", source, store=tmp_path / "store.json")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {source}:1: the header names one column twice: 'iyear' (column 2) and 'year' "
+        "(column 134) are two names of 'iyear': which one holds the data cannot be known; "
+        "remove one and import again\n"
+    )

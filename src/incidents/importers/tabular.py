@@ -202,7 +202,32 @@ class TableFile:
         missing = self.columns.missing(header)
         if missing:
             raise HeaderMismatch(self.path, self.columns, cells, missing)
+        self._refuse_repeated(cells, header)
         return header
+
+    def _refuse_repeated(self, cells: list[str], header: list[str]) -> None:
+        """A column named twice: which of the two holds the data cannot be
+        known, so the file is refused rather than one of them used."""
+        seen: dict[str, int] = {}
+        for position, name in enumerate(header):
+            if not name:  # a spreadsheet's empty trailing columns
+                continue
+            if name not in seen:
+                seen[name] = position
+                continue
+            first = seen[name]
+            names = [cells[first].replace("\ufeff", "").strip(), cells[position].strip()]
+            if names[0] == names[1]:
+                twice = f"the column {names[0]!r} twice (columns {first + 1} and {position + 1})"
+            else:
+                twice = (
+                    f"one column twice: {names[0]!r} (column {first + 1}) and {names[1]!r} "
+                    f"(column {position + 1}) are two names of {name!r}"
+                )
+            raise FileFormatError(
+                f"{self.path}:1: the header names {twice}: which one holds the data cannot "
+                "be known; remove one and import again"
+            )
 
     def _spreadsheet_rows(self) -> Iterator[Row | BadRow]:
         try:
