@@ -116,3 +116,35 @@ def test_a_column_and_its_older_name_are_the_same_column(run: Runner, tmp_path: 
         "(column 134) are two names of 'iyear': which one holds the data cannot be known; "
         "remove one and import again\n"
     )
+
+
+# --- encodings -----------------------------------------------------------------------
+
+
+def test_a_file_mixing_utf8_and_latin_1_is_refused(run: Runner, tmp_path: Path) -> None:
+    rows = [gtd_good_row(f"2020050400{n:02d}", city="Mazār-i-Sharīf") for n in range(5)]
+    rows.append(gtd_good_row("202005040099", target1="Café Lumière"))
+    text = csv_text(GTD_HEADER, rows).encode("utf-8")
+    # One row saved by another program, in Latin-1.
+    text = text.replace("Café Lumière".encode(), "Café Lumière".encode("latin-1"))
+    source = tmp_path / "gtd.csv"
+    source.write_bytes(text)
+    store = tmp_path / "store.json"
+    result = run("import", "gtd", source, store=store)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {source}:7: the byte 0xE9 on this line is not UTF-8, but the file is UTF-8 "
+        "elsewhere (line 2): it mixes two encodings, and either reading would garble part of "
+        "it. Save it in one encoding (UTF-8) and import again.\n"
+    )
+    assert not store.exists()
+
+
+def test_one_encoding_per_file_is_said(run: Runner, tmp_path: Path) -> None:
+    rows = [gtd_good_row("202005040001", target1="Café Lumière")]
+    latin = write_csv(tmp_path / "latin.csv", GTD_HEADER, rows, encoding="latin-1")
+    utf8 = write_csv(tmp_path / "utf8.csv", GTD_HEADER, rows)
+    store = tmp_path / "store.json"
+    assert "(not UTF-8: read as Latin-1)" in import_into(run, store, "gtd", latin).stderr
+    assert "not UTF-8" not in import_into(run, store, "gtd", utf8).stderr
+    assert stored(store)["gtd-202005040001"]["target"] == "Café Lumière"

@@ -9,9 +9,11 @@ otherwise, so importing the same file twice adds nothing.
 
 Nothing here writes: the caller writes the merged store once, at the end.
 
-What lives where: ``tabular`` (CSV and .xlsx files, encodings, headers),
-``common`` (cell readers shared by the data sets), ``gtd``, ``acled``,
-``ucdp`` (one row to one incident, by each codebook).
+What lives where: ``tabular`` (CSV and .xlsx files, headers), ``encodings``
+(one encoding per file, mixed files refused), ``quotes`` (a quote left open),
+``common`` (cell readers shared by the data sets), ``layouts`` (dates as each
+codebook writes them), ``gtd``, ``acled``, ``ucdp`` (one row to one incident,
+by each codebook), ``checking`` (the store's checks on each incident).
 """
 
 from __future__ import annotations

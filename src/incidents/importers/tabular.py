@@ -1,18 +1,14 @@
 """Reading the data sets' files: CSV in whatever encoding, or a spreadsheet.
 
 A file is read one row at a time, so memory does not grow with its size.
-Its encoding is found by one quick pass over the bytes before parsing:
-UTF-16 when it starts with its byte-order mark (Excel's "Unicode text"),
-UTF-8 (with or without a byte-order mark) when every byte sequence is valid
-UTF-8, otherwise Windows-1252 with Latin-1 for the few bytes Windows-1252
-leaves undefined (GTD's CSV has been distributed that way).  Header names are
-matched without regard to case, spaces or a stray byte-order mark, and each
-data set may give older names for its columns.
+Its encoding is decided before parsing (``encodings``).  Header names are
+matched without regard to case, spaces or a stray byte-order mark, each
+data set may give older names for its columns, and a column named twice is
+refused.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import itertools
 import sys
@@ -22,34 +18,19 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
-from incidents.errors import IncidentsError
+from incidents.importers.encodings import (
+    LATIN,
+    LATIN_FALLBACK,
+    UTF16,
+    FileFormatError,
+    open_binary,
+    scan,
+)
 from incidents.importers.quotes import QuoteCheck
-
-UTF8 = "utf-8"
-UTF8_BOM = "utf-8-sig"
-UTF16 = "utf-16"
-LATIN = "cp1252"  # read with the Latin-1 fallback below
-_LATIN_FALLBACK = "incidents-latin-1"
-_CHUNK = 1 << 20
-
-
-def _latin1_for_undefined(error: UnicodeError) -> tuple[str, int]:
-    # Windows-1252 leaves five bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) undefined;
-    # Latin-1 reads them as the control characters of the same number.
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    return error.object[error.start : error.end].decode("latin-1"), error.end
-
-
-codecs.register_error(_LATIN_FALLBACK, _latin1_for_undefined)
 
 # Field sizes in GTD summaries and ACLED notes exceed csv's default limit
 # of 131072 characters only in broken files, but a long one must not abort.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-
-
-class FileFormatError(IncidentsError):
-    """A file that cannot be read as the data set it was said to be."""
 
 
 @dataclass(frozen=True)
@@ -92,66 +73,6 @@ class BadRow:
     reason: str
 
 
-@dataclass
-class Scan:
-    """What the pass over the bytes found."""
-
-    encoding: str
-    lines: int
-
-
-def scan(path: Path) -> Scan:
-    """The file's encoding and its number of lines (an upper bound on rows)."""
-    decoder = codecs.getincrementaldecoder(UTF8)()
-    lines = 0
-    utf8 = True
-    bom = utf16 = False
-    last = b""
-    with _open_binary(path) as stream:
-        first = True
-        while chunk := stream.read(_CHUNK):
-            if first:
-                bom = chunk.startswith(codecs.BOM_UTF8)
-                # Excel's "Unicode text" is UTF-16 with a byte-order mark.
-                utf16 = chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-                first = False
-            lines += chunk.count(b"\n")
-            last = chunk
-            if utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-        if utf8:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                utf8 = False
-    if last and not last.endswith(b"\n"):
-        lines += 1
-    if utf16:
-        return Scan(UTF16, lines)
-    if not utf8:
-        return Scan(LATIN, lines)
-    return Scan(UTF8_BOM if bom else UTF8, lines)
-
-
-def _open_binary(path: Path) -> IO[bytes]:
-    try:
-        return path.open("rb")
-    except FileNotFoundError:
-        raise FileFormatError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise FileFormatError(f"{path}: is a directory, not a data file") from None
-    except OSError as error:
-        raise FileFormatError(f"{path}: cannot read: {error.strerror}") from None
-
-
-def encoding_name(encoding: str) -> str:
-    names = {UTF8: "UTF-8", UTF8_BOM: "UTF-8 with a byte-order mark", UTF16: "UTF-16"}
-    return names.get(encoding, "Latin-1")
-
-
 class TableFile:
     """A data set's file opened for reading, row by row.
 
@@ -178,9 +99,9 @@ class TableFile:
         assert self.encoding is not None
         # UTF-8 was checked whole by scan(); UTF-16 was not, so a damaged
         # byte shows as U+FFFD rather than stopping the import.
-        errors = {LATIN: _LATIN_FALLBACK, UTF16: "replace"}.get(self.encoding, "strict")
+        errors = {LATIN: LATIN_FALLBACK, UTF16: "replace"}.get(self.encoding, "strict")
         with (
-            _open_binary(self.path) as raw,
+            open_binary(self.path) as raw,
             _text(raw, self.encoding, errors) as text,
         ):
             first = text.readline()
