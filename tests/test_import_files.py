@@ -3,10 +3,22 @@ encodings and spreadsheets that are not what they claim."""
 
 from __future__ import annotations
 
+import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.fixtures.datasets import ACLED_HEADER, GTD_HEADER, csv_text, write_csv
-from tests.importing import Runner, acled_good_row, gtd_good_row, import_into, stored
+from tests.importing import (
+    Runner,
+    acled_good_row,
+    gtd_good_row,
+    import_into,
+    spreadsheet,
+    stored,
+)
 
 
 def _hundred_rows() -> list[dict[str, str]]:
@@ -148,3 +160,75 @@ def test_one_encoding_per_file_is_said(run: Runner, tmp_path: Path) -> None:
     assert "(not UTF-8: read as Latin-1)" in import_into(run, store, "gtd", latin).stderr
     assert "not UTF-8" not in import_into(run, store, "gtd", utf8).stderr
     assert stored(store)["gtd-202005040001"]["target"] == "Café Lumière"
+
+
+# --- spreadsheets ----------------------------------------------------------------------
+
+
+def _rezipped(source: Path, target: Path, change: Callable[[str, bytes], bytes]) -> Path:
+    """A copy of the .xlsx ``source`` with each part's bytes passed through ``change``."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for member in old.infolist():
+            new.writestr(member.filename, change(member.filename, old.read(member)))
+    return target
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(run: Runner, tmp_path: Path) -> None:
+    sheet = spreadsheet(tmp_path / "plain.xlsx", [gtd_good_row("202005040001")])
+
+    def padded(name: str, data: bytes) -> bytes:
+        # 64 MiB of blanks after the sheet's XML: a few dozen kilobytes zipped.
+        return data + b" " * (64 << 20) if name == "xl/worksheets/sheet1.xml" else data
+
+    bomb = _rezipped(sheet, tmp_path / "bomb.xlsx", padded)
+    assert bomb.stat().st_size < 1 << 20
+    result = run("import", "gtd", bomb, store=tmp_path / "store.json")
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        rf"Error: {re.escape(str(bomb))}: its part xl/worksheets/sheet1.xml expands [\d,]+ times "
+        r"\(to 64 MiB\), as no spreadsheet does: a zip bomb\? Not read\n",
+        result.stderr,
+    )
+
+
+def test_a_spreadsheet_that_expands_too_far_is_refused(
+    run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from incidents.importers import spreadsheet as module
+
+    sheet = spreadsheet(tmp_path / "gtd.xlsx", [gtd_good_row("202005040001")])
+    monkeypatch.setattr(module, "MOST_BYTES", 1 << 10)
+    result = run("import", "gtd", sheet, store=tmp_path / "store.json")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {sheet}: expands to ")
+    assert "more than the 0 MiB this tool reads from an .xlsx file; save the sheet as CSV" in (
+        result.stderr
+    )
+
+
+def test_a_sheet_cut_short_is_one_line(run: Runner, tmp_path: Path) -> None:
+    rows = [gtd_good_row(f"2020050400{n:02d}") for n in range(30)]
+    sheet = spreadsheet(tmp_path / "plain.xlsx", rows)
+
+    def cut(name: str, data: bytes) -> bytes:
+        return data[: len(data) // 2] if name == "xl/worksheets/sheet1.xml" else data
+
+    broken = _rezipped(sheet, tmp_path / "cut.xlsx", cut)
+    store = tmp_path / "store.json"
+    result = run("import", "gtd", broken, store=store)
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        rf"Error: {re.escape(str(broken))}: the sheet is damaged or cut short after row \d+ "
+        r"\(ParseError: .*\)\n",
+        result.stderr,
+    )
+    assert not store.exists()
+
+
+def test_a_spreadsheet_that_is_no_zip_is_one_line(run: Runner, tmp_path: Path) -> None:
+    sheet = spreadsheet(tmp_path / "gtd.xlsx", [gtd_good_row("202005040001")])
+    sheet.write_bytes(sheet.read_bytes()[:2000])
+    result = run("import", "gtd", sheet, store=tmp_path / "store.json")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {sheet}: not a readable .xlsx file (")
+    assert len(result.stderr.splitlines()) == 1

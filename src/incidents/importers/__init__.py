@@ -9,7 +9,8 @@ otherwise, so importing the same file twice adds nothing.
 
 Nothing here writes: the caller writes the merged store once, at the end.
 
-What lives where: ``tabular`` (CSV and .xlsx files, headers), ``encodings``
+What lives where: ``tabular`` (CSV and .xlsx files, headers), ``spreadsheet``
+(an .xlsx sheet, within bounds), ``encodings``
 (one encoding per file, mixed files refused), ``quotes`` (a quote left open),
 ``common`` (cell readers shared by the data sets), ``layouts`` (dates as each
 codebook writes them), ``gtd``, ``acled``, ``ucdp`` (one row to one incident,

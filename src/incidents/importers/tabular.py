@@ -14,7 +14,6 @@ import itertools
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
@@ -151,34 +150,19 @@ class TableFile:
             )
 
     def _spreadsheet_rows(self) -> Iterator[Row | BadRow]:
-        try:
-            import openpyxl
-        except ImportError:
-            raise FileFormatError(
-                f"{self.path}: reading .xlsx files needs openpyxl; install it with "
-                "pip install 'incidents[xlsx]', or save the sheet as CSV"
-            ) from None
-        try:
-            book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except FileNotFoundError:
-            raise FileFormatError(f"{self.path}: no such file") from None
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise FileFormatError(f"{self.path}: not a readable .xlsx file ({error})") from None
-        try:
-            sheet = book.worksheets[0]
-            if sheet.max_row:
-                self.estimated_rows = max(sheet.max_row - 1, 0)
-            values = sheet.iter_rows(values_only=True)
-            first = next(values, None)
-            if first is None:
-                raise FileFormatError(f"{self.path}: the sheet is empty")
-            header = self._header([_cell_text(v) for v in first])
-            for number, cells in enumerate(values, start=2):
-                texts = [_cell_text(v) for v in cells]
-                if any(texts):
-                    yield _row(number, header, texts)
-        finally:
-            book.close()
+        from incidents.importers.spreadsheet import Sheet
+
+        sheet = Sheet(self.path)
+        if sheet.rows_at_most:
+            self.estimated_rows = max(sheet.rows_at_most - 1, 0)
+        rows = sheet.rows()
+        first = next(rows, None)
+        if first is None:
+            raise FileFormatError(f"{self.path}: the sheet is empty")
+        header = self._header(first[1])
+        for number, texts in rows:
+            if any(texts):
+                yield _row(number, header, texts)
 
 
 def _text(raw: IO[bytes], encoding: str, errors: str) -> IO[str]:
@@ -230,21 +214,6 @@ def _row(line: int, header: list[str], cells: list[str]) -> Row | BadRow:
         else:
             return BadRow(line, f"has {len(cells)} cells, but the header has {len(header)}")
     return Row(line, dict(zip(header, cells, strict=True)))
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV export would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def _delimiter(header_line: str) -> str:
