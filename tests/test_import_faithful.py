@@ -9,7 +9,13 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from tests.fixtures.datasets import ACLED_HEADER, GTD_HEADER, UCDP_HEADER, write_csv
+from tests.fixtures.datasets import (
+    ACLED_2020_HEADER,
+    ACLED_HEADER,
+    GTD_HEADER,
+    UCDP_HEADER,
+    write_csv,
+)
 from tests.importing import (
     UCDP_CSV,
     Runner,
@@ -381,3 +387,23 @@ def test_a_window_reaching_into_the_dates_asked_for_is_kept(run: Runner, tmp_pat
     import_into(run, store, "acled", acled, "--until", "2019-12-31")
     import_into(run, store, "ucdp", ucdp, "--since", "2017")
     assert sorted(stored(store)) == ["acled-afg1", "ucdp-500001"]
+
+
+def test_an_acled_row_without_its_event_id_is_known_by_its_data_id(
+    run: Runner, tmp_path: Path
+) -> None:
+    rows = [
+        {**acled_good_row("AFG1"), "data_id": "7080001"},
+        {**acled_good_row(""), "data_id": "7080698"},
+    ]
+    source = write_csv(tmp_path / "acled.csv", ACLED_2020_HEADER, rows)
+    store = tmp_path / "store.json"
+    result = import_into(run, store, "acled", source)
+    assert "added 2" in result.stderr
+    incident = stored(store)["acled-data_id:7080698"]
+    assert incident["origin"]["id"] == "data_id:7080698"
+    assert incident["notes"].startswith(
+        "ACLED gives no event id; the row's data_id (7080698) stands for it"
+    )
+    again = import_into(run, store, "acled", source)
+    assert "2 unchanged" in again.stderr

@@ -166,8 +166,20 @@ _GEO_PRECISION = {
 }
 
 
+# Exports up to 2023 number their rows in data_id; ACLED renumbers them in
+# each export, so a row is known by it only when its event id is blank (seen
+# in a real export of 2020).
+_DATA_ID_PREFIX = "data_id:"
+
+
 def origin_id(row: Row) -> str:
-    return required_text(row, ID_COLUMN)
+    event_id = text(row, ID_COLUMN)
+    if event_id:
+        return event_id
+    data_id = text(row, "data_id")
+    if data_id is None:
+        raise RowError(ID_COLUMN, "", "is blank, and no data_id names the row either")
+    return _DATA_ID_PREFIX + data_id
 
 
 def years(row: Row) -> tuple[int, int] | None:
@@ -177,6 +189,16 @@ def years(row: Row) -> tuple[int, int] | None:
         return None
     spread = 1 if row["time_precision"].strip() == "2" else 0
     return int(year) - spread, int(year) + spread
+
+
+def _without_event_id(original: str) -> str | None:
+    if not original.startswith(_DATA_ID_PREFIX):
+        return None
+    return (
+        f"ACLED gives no event id; the row's data_id ({original[len(_DATA_ID_PREFIX) :]}) "
+        "stands for it, but ACLED renumbers data_id in each export, so a newer one may add "
+        "this event again"
+    )
 
 
 def to_incident(row: Row) -> Incident:
@@ -219,6 +241,7 @@ def to_incident(row: Row) -> Incident:
         summary=text(row, "notes") or _summary(original, event_type, sub_event_type, location),
         sources=[dataset_source(PUBLISHER, f"ACLED event {original}"), *_sources(row)],
         notes=sentences(
+            _without_event_id(original),
             date_note,
             f"Coordinates stand for {text(row, 'location')}"
             if geo_precision == 3 and text(row, "location")
