@@ -259,7 +259,13 @@ def _linked_attacks() -> list[dict[str, str]]:
     1993 release shares them (19.8 and 78.125 each), and six sharing 2 wounded."""
     shared = [
         gtd_good_row(
-            f"1993031200{n:02d}", iyear="1993", imonth="3", iday="12", nkill="19.8", nwound="78.125"
+            f"1993031200{n:02d}",
+            iyear="1993",
+            imonth="3",
+            iday="12",
+            nkill="19.8",
+            nwound="78.125",
+            nkillter="0.5",
         )
         for n in range(1, 17)
     ]
@@ -294,6 +300,7 @@ def test_fractional_gtd_figures_are_kept_as_given(run: Runner, tmp_path: Path) -
         "GTD gives killed 19.8 and wounded 78.125: a share of the casualties reported for "
         "linked attacks together, not a count for this attack alone; kept as the best estimate."
     ) in incident["notes"]
+    assert "Perpetrators among the killed: 0.5." in incident["notes"]
     assert stored(store)["gtd-199309130001"]["killed"] == 0
     shown = run("show", "gtd-199303120001", store=store)
     assert "Killed         at least 0 (best 19.8)" in shown.stdout

@@ -343,5 +343,8 @@ def _paren(value: str | None) -> str | None:
 
 
 def _count_text(row: Row, column: str) -> str | None:
+    value = row[column].strip()
+    if _FRACTION.match(value) and not float(value).is_integer():
+        return value  # a share of linked attacks' figure, as for nkill
     number = count(row, column, UNKNOWN)
     return str(number) if number else None
