@@ -259,7 +259,7 @@ def _linked_attacks() -> list[dict[str, str]]:
     1993 release shares them (19.8 and 78.125 each), and six sharing 2 wounded."""
     shared = [
         gtd_good_row(
-            f"1993031200{n:02d}",
+            f"1993031290{n:02d}",
             iyear="1993",
             imonth="3",
             iday="12",
@@ -271,7 +271,7 @@ def _linked_attacks() -> list[dict[str, str]]:
     ]
     lima = [
         gtd_good_row(
-            f"1993091300{n:02d}",
+            f"1993091390{n:02d}",
             iyear="1993",
             imonth="9",
             iday="13",
@@ -291,7 +291,7 @@ def test_fractional_gtd_figures_are_kept_as_given(run: Runner, tmp_path: Path) -
     store = tmp_path / "store.json"
     result = import_into(run, store, "gtd", source)
     assert "added 23" in result.stderr
-    incident = stored(store)["gtd-199303120001"]
+    incident = stored(store)["gtd-199303129001"]
     assert (incident["killed"], incident["wounded"]) == (
         {"min": 0, "best": 19.8},
         {"min": 0, "best": 78.125},
@@ -301,8 +301,8 @@ def test_fractional_gtd_figures_are_kept_as_given(run: Runner, tmp_path: Path) -
         "linked attacks together, not a count for this attack alone; kept as the best estimate."
     ) in incident["notes"]
     assert "Perpetrators among the killed: 0.5." in incident["notes"]
-    assert stored(store)["gtd-199309130001"]["killed"] == 0
-    shown = run("show", "gtd-199303120001", store=store)
+    assert stored(store)["gtd-199309139001"]["killed"] == 0
+    shown = run("show", "gtd-199303129001", store=store)
     assert "Killed         at least 0 (best 19.8)" in shown.stdout
 
 
@@ -324,7 +324,7 @@ def test_totals_over_linked_attacks_come_to_the_sources_sum(run: Runner, tmp_pat
 def test_fractional_figures_in_a_spreadsheet(run: Runner, tmp_path: Path) -> None:
     store = tmp_path / "store.json"
     import_into(run, store, "gtd", spreadsheet(tmp_path / "gtd.xlsx", _linked_attacks()))
-    assert stored(store)["gtd-199309130002"]["wounded"] == {"min": 0, "best": 0.33}
+    assert stored(store)["gtd-199309139002"]["wounded"] == {"min": 0, "best": 0.33}
 
 
 # --- exports carry the best estimate -------------------------------------------------
@@ -334,8 +334,8 @@ def test_every_export_carries_the_best_estimate(run: Runner, tmp_path: Path) -> 
     store = tmp_path / "store.json"
     import_into(run, store, "ucdp", UCDP_CSV)
     rows = [
-        gtd_good_row("199303120001", iyear="1993", imonth="3", iday="12", nkill="19.8"),
-        gtd_good_row("199303120002", iyear="1993", imonth="3", iday="12", nkill="16"),
+        gtd_good_row("199303129001", iyear="1993", imonth="3", iday="12", nkill="19.8"),
+        gtd_good_row("199303129002", iyear="1993", imonth="3", iday="12", nkill="16"),
     ]
     import_into(run, store, "gtd", write_csv(tmp_path / "gtd.csv", GTD_HEADER, rows))
     for engine in ((), ("--no-index",)):
@@ -344,12 +344,12 @@ def test_every_export_carries_the_best_estimate(run: Runner, tmp_path: Path) -> 
         ucdp = by_id["ucdp-400001"]  # low 25, best 31, high 40
         assert (ucdp["killed_min"], ucdp["killed_max"], ucdp["killed_best"]) == ("25", "40", "31")
         assert ucdp["wounded_best"] == ""  # UCDP records no wounded
-        assert by_id["gtd-199303120001"]["killed_best"] == "19.8"
-        assert by_id["gtd-199303120002"]["killed_best"] == "16"  # exact: its own best
+        assert by_id["gtd-199303129001"]["killed_best"] == "19.8"
+        assert by_id["gtd-199303129002"]["killed_best"] == "16"  # exact: its own best
         geojson = json.loads(run(*engine, "export", "--format", "geojson", store=store).stdout)
         properties = {f["id"]: f["properties"] for f in geojson["features"]}
         assert properties["ucdp-400001"]["killed_best"] == 31
-        assert properties["gtd-199303120001"]["killed_best"] == 19.8
+        assert properties["gtd-199303129001"]["killed_best"] == 19.8
         assert properties["ucdp-400001"]["wounded_best"] is None
         markdown = run(*engine, "export", "--format", "markdown", store=store).stdout
         assert "| 25–40 (best 31) |" in markdown
@@ -400,17 +400,17 @@ def test_an_acled_row_without_its_event_id_is_known_by_its_data_id(
     run: Runner, tmp_path: Path
 ) -> None:
     rows = [
-        {**acled_good_row("AFG1"), "data_id": "7080001"},
-        {**acled_good_row(""), "data_id": "7080698"},
+        {**acled_good_row("AFG1"), "data_id": "7000001"},
+        {**acled_good_row(""), "data_id": "7000002"},
     ]
     source = write_csv(tmp_path / "acled.csv", ACLED_2020_HEADER, rows)
     store = tmp_path / "store.json"
     result = import_into(run, store, "acled", source)
     assert "added 2" in result.stderr
-    incident = stored(store)["acled-data_id:7080698"]
-    assert incident["origin"]["id"] == "data_id:7080698"
+    incident = stored(store)["acled-data_id:7000002"]
+    assert incident["origin"]["id"] == "data_id:7000002"
     assert incident["notes"].startswith(
-        "ACLED gives no event id; the row's data_id (7080698) stands for it"
+        "ACLED gives no event id; the row's data_id (7000002) stands for it"
     )
     again = import_into(run, store, "acled", source)
     assert "2 unchanged" in again.stderr
