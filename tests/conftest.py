@@ -20,12 +20,16 @@ SEED_STORE = REPO_ROOT / "incidents.json"
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test sees the developer's $INCIDENTS_STORE, colours or terminal width."""
+    """No test sees the developer's $INCIDENTS_STORE, date order, colours or terminal width."""
     monkeypatch.delenv("INCIDENTS_STORE", raising=False)
+    monkeypatch.delenv("INCIDENTS_DATE_ORDER", raising=False)
     # Query indexes go to a cache of the test's own.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
+    # Output is piped in tests (one line per incident) unless a test asks for a table.
+    for forced in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(forced, raising=False)
     monkeypatch.chdir(tmp_path)
 
 

@@ -32,6 +32,7 @@ from incidents.categories import (
     WeaponType,
 )
 from incidents.checks import check_store, errors, likely_twin
+from incidents.countries import country_code, is_country_code
 from incidents.dates import DateError, parse_user_date
 from incidents.errors import IncidentsError
 from incidents.locking import store_lock
@@ -137,6 +138,15 @@ def _coordinates(value: str) -> dict[str, float] | None:
     return {"lat": lat, "lon": lon}
 
 
+def _country_code(value: str) -> str | None:
+    code = value.strip().upper()
+    if not code:
+        return None
+    if not is_country_code(code):
+        raise ParseError(f"expected an ISO 3166 alpha-3 country code such as AFG; got {value!r}")
+    return code
+
+
 def _number(value: str) -> float:
     try:
         return float(value)
@@ -150,6 +160,7 @@ FIELDS: dict[str, Parser] = {
     "date": _date,
     "end_date": _date,
     "location.country": _text,
+    "location.country_code": _country_code,
     "location.province": _text,
     "location.district": _text,
     "location.city": _text,
@@ -259,8 +270,10 @@ def new_incident_data(
     "suspected".
     """
     data: dict[str, Any] = {}
+    settings = list(settings)
     for name, text in settings:
         apply_setting(data, name, text)
+    _code_country(data, {name for name, _ in settings})
     data.setdefault("killed", None)
     data.setdefault("wounded", None)
     perpetrator = data.setdefault("perpetrator", {})
@@ -272,6 +285,18 @@ def new_incident_data(
     _claim_by_perpetrator(data)
     data["sources"] = [read_source(text) for text in sources]
     return data
+
+
+def _code_country(data: dict[str, Any], names: set[str]) -> None:
+    """A country set without its code gets the code of its name (or none)."""
+    location = data.get("location")
+    if "location.country" not in names or "location.country_code" in names or not location:
+        return
+    code = country_code(location.get("country") or "")
+    if code:
+        location["country_code"] = code
+    else:
+        location.pop("country_code", None)
 
 
 def _claim_by_perpetrator(data: dict[str, Any]) -> None:
@@ -448,6 +473,7 @@ def edit_incident(
         record = records[index]
         for name, text in settings:
             apply_setting(record, name, text)
+        _code_country(record, {name for name, _ in settings})
         _claim_by_perpetrator(record)
         record["sources"] = [*record.get("sources", []), *added_sources]
         return records, str(record.get("id"))

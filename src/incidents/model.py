@@ -17,6 +17,7 @@ from incidents.categories import (
     TargetType,
     WeaponType,
 )
+from incidents.countries import country_code
 from incidents.dates import DateInterval, PartialDate
 from incidents.vocabulary import place_label
 
@@ -87,7 +88,13 @@ class Coordinates(_Strict):
 
 
 class Location(_Strict):
-    country: str = Field(min_length=1)
+    country: str = Field(min_length=1, description="As the source names it")
+    country_code: str | None = Field(
+        None,
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 3166-1 alpha-3 code of the country (ISO 3166-3 for a state that "
+        "split up, e.g. SUN); when absent, the tool derives it from the name",
+    )
     province: str | None = None
     district: str | None = None
     city: str | None = None
@@ -102,6 +109,10 @@ class Location(_Strict):
         """Every place name of this location, largest first."""
         levels = (self.country, self.province, self.district, self.city)
         return [name for name in levels if name] + list(self.aliases)
+
+    def code(self) -> str | None:
+        """The country's ISO code: as stored, else from its name (None if not known)."""
+        return self.country_code or country_code(self.country)
 
     def label(self) -> str:
         """A short human name: the most precise settled place and its province."""

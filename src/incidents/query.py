@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from incidents.categories import AttackType, Attribution, TargetType, WeaponType
 from incidents.dates import DateInterval, PartialDate
 from incidents.errors import QueryError
+from incidents.groups import NO_VALUE as NO_VALUE
+from incidents.groups import Spelling, merge_spellings
+from incidents.locations import location_queries, matches
 from incidents.records import (
     Figure,
     ListRow,
@@ -26,10 +29,12 @@ from incidents.records import (
     flat_record,
     list_row,
 )
-from incidents.vocabulary import fold, normalise, perpetrator_names, place_key, place_keys
+from incidents.vocabulary import fold, normalise, perpetrator_names
 
 if TYPE_CHECKING:
     from incidents.model import Incident
+
+K = TypeVar("K", str, Spelling)
 
 
 @dataclass(frozen=True)
@@ -116,17 +121,8 @@ def _tests(filters: Filters) -> list[Callable[[Incident], bool]]:
 
 
 def _location_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
-    keys = place_keys(queries)
-    folded = [fold(q) for q in queries]
-
-    def test(incident: Incident) -> bool:
-        location = incident.location
-        if not keys.isdisjoint(place_keys(location.places())):
-            return True
-        site = fold(location.site or "")
-        return bool(site) and any(q and _has_words(site, q) for q in folded)
-
-    return test
+    wanted = location_queries(queries)
+    return lambda incident: any(matches(incident.location, query) for query in wanted)
 
 
 def _perpetrator_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
@@ -221,6 +217,32 @@ def unknown_id(incident_id: str, ids: Sequence[str]) -> QueryError:
     return QueryError(f"no incident has the id {incident_id!r}.{hint}")
 
 
+class AmbiguousId(QueryError):
+    """An id typed short that begins several ids."""
+
+
+SHOWN_CANDIDATES = 10
+
+
+def resolve_id(source: IncidentSource, typed: str) -> str:
+    """The id that ``typed`` names: itself in any case, or the only id that
+    begins with it.  AmbiguousId lists the ids it begins; an id that nothing
+    begins raises the unknown-id error, with its suggestions."""
+    wanted = typed.lower()  # ids are lower case
+    found = source.ids_starting(wanted, SHOWN_CANDIDATES + 1) if wanted else []
+    # In id order, the id itself comes before every longer one it begins.
+    if found and (found[0] == wanted or len(found) == 1):
+        return found[0]
+    if found:
+        listed = ", ".join(found[:SHOWN_CANDIDATES])
+        more = " and more" if len(found) > SHOWN_CANDIDATES else ""
+        raise AmbiguousId(
+            f"{typed!r} is the beginning of several ids: {listed}{more}; "
+            "type more of the one you mean."
+        )
+    return source.incident(typed).id  # raises, naming the closest ids
+
+
 # --- totals --------------------------------------------------------------------
 
 
@@ -263,6 +285,14 @@ class CountSum:
     def exact(self) -> bool:
         return self.high == self.low and self.unknown == 0
 
+    def merge(self, other: CountSum) -> None:
+        """Add another sum's counts to this one."""
+        self.low += other.low
+        self.high = None if self.high is None or other.high is None else self.high + other.high
+        self.unknown += other.unknown
+        self.estimate += other.estimate
+        self.estimated += other.estimated
+
 
 class GroupBy(StrEnum):
     TARGET_TYPE = "target-type"
@@ -287,15 +317,17 @@ class Group:
         self.killed.add(incident.killed)
         self.wounded.add(incident.wounded)
 
+    def merge(self, other: Group) -> None:
+        self.incidents += other.incidents
+        self.killed.merge(other.killed)
+        self.wounded.merge(other.wounded)
+
 
 @dataclass
 class Totals:
     by: GroupBy | None
     groups: list[Group]
     overall: Group
-
-
-NO_VALUE = "(none)"
 
 
 def period_key(incident: Incident, precision_of: int) -> str:
@@ -321,13 +353,18 @@ def period_of(start: str, end: str | None, precision_of: int) -> str:
 _KEYS: dict[GroupBy, Callable[[Incident], str]] = {
     GroupBy.TARGET_TYPE: lambda i: i.target_type.value,
     GroupBy.ATTACK_TYPE: lambda i: i.attack_type.value,
-    GroupBy.PERPETRATOR: lambda i: i.perpetrator.name or "unknown",
-    GroupBy.COUNTRY: lambda i: i.location.country,
-    GroupBy.PROVINCE: lambda i: i.location.province or NO_VALUE,
-    GroupBy.CITY: lambda i: i.location.city or NO_VALUE,
     GroupBy.YEAR: lambda i: period_key(i, 4),
     GroupBy.MONTH: lambda i: period_key(i, 7),
 }
+
+# Grouped by name, one group for every spelling of one actor or place: see ``groups``.
+_SPELLINGS: dict[GroupBy, Callable[[Incident], Spelling]] = {
+    GroupBy.PERPETRATOR: lambda i: (i.perpetrator.name,),
+    GroupBy.COUNTRY: lambda i: (i.location.code(), i.location.country),
+    GroupBy.PROVINCE: lambda i: (i.location.province,),
+    GroupBy.CITY: lambda i: (i.location.city,),
+}
+NAMED_GROUPS = frozenset(_SPELLINGS)
 
 
 def group_key(incident: Incident, by: GroupBy) -> str:
@@ -337,18 +374,15 @@ def group_key(incident: Incident, by: GroupBy) -> str:
 def total(incidents: Iterable[Incident], by: GroupBy | None = None) -> Totals:
     """Counts and casualty sums over the incidents, overall and per group.
 
-    Places group by their canonical spelling, so "Mazar-e Sharif" and
-    "Mazar-i-Sharif" are one row, named as first seen.
+    Perpetrators and places group as the filters match them: every spelling
+    of one actor or place is one group (see ``groups``).
     """
-    overall = Group("total")
-    groups: dict[str, Group] = {}
-    for incident in incidents:
-        overall.add(incident)
-        if by is None:
-            continue
-        key = group_key(incident, by)
-        identity = place_key(key) if by in _PLACE_GROUPS and key != NO_VALUE else key
-        groups.setdefault(identity, Group(key)).add(incident)
+    if by in NAMED_GROUPS:
+        overall, spelled = _counted(incidents, _SPELLINGS[by])
+        return Totals(by, merge_spellings(by, spelled.items()), overall)
+    overall, groups = _counted(incidents, _KEYS[by] if by is not None else None)
+    for key, group in groups.items():
+        group.key = key
     if by in (GroupBy.YEAR, GroupBy.MONTH):
         ordered = sorted(groups.values(), key=lambda g: g.key)
     else:
@@ -356,7 +390,17 @@ def total(incidents: Iterable[Incident], by: GroupBy | None = None) -> Totals:
     return Totals(by, ordered, overall)
 
 
-_PLACE_GROUPS = {GroupBy.COUNTRY, GroupBy.PROVINCE, GroupBy.CITY}
+def _counted(
+    incidents: Iterable[Incident], key_of: Callable[[Incident], K] | None
+) -> tuple[Group, dict[K, Group]]:
+    """The overall group, and a group for each key (none without ``key_of``)."""
+    overall = Group("total")
+    groups: dict[K, Group] = {}
+    for incident in incidents:
+        overall.add(incident)
+        if key_of is not None:
+            groups.setdefault(key_of(incident), Group("")).add(incident)
+    return overall, groups
 
 
 # --- the two ways to answer: in memory, or from the index ------------------------
@@ -390,7 +434,15 @@ class IncidentSource(Protocol):
 
     def incident(self, incident_id: str) -> Incident: ...
 
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        """The ids that begin with ``prefix``, in id order, at most ``limit``."""
+        ...
+
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals: ...
+
+    def place_names(self) -> list[str]: ...
+
+    def perpetrators(self) -> list[str]: ...
 
 
 class InMemory:
@@ -441,5 +493,16 @@ class InMemory:
     def incident(self, incident_id: str) -> Incident:
         return find_incident(self._incidents, incident_id)
 
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        return sorted(i.id for i in self._incidents if i.id.startswith(prefix))[:limit]
+
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
         return total((m.incident for m in select(self._incidents, filters)), by)
+
+    def place_names(self) -> list[str]:
+        """Every place name in the store, at every level, and the other spellings
+        its incidents record."""
+        return sorted({name for i in self._incidents for name in i.location.places()})
+
+    def perpetrators(self) -> list[str]:
+        return sorted({i.perpetrator.name for i in self._incidents if i.perpetrator.name})

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from incidents.countries import country_code
 from incidents.vocabulary import place_label
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ FLAT_COLUMNS = (
     "date_precision",
     "end_date",
     "country",
+    "country_code",
     "province",
     "district",
     "city",
@@ -182,6 +184,7 @@ def flat_cells(data: Mapping[str, Any]) -> tuple[str, ...]:
         _PRECISION[len(data["date"])],
         data.get("end_date") or "",
         location["country"],
+        location.get("country_code") or country_code(location["country"]) or "",
         location.get("province") or "",
         location.get("district") or "",
         location.get("city") or "",
@@ -233,6 +236,8 @@ class ListRow:
     suspected: bool
     killed: Figure
     wounded: Figure
+    country: str
+    site: str | None = None
     date_uncertain: bool = False
 
 
@@ -256,6 +261,8 @@ def list_row(incident: Incident, date_uncertain: bool = False) -> ListRow:
         suspected=incident.perpetrator.attribution.value == "suspected",
         killed=incident.killed,
         wounded=incident.wounded,
+        country=location.country,
+        site=location.site,
         date_uncertain=date_uncertain,
     )
 

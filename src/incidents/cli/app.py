@@ -12,10 +12,11 @@ import click
 
 from incidents.cli.options import OTHER_OPTIONS, SECTION_ORDER, SectionOption
 from incidents.cli.output import index_progress
+from incidents.inert import inert
 
 if TYPE_CHECKING:
     from incidents.model import Incident
-    from incidents.query import IncidentSource
+    from incidents.query import Filters, IncidentSource
     from incidents.store import StoreLocation
 
 
@@ -50,13 +51,24 @@ class AppContext:
         try:
             source = open_index(path, progress=index_progress())
         except IndexUnwritable as error:
-            click.echo(f"Note: {error}; answering without it.", err=True)
+            click.echo(inert(f"Note: {error}; answering without it."), err=True)
             return InMemory(self.incidents())
         except StoreError as error:
             fail_with_problems(error.problems)
         if not self.use_index:
             return InMemory(source.incidents(Filters()))
         return source
+
+    def filters(self, options: dict[str, Any]) -> Filters:
+        """The filter options as Filters; a place or perpetrator that no incident
+        of the store has is said on stderr, with the closest names."""
+        from incidents.cli.options import build_filters
+        from incidents.unmatched import unmatched_notes
+
+        filters = build_filters(options)
+        for note in unmatched_notes(self.source(), filters):
+            click.echo(note, err=True)
+        return filters
 
     def location(self) -> StoreLocation:
         from incidents.store import locate_store
@@ -87,7 +99,7 @@ pass_app = click.make_pass_decorator(AppContext)
 
 def fail_with_problems(problems: Sequence[object], hint: str | None = None) -> NoReturn:
     """Exit 1 with the first few problems and a hint (by default: run validate)."""
-    shown = [str(p) for p in problems[:SHOWN_PROBLEMS]]
+    shown = [inert(str(p)) for p in problems[:SHOWN_PROBLEMS]]
     if len(problems) > SHOWN_PROBLEMS:
         shown.append(f"... and {len(problems) - SHOWN_PROBLEMS} more problems")
     if hint is None:
@@ -128,7 +140,7 @@ class IncidentsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except IncidentsError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(inert(str(error), lines=True)) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
@@ -164,9 +176,20 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
     help="Answer from the store loaded into memory instead of its query index "
     "(a SQLite file in the cache directory, rebuilt whenever the store changes).",
 )
+@click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"], case_sensitive=False),
+    envvar="INCIDENTS_DATE_ORDER",
+    show_envvar=True,
+    help="How you write a date whose year comes last: dmy reads 9/5/2022 as 9 May, mdy as "
+    "5 September. Without it, such a date is refused unless it reads only one way "
+    "(31/12/2022). A date that starts with its year is always year, month, day.",
+)
 @click.version_option(package_name="incidents", prog_name="incidents")
 @click.pass_context
-def cli(ctx: click.Context, store_option: str | None, no_index: bool) -> None:
+def cli(
+    ctx: click.Context, store_option: str | None, no_index: bool, date_order: str | None
+) -> None:
     """Look up terrorist and political violence incidents.
 
     Dates known only to the month or year stay that way, unknown casualty
@@ -180,6 +203,11 @@ def cli(ctx: click.Context, store_option: str | None, no_index: bool) -> None:
       incidents export --format csv > attacks.csv
     """
     ctx.obj = AppContext(store_option, use_index=not no_index)
+    from incidents.dates import DayMonthOrder, day_month_order
+
+    # Every date the command reads from its options, prompts and --set values.
+    order = day_month_order.set(DayMonthOrder(date_order.lower()) if date_order else None)
+    ctx.call_on_close(lambda: day_month_order.reset(order))
 
 
 def main() -> None:

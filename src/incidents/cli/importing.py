@@ -10,6 +10,7 @@ import click
 
 from incidents.cli.app import AppContext, cli, fail_with_problems, pass_app
 from incidents.cli.options import build_filters, filter_options, non_empty
+from incidents.inert import inert
 
 if TYPE_CHECKING:
     pass
@@ -189,9 +190,9 @@ class _ImportProgress:
 
     def problem(self, problem: object) -> None:
         if self._bar is not None:
-            self._bar.console.print(str(problem), markup=False)
+            self._bar.console.print(inert(str(problem)), markup=False, emoji=False)
         else:
-            click.echo(str(problem), err=True)
+            click.echo(inert(str(problem)), err=True)
 
 
 def _import_summary(report: Any, store_path: Path, dry_run: bool, written: bool) -> list[str]:
@@ -214,7 +215,7 @@ def _import_summary(report: Any, store_path: Path, dry_run: bool, written: bool)
     if report.outside_filters:
         lines.append(f"Left out {rows(report.outside_filters)} outside the filters.")
     if report.left_out:
-        kinds = ", ".join(f"{n:,} {kind}" for kind, n in report.left_out.most_common())
+        kinds = ", ".join(f"{n:,} {inert(kind)}" for kind, n in report.left_out.most_common())
         total = sum(report.left_out.values())
         verb = "is" if total == 1 else "are"
         lines.append(f"Left out {rows(total)} that {verb} not violence ({kinds}).")

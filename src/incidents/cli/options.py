@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# The largest integer SQLite holds; the query index compares numbers options give.
+LARGEST_INTEGER = 2**63 - 1
+
 
 FILTERS = "Filters"
 OUTPUT = "Output"
@@ -60,13 +63,23 @@ def _category_option(
         ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     ) -> frozenset[Category]:
         from incidents import categories
-        from incidents.vocabulary import VocabularyError, resolve_category
+        from incidents.vocabulary import VocabularyError, search_categories
 
         category: type[Category] = getattr(categories, kind)
-        try:
-            return frozenset(resolve_category(category, v) for v in values)
-        except VocabularyError as error:
-            raise click.BadParameter(str(error), ctx, param) from None
+        members: set[Category] = set()
+        notes: dict[str, None] = {}
+        for value in values:
+            try:
+                searched, note = search_categories(category, value)
+            except VocabularyError as error:
+                raise click.BadParameter(str(error), ctx, param) from None
+            members |= searched
+            if note:
+                notes[note] = None
+        if not ctx.resilient_parsing:  # not while completing a command line
+            for note in notes:
+                click.echo(note, err=True)
+        return frozenset(members)
 
     return convert
 
@@ -83,7 +96,9 @@ Filters: repeat an option for "any of these"; different options must all hold.
 Dates are intervals: an incident of "2022-09" is on every day of September. It
 matches --since/--until/--on for certain when its whole interval lies inside
 them; when it only may (e.g. "2022-09" against --since 2022-09-10) it is kept
-and its date marked "~" in tables, unless --strict-dates is given."""
+and its date marked "~" in tables, unless --strict-dates is given. A date that
+starts with its year is year, month, day (2022/9/5, 20220905); 9/5/2022 needs
+`incidents --date-order dmy|mdy` (see `incidents --help`)."""
 
 
 def filter_options(command: F) -> F:
@@ -121,7 +136,8 @@ def filter_options(command: F) -> F:
             multiple=True,
             callback=_category_option("TargetType"),
             shell_complete=complete_words("TargetType"),
-            help="Target category or a word for it: embassy, mosque, school, police...",
+            help="Target category or a word for it: embassy, mosque, school, police... "
+            "(government: General and Diplomatic).",
         ),
         section_option(
             FILTERS,
@@ -131,7 +147,8 @@ def filter_options(command: F) -> F:
             multiple=True,
             callback=_category_option("AttackType"),
             shell_complete=complete_words("AttackType"),
-            help="Attack category: bombing, armed assault, assassination, kidnapping...",
+            help="Attack category: bombing, armed assault, assassination, kidnapping... "
+            "(hostage: both kinds).",
         ),
         section_option(
             FILTERS,
@@ -151,8 +168,9 @@ def filter_options(command: F) -> F:
             multiple=True,
             callback=non_empty,
             shell_complete=complete_from_store("place_names"),
-            help="Country, province, district, city or site, any spelling "
-            "(Mazar-e Sharif = Mazar-i-Sharif).",
+            help="Country (or its ISO code: AFG), province, district, city or site, any "
+            "spelling (Mazar-e Sharif = Mazar-i-Sharif); 'Kabul, Afghanistan': Kabul "
+            "within Afghanistan.",
         ),
         section_option(
             FILTERS,
@@ -177,7 +195,7 @@ def filter_options(command: F) -> F:
         section_option(
             FILTERS,
             "--min-killed",
-            type=click.IntRange(min=0),
+            type=click.IntRange(min=0, max=LARGEST_INTEGER),
             metavar="N",
             help="At least N killed for certain (unknown tolls do not match).",
         ),
@@ -193,10 +211,12 @@ def filter_options(command: F) -> F:
 def build_filters(options: dict[str, Any]) -> Filters:
     from incidents.query import Filters
 
+    since, until, on = options.pop("since"), options.pop("until"), options.pop("on")
+    _refuse_empty_dates(since, until, on)
     return Filters(
-        since=options.pop("since"),
-        until=options.pop("until"),
-        on=options.pop("on"),
+        since=since,
+        until=until,
+        on=on,
         strict_dates=options.pop("strict_dates"),
         target_types=options.pop("target_types"),
         attack_types=options.pop("attack_types"),
@@ -206,6 +226,21 @@ def build_filters(options: dict[str, Any]) -> Filters:
         texts=options.pop("texts"),
         min_killed=options.pop("min_killed"),
     )
+
+
+def _refuse_empty_dates(
+    since: PartialDate | None, until: PartialDate | None, on: tuple[PartialDate, ...]
+) -> None:
+    """Dates that no incident can fall within are a mistyped command, not 0 results."""
+    if since is not None and until is not None and since.first_day > until.last_day:
+        raise click.UsageError(
+            f"--since {since} is later than --until {until}: no date lies between them"
+        )
+    for day in on:
+        if since is not None and day.last_day < since.first_day:
+            raise click.UsageError(f"--on {day} is before --since {since}: it cannot match")
+        if until is not None and day.first_day > until.last_day:
+            raise click.UsageError(f"--on {day} is after --until {until}: it cannot match")
 
 
 def format_option(choices: Sequence[str], default: str | None, help_text: str) -> Callable[[F], F]:

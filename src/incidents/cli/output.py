@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 def console() -> Console:
     from rich.console import Console
 
-    # rich already honours NO_COLOR and drops colour when not a terminal.
-    return Console(highlight=False, soft_wrap=False)
+    # rich already honours NO_COLOR and drops colour when not a terminal.  No
+    # string printed is read as markup or emoji codes: store text shows as stored.
+    return Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def index_progress() -> Callable[[int, int], None] | None:
@@ -48,12 +49,14 @@ def index_progress() -> Callable[[int, int], None] | None:
 
 def print_renderable(renderable: RenderableType) -> None:
     out = console()
+    # Never cropped at the terminal's edge: what is laid out fits, and what
+    # may not be cut (a long URL, a table too narrow to fit) runs on.
     if out.is_terminal:
-        out.print(renderable)
+        out.print(renderable, crop=False)
         return
     # Piped or redirected: plain lines without the padding rich adds.
     with out.capture() as captured:
-        out.print(renderable)
+        out.print(renderable, crop=False)
     for line in captured.get().splitlines():
         click.echo(line.rstrip())
 

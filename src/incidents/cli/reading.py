@@ -11,8 +11,8 @@ import click
 from incidents.cli.app import AppContext, cli, pass_app
 from incidents.cli.completing import complete_ids
 from incidents.cli.options import (
+    LARGEST_INTEGER,
     OUTPUT,
-    build_filters,
     filter_options,
     format_option,
     no_svg_unless_table,
@@ -21,9 +21,23 @@ from incidents.cli.options import (
 )
 from incidents.cli.output import print_renderable, save_svg
 from incidents.formats import incident_formats, totals_formats
+from incidents.inert import for_terminal, inert
 
 if TYPE_CHECKING:
     from incidents.formats import Renderer, Selection
+
+
+def _columns_option(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    from incidents.formats.columns import parse_columns
+
+    if value is None:
+        return None
+    try:
+        return parse_columns(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
 
 
 @cli.command("list")
@@ -36,8 +50,27 @@ if TYPE_CHECKING:
     show_default=True,
     help="Order: oldest first, or highest toll first (unknown last).",
 )
-@section_option(OUTPUT, "--limit", type=click.IntRange(min=1), metavar="N", help="Show at most N.")
-@format_option(incident_formats(), "table", "Output format.")
+@section_option(
+    OUTPUT,
+    "--limit",
+    type=click.IntRange(min=1, max=LARGEST_INTEGER),
+    metavar="N",
+    help="Show at most N.",
+)
+@format_option(
+    incident_formats(),
+    None,
+    "Output format [default: table on a terminal; tsv, one line per incident, when piped].",
+)
+@section_option(
+    OUTPUT,
+    "--columns",
+    metavar="NAMES",
+    callback=_columns_option,
+    help="The table's (or tsv's) columns, ',' between them: id, date, country, place, site, "
+    "target-type, attack-type, perpetrator, killed, wounded [default: as many as the "
+    "terminal has room for; piped: all].",
+)
 @svg_option
 @pass_app
 def list_command(
@@ -45,11 +78,18 @@ def list_command(
     /,
     sort: str,
     limit: int | None,
-    output_format: str,
+    output_format: str | None,
+    columns: tuple[str, ...] | None,
     svg: Path | None,
     **options: Any,
 ) -> None:
-    """List incidents as a table (or csv, json, geojson, markdown...).
+    """List incidents: a table on a terminal, one line each when piped.
+
+    On a terminal, a table as wide as the terminal: ids, dates and numbers
+    are never wrapped or cut, and columns that do not fit are left out.
+    Piped or redirected, one line per incident: a header line, then the
+    columns separated by tabs (--format tsv), for grep, sort, cut and awk;
+    the count and what the marks mean go to stderr.
 
     \b
     Examples:
@@ -57,20 +97,28 @@ def list_command(
       incidents list --location "Mazar-e Sharif" --format json
       incidents list --since 2022-09-01 --until "December 2022"
       incidents list --sort killed --limit 3
+      incidents list --columns id,date,place,killed
       incidents list --since 2022 --svg attacks.svg
     """
+    from incidents.cli.output import console
     from incidents.formats import RENDERERS, Format, Selection
     from incidents.query import SortKey
 
+    if output_format is None:
+        output_format = "table" if svg is not None or console().is_terminal else "tsv"
     no_svg_unless_table(svg, output_format)
+    if columns is not None and output_format not in ("table", "tsv"):
+        raise click.UsageError(
+            f"--columns picks the columns of a table or tsv; not of --format {output_format}."
+        )
     renderer = RENDERERS[Format(output_format)]
-    selection = Selection(app.source(), build_filters(options), SortKey(sort), limit)
+    selection = Selection(app.source(), app.filters(options), SortKey(sort), limit, columns)
     if renderer.incidents_view is not None:
         table = renderer.incidents_view(selection)
         print_renderable(table)
         save_svg(table, svg)
     else:
-        write_selection(renderer, selection, sys.stdout)
+        write_selection(renderer, selection, for_terminal(sys.stdout))
 
 
 def write_selection(renderer: Renderer, selection: Selection, stream: TextIO) -> int:
@@ -78,30 +126,52 @@ def write_selection(renderer: Renderer, selection: Selection, stream: TextIO) ->
     assert renderer.write_incidents is not None, "offered only where it can"
     written = renderer.write_incidents(selection, stream)
     for note in written.notes:
-        click.echo(note, err=True)
+        click.echo(inert(note), err=True)
     return written.count
 
 
 @cli.command()
-@click.argument("incident_id", metavar="ID", shell_complete=complete_ids)
+@click.argument(
+    "incident_ids", metavar="ID...", nargs=-1, required=True, shell_complete=complete_ids
+)
 @format_option(["table", "json"], "table", "Output format.")
 @pass_app
-def show(app: AppContext, incident_id: str, output_format: str) -> None:
-    """Show every field of one incident, with its sources.
+def show(app: AppContext, incident_ids: tuple[str, ...], output_format: str) -> None:
+    """Show every field of one incident or more, with its sources.
+
+    An ID may be typed in any case, and shortened to its beginning when no
+    other id begins the same way (an ambiguous beginning lists the ids it
+    could be, and exits 2). Several incidents are shown one after another;
+    in JSON, one object after another.
 
     \b
-    Example:
+    Examples:
       incidents show 2022-12-02-kabul
+      incidents show 2022-12-02-K 2022-09-05
     """
-    incident = app.source().incident(incident_id)
+    from incidents.query import AmbiguousId, resolve_id
+
+    source = app.source()
+    try:
+        ids = list(dict.fromkeys(resolve_id(source, typed) for typed in incident_ids))
+    except AmbiguousId as error:
+        raise click.BadParameter(inert(str(error)), param_hint="ID") from None
     if output_format == "json":
         from incidents.store import incident_json
 
-        click.echo(incident_json(incident, indent=2))
-    else:
-        from incidents.formats.table import incident_details
+        stream = for_terminal(sys.stdout)
+        for incident_id in ids:
+            stream.write(incident_json(source.incident(incident_id), indent=2) + "\n")
+        return
+    from rich.console import Group, NewLine
 
-        print_renderable(incident_details(incident))
+    from incidents.formats.details import incident_details
+
+    shown: list[Any] = []
+    for incident_id in ids:
+        shown += [NewLine()] if shown else []
+        shown.append(incident_details(source.incident(incident_id)))
+    print_renderable(Group(*shown))
 
 
 @cli.command()
@@ -138,6 +208,13 @@ def total(
     unbounded or unknown; best sums the best estimates (UCDP gives them), and
     is null when no figure has one.
 
+    By perpetrator, country, province or city, the rows are what the filters
+    match: every alias or spelling of one group or place is one row (ISKP
+    and Islamic State Khorasan Province; Yemen and "Yemen (North Yemen)",
+    one ISO code; no perpetrator and GTD's "Unknown"). A row is named as the
+    tool's vocabulary names it, else by its most frequent spelling (ties:
+    alphabetical order).
+
     \b
     Examples:
       incidents total
@@ -149,7 +226,7 @@ def total(
     from incidents.query import GroupBy
 
     no_svg_unless_table(svg, output_format)
-    totals = app.source().totals(build_filters(options), GroupBy(by) if by else None)
+    totals = app.source().totals(app.filters(options), GroupBy(by) if by else None)
     renderer = RENDERERS[Format(output_format)]
     if renderer.totals_view is not None:
         table = renderer.totals_view(totals)
@@ -157,7 +234,7 @@ def total(
         save_svg(table, svg)
     else:
         assert renderer.write_totals is not None, "offered only where it can"
-        renderer.write_totals(totals, sys.stdout)
+        renderer.write_totals(totals, for_terminal(sys.stdout))
 
 
 @cli.command()
@@ -205,9 +282,9 @@ def export(
     if fmt is None:
         fmt = (Format.from_suffix(output.suffix) if output else None) or Format.CSV
     renderer = RENDERERS[fmt]
-    selection = Selection(app.source(), build_filters(options))
+    selection = Selection(app.source(), app.filters(options))
     if output is None:
-        write_selection(renderer, selection, sys.stdout)
+        write_selection(renderer, selection, for_terminal(sys.stdout))
         return
     with atomic_writer(output, newline="") as stream:
         written = write_selection(renderer, selection, stream)
@@ -265,6 +342,6 @@ def timeline_command(app: AppContext, /, by: str, svg: Path | None, **options: A
     from incidents.formats.timeline import timeline_chart
     from incidents.timeline import Step, timeline
 
-    chart = timeline_chart(timeline(app.source().incidents(build_filters(options)), Step(by)))
+    chart = timeline_chart(timeline(app.source().incidents(app.filters(options)), Step(by)))
     print_renderable(chart)
     save_svg(chart, svg)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from incidents.countries import country_code
 from incidents.dates import PartialDate
 from incidents.importers.common import (
     LeftOut,
@@ -211,6 +212,7 @@ def to_incident(row: Row) -> Incident:
     geo_precision = _geo_precision(row)
     location = Location(
         country=required_text(row, COUNTRY_COLUMN),
+        country_code=country_code(row[COUNTRY_COLUMN]),
         province=text(row, "admin1"),
         district=text(row, "admin2"),
         city=text(row, "location") if geo_precision != 3 else None,

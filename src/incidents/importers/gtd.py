@@ -14,6 +14,7 @@ import re
 from typing import TypeVar, cast
 
 from incidents.categories import Category
+from incidents.countries import country_code
 from incidents.dates import DateError, PartialDate
 from incidents.importers.common import (
     RowError,
@@ -267,6 +268,7 @@ def _location(row: Row) -> Location:
     precision = _SPECIFICITY.get(specificity or 0, CoordinatePrecision.DISTRICT)
     return Location(
         country=required_text(row, COUNTRY_COLUMN),
+        country_code=country_code(row[COUNTRY_COLUMN]),
         province=_known(text(row, "provstate")),
         city=_known(text(row, "city")),
         coordinates=coordinates(row, "latitude", "longitude", precision),

@@ -15,6 +15,7 @@ import calendar
 import re
 from datetime import date
 
+from incidents.countries import country_code
 from incidents.dates import DateError, PartialDate
 from incidents.importers.common import (
     RowError,
@@ -116,6 +117,7 @@ def to_incident(row: Row) -> Incident:
     where = text(row, "where_description")
     location = Location(
         country=required_text(row, COUNTRY_COLUMN),
+        country_code=country_code(row[COUNTRY_COLUMN]),
         province=_without_suffix(text(row, "adm_1"), " province"),
         district=_without_suffix(text(row, "adm_2"), " district"),
         site=where,

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from incidents.countries import country_code
 from incidents.dates import PartialDate
 from incidents.index.schema import CHUNK, INSERTS, TABLES, Progress
 from incidents.query import period_of
@@ -74,6 +75,7 @@ def incident_rows(
                 _place_key(province) if province else None,
                 _place_key(district) if district else None,
                 _place_key(city) if city else None,
+                location.get("country_code") or country_code(location["country"]),
                 perpetrator,
                 _perpetrator_names(perpetrator, claim.get("by")),
                 data["perpetrator"]["attribution"],

@@ -16,7 +16,7 @@ from incidents.vocabulary import fold
 
 # Bump when the table's shape or the meaning of a column changes: older
 # index files are then rebuilt.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 Progress = Callable[[int, int], None]
@@ -44,6 +44,7 @@ FACT_COLUMNS = (
     ("province_key", "TEXT"),
     ("district_key", "TEXT"),
     ("city_key", "TEXT"),
+    ("country_code", "TEXT"),  # ISO alpha-3: as stored, else from the name; null if not known
     ("perpetrator", "TEXT"),
     ("perpetrator_names", "TEXT NOT NULL"),
     ("attribution", "TEXT NOT NULL"),
@@ -82,6 +83,7 @@ _INDEXES = (
     ("facts", "province_key"),
     ("facts", "district_key"),
     ("facts", "city_key"),
+    ("facts", "country_code"),
     ("aliases", "key"),
 )
 
