@@ -96,6 +96,8 @@ def test_csv_row_of_a_seed_incident_exactly(seed):
         '"Two ISIS members attacked the Pakistani embassy in Kabul with medium weapons and '
         "sniper weapons, targeting the ambassador and his guards in the embassy yard; at least "
         'one guard was wounded and the building was damaged.",Sky News Arabia (2022-12-05)'
+        # killed_best, wounded_best: not known, and "at least 1" has none.
+        ",,"
     )
 
 

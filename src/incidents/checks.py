@@ -2,11 +2,12 @@
 
 The model already refuses days that do not exist, an end date before the
 start and a range whose minimum exceeds its maximum.  These checks look at
-a store as a whole (duplicate ids) and at facts the types cannot know: a
-date in the future, a claim made before the attack, coordinates far from
-the named country, no source, a source older than the attack.  A date
-before 1970 is no error: the GTD starts then, but hand-kept stores of older
-attacks are legitimate.
+a store as a whole (duplicate ids) and at facts the types cannot know: an
+attack, a claim or a source dated in the future (an end date may be: a
+window known to the week can end after today), a claim made before the
+attack, coordinates far from the named country, no source, a source older
+than the attack.  A date before 1970 is no error: the GTD starts then, but
+hand-kept stores of older attacks are legitimate.
 
 Errors make a store invalid.  Warnings are reported and let through: a
 point outside its country's rough box may be right, and an incident may be
@@ -68,8 +69,10 @@ def _date_problems(incident: Incident, today: date) -> Iterable[tuple[str, str]]
     ]
     dated += [(f"sources[{i}].date", source.date) for i, source in enumerate(incident.sources)]
     for field, value in dated:
-        # A month or year still under way is not in the future: only its first day counts.
-        if value is not None and value.first_day > today:
+        # A month or year still under way is not in the future: only its first
+        # day counts.  Nor is a window that only ends after today (an event of
+        # yesterday known to the week): an end date is never in the future.
+        if field != "end_date" and value is not None and value.first_day > today:
             yield field, f"{value} is in the future (today is {today.isoformat()})"
     claimed_on = incident.claim.date if incident.claim else None
     if claimed_on is not None and claimed_on.last_day < incident.date.first_day:

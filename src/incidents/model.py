@@ -45,17 +45,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+# A decimal best estimate: finite and not negative.
+Estimate = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
 class Count(_Strict):
     """A casualty figure that is not one exact number.
 
     ``{"min": 1}`` is "at least one"; ``{"min": 3, "max": 5}`` is a range;
     ``best`` is a best estimate inside the range.  An exact figure is stored
     as a plain integer and an unknown one as null: see ``Casualties``.
+
+    A best estimate may be a decimal where the source gives one: older GTD
+    releases share the casualties of linked attacks among them (19.8 killed
+    in each of the sixteen 1993 Bombay bombings), a figure kept as given so
+    that sums over the linked attacks come to the source's own.
     """
 
     min: NonNegativeInt
     max: NonNegativeInt | None = None
-    best: NonNegativeInt | None = None
+    best: NonNegativeInt | Estimate | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Count:

@@ -24,7 +24,7 @@ from incidents.dates import DateInterval, PartialDate
 from incidents.errors import QueryError
 from incidents.groups import NO_VALUE as NO_VALUE
 from incidents.locations import location_queries, matches
-from incidents.records import Figure, ListRow, figure_bounds
+from incidents.records import Figure, ListRow, estimate_number, figure_bounds
 from incidents.vocabulary import fold, normalise, perpetrator_names
 
 if TYPE_CHECKING:
@@ -252,7 +252,7 @@ class CountSum:
     # The sum of best estimates: a count's own best estimate where it has one,
     # otherwise its exact value or lower bound.  Worth showing only when at
     # least one count had a best estimate (``estimated``).
-    estimate: int = 0
+    estimate: int | float = 0
     estimated: int = 0
 
     def add(self, count: Figure) -> None:
@@ -268,9 +268,9 @@ class CountSum:
         self.estimated += best is not None
 
     @property
-    def best(self) -> int | None:
+    def best(self) -> int | float | None:
         """The best-estimate sum, or None when no count gave a best estimate."""
-        return self.estimate if self.estimated else None
+        return estimate_number(self.estimate) if self.estimated else None
 
     @property
     def exact(self) -> bool:

@@ -27,7 +27,7 @@ class CountLike(Protocol):
     @property
     def max(self) -> int | None: ...
     @property
-    def best(self) -> int | None: ...
+    def best(self) -> int | float | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +36,20 @@ class Bounds:
 
     min: int
     max: int | None = None
-    best: int | None = None
+    best: int | float | None = None
 
 
 Figure = int | CountLike | None
+
+
+def estimate_number(value: float) -> int | float:
+    """A best estimate, or a sum of them, as it is shown: a whole number as an
+    integer, a decimal to six places, so that sixteen times GTD's 19.8 reads
+    316.8 and not the 316.80000000000007 of binary arithmetic."""
+    if isinstance(value, int):
+        return value
+    rounded = round(value, 6)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def figure_bounds(figure: Figure) -> tuple[int, int | None]:
@@ -54,7 +64,9 @@ def figure_bounds(figure: Figure) -> tuple[int, int | None]:
     return figure.min, figure.max
 
 
-def figure_from_columns(low: int, high: int | None, best: int | None, unknown: int) -> Figure:
+def figure_from_columns(
+    low: int, high: int | None, best: int | float | None, unknown: int
+) -> Figure:
     if unknown:
         return None
     if high == low and best is None:
@@ -91,11 +103,23 @@ FLAT_COLUMNS = (
     "wounded_max",
     "summary",
     "sources",
+    # Added after the others, so that the columns before keep their places.
+    "killed_best",
+    "wounded_best",
 )
 
 # Columns that hold numbers; the rest is text a spreadsheet might misread.
 NUMERIC_COLUMNS = frozenset(
-    {"latitude", "longitude", "killed_min", "killed_max", "wounded_min", "wounded_max"}
+    {
+        "latitude",
+        "longitude",
+        "killed_min",
+        "killed_max",
+        "wounded_min",
+        "wounded_max",
+        "killed_best",
+        "wounded_best",
+    }
 )
 
 
@@ -128,6 +152,15 @@ def _bound_cells(figure: Any) -> tuple[str, str]:
         return str(figure), str(figure)
     high = figure.get("max")
     return str(figure["min"]), "" if high is None else str(high)
+
+
+def _best_cell(figure: Any) -> str:
+    """The best estimate of a figure as stored: an exact figure is its own,
+    a bound or range has one only where the source gave it (UCDP's best)."""
+    if figure is None or isinstance(figure, int):
+        return "" if figure is None else str(figure)
+    best = figure.get("best")
+    return "" if best is None else str(estimate_number(best))
 
 
 _PRECISION = {4: "year", 7: "month", 10: "day"}
@@ -173,6 +206,8 @@ def flat_cells(data: Mapping[str, Any]) -> tuple[str, ...]:
         wounded_max,
         data["summary"],
         "; ".join(_source_cell(source) for source in data["sources"]),
+        _best_cell(data["killed"]),
+        _best_cell(data["wounded"]),
     )
 
 
@@ -243,7 +278,9 @@ def flat_fields(incident: Incident) -> dict[str, FlatValue]:
         if cell == "":
             fields[column] = None
         elif column in NUMERIC_COLUMNS:
-            fields[column] = float(cell) if column in ("latitude", "longitude") else int(cell)
+            # A best estimate may be a decimal (GTD's shared figures: 19.8).
+            is_decimal = column in ("latitude", "longitude") or "." in cell
+            fields[column] = float(cell) if is_decimal else int(cell)
         else:
             fields[column] = cell
     return fields

@@ -197,7 +197,7 @@ class _ImportProgress:
 
 
 def _import_summary(report: Any, store_path: Path, dry_run: bool, written: bool) -> list[str]:
-    from incidents.importers.tabular import UTF8, UTF8_BOM, encoding_name
+    from incidents.importers.encodings import UTF8, UTF8_BOM, encoding_name
 
     def rows(number: int) -> str:
         return f"{number:,} row{'s' if number != 1 else ''}"

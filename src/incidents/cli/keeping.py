@@ -38,8 +38,9 @@ def validate(app: AppContext, path: str | None, output_format: str) -> None:
       not JSON, not UTF-8; wrong types, unknown or missing fields; unknown
       categories; a day that does not exist (2022-02-30); a negative count,
       or a range whose min exceeds its max; latitude or longitude out of
-      range; duplicate ids; a date in the future (any past date is fine,
-      before 1970 too); an end date or a claim date before the attack.
+      range; duplicate ids; an attack, claim or source date in the future
+      (an end date may be later than today; any past date is fine, before
+      1970 too); an end date or a claim date before the attack.
     Warnings:
       a country name this tool does not know (Afganistan: did you mean
       Afghanistan?), unless the incident gives its code; a country_code that

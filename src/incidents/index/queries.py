@@ -460,6 +460,6 @@ def _sum(values: Sequence[Any], incidents: int) -> CountSum:
         low=int(low or 0),
         high=None if incidents and high is None else int(high or 0),
         unknown=int(unknown or 0),
-        estimate=int(estimate or 0),
+        estimate=estimate or 0,  # a decimal where a best estimate is one
         estimated=int(estimated or 0),
     )

@@ -16,7 +16,7 @@ from incidents.vocabulary import fold
 
 # Bump when the table's shape or the meaning of a column changes: older
 # index files are then rebuilt.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 Progress = Callable[[int, int], None]
