@@ -346,15 +346,22 @@ def test_a_hand_edited_store_is_shown_as_this_tool_writes_it(tmp_path, seed):
     records = [incident.model_dump(mode="json", exclude_defaults=True) for incident in seed]
     records[0]["location"]["city"] = "Kundūz"
     records[0]["location"]["coordinates"] = {"lat": 36, "lon": 68.86, "precision": "city"}
+    records[1]["location"]["coordinates"] = {"lat": 1e-05, "lon": 62.2, "precision": "city"}
     canonical, edited = tmp_path / "canonical" / "store.json", tmp_path / "edited" / "store.json"
     for path, layout in ((canonical, "canonical"), (edited, "hand-edited")):
         path.parent.mkdir()
         write_layout(path, records, layout, 0)
     assert "\\u016b" in edited.read_text() and '"lat": 36,' in edited.read_text()
+    # json.dumps writes 1e-05, as this tool does; pydantic and people write 0.00001.
+    tiny = tmp_path / "tiny" / "store.json"
+    tiny.parent.mkdir()
+    tiny.write_text(canonical.read_text().replace('"lat": 1e-05,', '"lat": 0.00001,'))
+    assert tiny.read_text() != canonical.read_text()
     for args in (["export", "--format", "json"], ["list", "--format", "ndjson"]):
         as_written = answer(canonical, *args)
-        assert answer(edited, *args) == as_written
-        assert answer(edited, "--no-index", *args) == as_written
+        for store in (edited, tiny):
+            assert answer(store, *args) == as_written
+            assert answer(store, "--no-index", *args) == as_written
     code, out, _ = answer(edited, "export", "--format", "csv")
     assert code == 0 and ",Kundūz,,36.0,68.86,city," in out
 

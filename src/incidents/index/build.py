@@ -104,33 +104,40 @@ def validate_texts(texts: Sequence[str], name: str, first: int = 0) -> Canonical
                 return None
             if check_incidents(list(enumerate(incidents, first + start)), name, warnings=False):
                 return None
-            for offset, (incident, text) in enumerate(zip(incidents, chunk, strict=True)):
-                canonical = canonical_text(incident, text)
-                if canonical is not None:
-                    rewritten[first + start + offset] = canonical
+            rewritten.update(_rewritten(incidents, chunk, first + start))
     return rewritten
 
 
-def canonical_text(incident: Incident, text: str) -> str | None:
-    """The incident's text as this tool writes it, or None when ``text`` is that.
+# A store of these incidents as pydantic writes it, around the incidents.
+_STORE_HEAD = '{\n  "incidents": [\n    '
+_STORE_TAIL = "\n  ]\n}"
+# pydantic's serializer writes what json.dumps writes, several times faster,
+# save for a float below 1e-4 (0.00001 against 1e-05): coordinates, best estimates.
+_FLOATS_WRITTEN_OTHERWISE = re.compile(r'"(?:lat|lon|best)": -?(?:0\.0000|[0-9.]+e)')
+
+
+def _rewritten(incidents: Sequence[Incident], texts: Sequence[str], first: int) -> dict[int, str]:
+    """The canonical text (what this tool writes) of each incident whose text
+    is not that, by position.
 
     A store edited by hand may escape letters, order keys otherwise, spell out
     defaults or write 36 for 36.0; every answer shows the incident as this
     tool writes it, whatever the store looked like.
     """
-    from pydantic_core import to_json
-
+    from incidents.model import Store
     from incidents.store import stored_json
 
-    # pydantic's serializer writes what json.dumps writes, several times
-    # faster, save for floats in exponent form (1e-05 against 1e-5).
-    quick = incident.model_dump_json(indent=2, exclude_defaults=True).replace("\n", "\n    ")
-    coordinates = incident.location.coordinates
-    floats = (coordinates.lat, coordinates.lon) if coordinates else ()
-    if quick == text and all(to_json(f).decode() == repr(f) for f in floats):
-        return None
-    canonical = stored_json(incident)
-    return None if canonical == text else canonical
+    quick = Store.model_construct(incidents=list(incidents)).model_dump_json(
+        indent=2, exclude_defaults=True
+    )
+    written = _STORE_HEAD + ",\n    ".join(texts) + _STORE_TAIL
+    if quick == written and not _FLOATS_WRITTEN_OTHERWISE.search(quick):
+        return {}
+    canonical = (
+        (first + n, stored_json(i), text)
+        for n, (i, text) in enumerate(zip(incidents, texts, strict=True))
+    )
+    return {pos: text for pos, text, given in canonical if text != given}
 
 
 class _Validation:
