@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from incidents.categories import (
     AttackType,
@@ -41,6 +41,13 @@ __all__ = [
 ]
 
 
+# No attack has killed or wounded ten million people: a larger figure is a
+# slip of the keyboard, and would let a total overflow what SQLite's sums
+# and the index's integer columns hold (2**63).
+MAX_FIGURE = 10_000_000
+Figure = Annotated[int, Field(ge=0, le=MAX_FIGURE)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -53,9 +60,9 @@ class Count(_Strict):
     as a plain integer and an unknown one as null: see ``Casualties``.
     """
 
-    min: NonNegativeInt
-    max: NonNegativeInt | None = None
-    best: NonNegativeInt | None = None
+    min: Figure
+    max: Figure | None = None
+    best: Figure | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Count:
@@ -69,7 +76,7 @@ class Count(_Strict):
 
 
 # An exact count (16), a bound or range (Count), or null: not known.
-Casualties = NonNegativeInt | Count | None
+Casualties = Figure | Count | None
 
 
 class Coordinates(_Strict):
