@@ -3,12 +3,15 @@ paused in the middle of its change, and another user."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import site
 import subprocess
 import sys
+import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,10 +47,21 @@ def incidents(*args: str | Path) -> list[str]:
 
 
 def run_incidents(
-    *args: str | Path, input: str | None = None, timeout: float = 120
+    *args: str | Path,
+    input: str | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
+    """``incidents ARGS`` in a process of its own; ``env`` adds to the environment."""
     return subprocess.run(
-        incidents(*args), input=input, capture_output=True, text=True, timeout=timeout
+        incidents(*args),
+        input=input,
+        cwd=cwd,
+        env={**os.environ, **env} if env else None,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -115,6 +129,18 @@ def nobody_python() -> tuple[str, str]:
 
 
 _NOBODY = ["runuser", "-u", "nobody", "--", "env"]
+
+
+@contextlib.contextmanager
+def public_directory(mode: int) -> Iterator[Path]:
+    """A new directory that another user can reach (pytest's own are private
+    to us), with ``mode``; removed afterwards."""
+    directory = Path(tempfile.mkdtemp(prefix="incidents-test-", dir="/tmp"))
+    directory.chmod(mode)
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def as_nobody(

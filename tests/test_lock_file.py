@@ -13,22 +13,16 @@ from pathlib import Path
 import pytest
 
 from incidents.locking import lock_path, store_lock
-from tests.processes import as_nobody, run_incidents
+from tests.processes import as_nobody, public_directory, run_incidents
 
 EDIT = ("edit", "2022-09-herat", "--set", "killed=3")
 
 
 @pytest.fixture
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def shared() -> Iterator[Path]:
     """A directory every user may enter and write (as /tmp is, without its sticky bit)."""
-    directory = Path(tmp_path_factory.mktemp("shared", numbered=True))
-    os.chmod(directory, 0o777)
-    parent = directory
-    while parent != parent.parent and parent != Path("/tmp"):
-        parent = parent.parent
-        if parent.stat().st_uid == os.geteuid():
-            os.chmod(parent, parent.stat().st_mode | 0o711)  # nobody may pass
-    yield directory
+    with public_directory(0o777) as directory:
+        yield directory
 
 
 def killed_of(store: Path, incident_id: str) -> object:

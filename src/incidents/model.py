@@ -41,10 +41,10 @@ __all__ = [
 ]
 
 
-# No attack has killed or wounded ten million people: a larger figure is a
-# slip of the keyboard, and would let a total overflow what SQLite's sums
-# and the index's integer columns hold (2**63).
-MAX_FIGURE = 10_000_000
+# More people than live on Earth: no source reports it, and every sum of
+# such figures stays far below the 2**63 that SQLite's integer columns and
+# sums can hold (a larger one in a store would overflow them).
+MAX_FIGURE = 10_000_000_000
 Figure = Annotated[int, Field(ge=0, le=MAX_FIGURE)]
 
 

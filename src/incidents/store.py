@@ -333,7 +333,7 @@ def _message(item: Mapping[str, Any]) -> str:
         return f"{given!r} is not one of: {item['ctx']['expected']}"
     if kind == "less_than_equal" and {"killed", "wounded"} & set(item["loc"]):
         limit = item["ctx"]["le"]
-        return f"a casualty figure is at most {limit:,} (no attack has had more), got {given}"
+        return f"a figure is at most {limit:,} (more people than live on Earth), got {given}"
     text = str(item["msg"])
     if text.startswith("Value error, "):
         text = text[len("Value error, ") :]

@@ -164,5 +164,12 @@ def use_wal(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA synchronous = NORMAL")
 
 
+def settle(connection: sqlite3.Connection) -> None:
+    """Move a committed change from the log into the store file itself (once
+    the readers of the store as it was are done), so that the file alone,
+    copied or backed up, holds the whole store."""
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def read_meta(connection: sqlite3.Connection) -> dict[str, str]:
     return dict(connection.execute("SELECT key, value FROM meta").fetchall())

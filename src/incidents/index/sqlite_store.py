@@ -31,6 +31,7 @@ from incidents.index.schema import (
     read_meta,
     register_functions,
     set_meta,
+    settle,
     use_wal,
 )
 from incidents.temporary import (
@@ -182,6 +183,7 @@ class SqliteStoreFile:
                     connection.executemany(INSERTS[table], rows)
             _store_meta(connection)
             connection.execute("COMMIT")
+            settle(connection)
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
@@ -287,6 +289,8 @@ class SqliteStoreImport:
         self.connection.commit()
         if self._new:
             use_wal(self.connection)
+        else:
+            settle(self.connection)
         self.connection.close()
         if self._new:
             os.fsync(self._descriptor)
