@@ -4,6 +4,7 @@ paused in the middle of its change, and another user."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import site
@@ -112,8 +113,16 @@ def nobody_python() -> tuple[str, str]:
     """A Python that the user ``nobody`` can run, and the PYTHONPATH under
     which it imports this package; the test is skipped where there is none
     (not root, no runuser)."""
+    found = _nobody_python()
+    if isinstance(found, str):
+        pytest.skip(found)
+    return found
+
+
+@functools.cache
+def _nobody_python() -> tuple[str, str] | str:
     if os.geteuid() != 0 or shutil.which("runuser") is None:
-        pytest.skip("needs root and runuser, to run a command as another user")
+        return "needs root and runuser, to run a command as another user"
     paths = os.pathsep.join(site.getsitepackages())
     for python in dict.fromkeys((sys.executable, shutil.which("python3"), "/usr/bin/python3")):
         if not python:
@@ -125,7 +134,7 @@ def nobody_python() -> tuple[str, str]:
         )
         if tried.returncode == 0:
             return python, paths
-    pytest.skip("no Python that the user nobody can run with this package")
+    return "no Python that the user nobody can run with this package"
 
 
 _NOBODY = ["runuser", "-u", "nobody", "--", "env"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from incidents.groups import merge_spellings
-from incidents.index.schema import collector_paused, read_meta, set_meta
+from incidents.index.schema import busy_timeout, collector_paused, read_meta, set_meta
 from incidents.locations import PlaceName, location_queries
 from incidents.query import (
     CountSum,
@@ -171,20 +171,17 @@ def _ensure_search(connection: sqlite3.Connection) -> None:
     written (a read-only index or store, or one another process is writing)."""
     if read_meta(connection).get("fts") == "1" or _temporary_search(connection):
         return
-    busy_timeout = connection.execute("PRAGMA busy_timeout").fetchone()[0]
     try:
-        connection.execute("PRAGMA busy_timeout = 100")  # a writer busy for minutes: not wait
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute("DROP TABLE IF EXISTS search")
-        _fill_search(connection, "main")
-        set_meta(connection, {"fts": "1"})
-        connection.commit()
+        with busy_timeout(connection, 100):  # a writer may be busy for minutes: no waiting
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("DROP TABLE IF EXISTS search")
+            _fill_search(connection, "main")
+            set_meta(connection, {"fts": "1"})
+            connection.commit()
     except sqlite3.OperationalError:
         if connection.in_transaction:
             connection.rollback()
         _fill_search(connection, "temp")
-    finally:
-        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
 
 
 def _temporary_search(connection: sqlite3.Connection) -> bool:

@@ -165,10 +165,28 @@ def use_wal(connection: sqlite3.Connection) -> None:
 
 
 def settle(connection: sqlite3.Connection) -> None:
-    """Move a committed change from the log into the store file itself (once
-    the readers of the store as it was are done), so that the file alone,
-    copied or backed up, holds the whole store."""
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    """Move a committed change from the log into the store file itself, so
+    that the file alone, copied or backed up, holds the whole store.
+
+    Readers still reading the store as it was keep the log in use: they are
+    waited for a moment, no longer (SQLite folds the log in later, when the
+    last connection closes or at the next write)."""
+    with busy_timeout(connection, SETTLE_MILLISECONDS):
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@contextlib.contextmanager
+def busy_timeout(connection: sqlite3.Connection, milliseconds: int) -> Iterator[None]:
+    """Wait this long, no longer, for another connection's lock in the body."""
+    usual = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
+    connection.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+    try:
+        yield
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {usual}")
+
+
+SETTLE_MILLISECONDS = 2000
 
 
 def read_meta(connection: sqlite3.Connection) -> dict[str, str]:
