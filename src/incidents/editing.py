@@ -15,14 +15,12 @@ same table of fields serves ``incidents add`` and ``incidents edit --set``.
 from __future__ import annotations
 
 import json
-import os
-import stat
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from incidents.categories import (
     AttackType,
@@ -36,7 +34,6 @@ from incidents.checks import check_store, errors, likely_twin
 from incidents.countries import country_code, is_country_code
 from incidents.dates import DateError, parse_user_date
 from incidents.errors import IncidentsError
-from incidents.files import atomic_writer, kind_of, real_path
 from incidents.locking import store_lock
 from incidents.model import Incident, Store
 from incidents.parsing import (
@@ -52,20 +49,15 @@ from incidents.store import (
     Problem,
     Severity,
     StoreError,
-    bundled_store,
     dump_store,
     parse_store,
-    read_text,
 )
+from incidents.store_files import JsonStoreFile, StoreFile, ensure_writable
 from incidents.vocabulary import VocabularyError, resolve_category
 
 
 class WriteRefused(StoreError):
     """The store after the change would not be valid; nothing was written."""
-
-
-class NotWritable(IncidentsError):
-    """The store cannot be changed where it is (checked before any prompt)."""
 
 
 class LikelyTwin(IncidentsError):
@@ -335,30 +327,6 @@ def new_incident_id(data: dict[str, Any], taken: Iterable[str]) -> str:
 # --- writing -----------------------------------------------------------------------
 
 
-class StoreFile(Protocol):
-    """A store as writers see it: its text as a JSON store's, and how a
-    validated new store replaces it."""
-
-    path: Path
-
-    def read(self) -> str: ...
-
-    def write(self, before: Store, after: Store, text: str, notes: list[str]) -> None:
-        """Replace ``before`` (as read) by ``after``, whose JSON text is ``text``."""
-
-
-@dataclass
-class JsonStoreFile:
-    path: Path
-
-    def read(self) -> str:
-        return read_text(self.path)
-
-    def write(self, before: Store, after: Store, text: str, notes: list[str]) -> None:
-        with atomic_writer(self.path, notes=notes) as stream:
-            stream.write(text)
-
-
 @dataclass(frozen=True)
 class Change:
     """A change to the store: the text before and after, and what it touched."""
@@ -381,34 +349,6 @@ class Change:
             tofile=f"{self.path} (after)",
         )
         return "".join(lines)
-
-
-def ensure_writable(path: Path) -> None:
-    """NotWritable unless the store and its directory can be written (checked before prompts)."""
-    real = real_path(path)
-    if real == bundled_store().resolve():
-        raise NotWritable(
-            f"{path}: this is the copy bundled with the tool, which is not edited in place; "
-            "make your own with `incidents export --format json -o incidents.json` "
-            "and work in its directory (or use --store)"
-        )
-    if not real.exists():
-        raise NotWritable(f"{path}: no such store file")
-    if not real.is_file():
-        kind = kind_of(real.stat().st_mode)
-        raise NotWritable(f"{path}: {kind}, not a store file that can be changed")
-    if not os.access(path, os.W_OK) or not _has_write_bits(path):
-        raise NotWritable(f"{path}: the store is read-only")
-    directory = real.parent  # where atomic_writer puts its temporary file
-    if not os.access(directory, os.W_OK | os.X_OK) or not _has_write_bits(directory):
-        raise NotWritable(
-            f"{path}: its directory {directory} is not writable (a safe save writes beside it)"
-        )
-
-
-def _has_write_bits(path: Path) -> bool:
-    # Even root honours a file its owner made read-only.
-    return bool(path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
 Edit = Callable[[list[Incident], list[dict[str, Any]]], tuple[list[dict[str, Any]], str]]

@@ -64,7 +64,7 @@ def import_command(
       incidents --store afg.json import acled acled-export.csv --since 2020
       incidents --store afg.json import ucdp ged.csv --dry-run
     """
-    from incidents.cli.keeping import writing
+    from incidents.cli.output import writing
     from incidents.index import SQLITE_SUFFIXES
 
     location = app.location()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -13,12 +11,12 @@ import click
 from incidents.cli.app import AppContext, cli, fail_with_problems, pass_app
 from incidents.cli.completing import complete_ids
 from incidents.cli.options import INCIDENT_FIELDS, format_option, section_option
-from incidents.cli.output import on_terminal, prompt_console
+from incidents.cli.output import on_terminal, prompt_console, writing
 from incidents.inert import for_terminal, inert
 
 if TYPE_CHECKING:
     from incidents.categories import Category
-    from incidents.editing import StoreFile
+    from incidents.store_files import StoreFile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -203,23 +201,13 @@ def dry_run_option(command: F) -> F:
 
 def _store_to_change(app: AppContext, dry_run: bool) -> StoreFile:
     """The store in use, refused before any prompt when it cannot be written."""
-    from incidents.editing import ensure_writable
     from incidents.index import store_file
+    from incidents.store_files import ensure_writable
 
     path = app.location().path
     if not dry_run:
         ensure_writable(path)
     return store_file(path)
-
-
-def writing(path: Path, dry_run: bool = False) -> AbstractContextManager[None]:
-    """The store's lock, held around a whole change (a dry run writes nothing
-    and needs none); a writer kept waiting says so."""
-    from incidents.locking import store_lock
-
-    if dry_run:
-        return nullcontext()
-    return store_lock(path, on_wait=lambda message: click.echo(message, err=True))
 
 
 def run_change(change: Callable[[], Any], option_hint: Callable[[str | None], str]) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -143,6 +143,16 @@ def _store_in_use(ctx: click.Context | None) -> Path | None:
     except Exception:  # no store to protect; the command will say why
         return None
     return found
+
+
+def writing(path: Path, dry_run: bool = False) -> AbstractContextManager[None]:
+    """The store's lock, held around a whole change (a dry run writes nothing
+    and needs none); a writer kept waiting says so."""
+    from incidents.locking import store_lock
+
+    if dry_run:
+        return nullcontext()
+    return store_lock(path, on_wait=lambda message: click.echo(message, err=True))
 
 
 def on_terminal() -> bool:

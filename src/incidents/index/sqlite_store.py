@@ -42,8 +42,8 @@ from incidents.temporary import (
 )
 
 if TYPE_CHECKING:
-    from incidents.editing import StoreFile
     from incidents.model import Incident, Store
+    from incidents.store_files import StoreFile
 
 
 def open_sqlite_store(path: Path, writing: bool = False) -> StoreIndex:
@@ -121,7 +121,7 @@ def _store_meta(connection: sqlite3.Connection) -> None:
 
 def store_file(path: Path) -> StoreFile:
     """How writers read and write the store at ``path``, JSON or sqlite."""
-    from incidents.editing import JsonStoreFile
+    from incidents.store_files import JsonStoreFile
 
     if path.suffix.lower() in SQLITE_SUFFIXES:
         return SqliteStoreFile(path)
@@ -129,7 +129,7 @@ def store_file(path: Path) -> StoreFile:
 
 
 class SqliteStoreFile:
-    """A sqlite store as add, edit and remove change it (``editing.StoreFile``):
+    """A sqlite store as add, edit and remove change it (``store_files.StoreFile``):
     read whole, as the text of a JSON store, and written back in one
     transaction that touches only the incidents that changed."""
 
