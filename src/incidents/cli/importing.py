@@ -79,7 +79,9 @@ def import_command(
             written = not dry_run
         else:
             report, written = _into_json(store, chosen, file, import_options, dry_run, notes)
-    for line in [*notes, *_import_summary(report, location.path, dry_run, written)]:
+    for note in notes:
+        click.echo(inert(note), err=True)
+    for line in _import_summary(report, location.path, dry_run, written):
         click.echo(line, err=True)
 
 

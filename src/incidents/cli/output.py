@@ -92,12 +92,13 @@ def write_output(path: Path, newline: str | None = None) -> Iterator[TextIO]:
     """An output file written as ``files.output_writer`` does, and a note
     when its owner could not be kept."""
     from incidents.files import output_writer
+    from incidents.inert import inert
 
     notes: list[str] = []
     with output_writer(path, newline, notes) as stream:
         yield stream
     for note in notes:
-        click.echo(note, err=True)
+        click.echo(inert(note), err=True)
 
 
 class OutputFile(click.Path):

@@ -68,7 +68,11 @@ def open_sqlite_store(path: Path, writing: bool = False) -> StoreIndex:
         )
         raise StoreError([Problem(str(path), message)])
     if writing:
-        use_wal(connection)
+        try:
+            use_wal(connection)
+        except sqlite3.OperationalError as error:
+            connection.close()
+            raise StoreError([Problem(str(path), f"cannot be written: {error}")]) from None
     return StoreIndex(connection)
 
 
@@ -149,6 +153,8 @@ class SqliteStoreFile:
         return "".join(store_document(text for _, text in rows))
 
     def write(self, before: Store, after: Store, text: str, notes: list[str]) -> None:
+        from incidents.store import Problem, StoreError
+
         old, new = before.incidents, after.incidents
         if len(old) != len(self._positions):
             raise ValueError("write() of a store that was not read()")
@@ -184,9 +190,12 @@ class SqliteStoreFile:
             _store_meta(connection)
             connection.execute("COMMIT")
             settle(connection)
-        except BaseException:
+        except BaseException as error:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError):  # a full disk, say
+                problem = Problem(str(self.path), f"cannot be written: {error}")
+                raise StoreError([problem]) from None
             raise
         finally:
             connection.close()
