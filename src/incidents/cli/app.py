@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,7 +47,10 @@ class AppContext:
 
         path = self.location().path
         sqlite_store = path.suffix.lower() in SQLITE_SUFFIXES
-        if not (self.use_index or sqlite_store):
+        # A store read from a pipe (--store /dev/stdin) can be read only once,
+        # and has no index: it is answered in memory.
+        streamed = path.exists() and not path.is_file()
+        if not (self.use_index or sqlite_store) or streamed:
             return InMemory(self.incidents())
         try:
             source = open_index(path, progress=index_progress())
@@ -141,9 +145,12 @@ class IncidentsGroup(click.Group):
             return super().invoke(ctx)
         except IncidentsError as error:
             raise click.ClickException(inert(str(error), lines=True)) from None
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as stop:
+            # SIGTERM and SIGHUP arrive as a KeyboardInterrupt that names them
+            # while a temporary file is being written (``temporary.Terminated``).
+            number = getattr(stop, "signum", signal.SIGINT)
+            click.echo("Interrupted." if number == signal.SIGINT else "Terminated.", err=True)
+            ctx.exit(128 + number)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

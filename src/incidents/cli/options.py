@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from incidents.cli.completing import complete_from_store, complete_words
+from incidents.cli.output import OutputFile
 
 if TYPE_CHECKING:
     from incidents.categories import Category
@@ -261,7 +262,7 @@ def svg_option(command: F) -> F:
         OUTPUT,
         "--svg",
         metavar="FILE",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        type=OutputFile(),
         help="Also save the table or chart, as shown, to FILE as an SVG picture.",
     )(command)
 

@@ -19,7 +19,7 @@ from incidents.cli.options import (
     section_option,
     svg_option,
 )
-from incidents.cli.output import print_renderable, save_svg
+from incidents.cli.output import OutputFile, print_renderable, save_svg, write_output
 from incidents.formats import incident_formats, totals_formats
 from incidents.inert import for_terminal, inert
 
@@ -249,8 +249,9 @@ def total(
     OUTPUT,
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write to this file (whole or not at all) instead of standard output.",
+    type=OutputFile(),
+    help="Write to this file (a file is replaced whole or not at all; a device or "
+    "named pipe is written as a stream) instead of standard output.",
 )
 @pass_app
 def export(
@@ -276,7 +277,6 @@ def export(
       incidents export --format markdown --since 2022-09
     """
     from incidents.formats import RENDERERS, Format, Selection
-    from incidents.store import atomic_writer
 
     fmt = Format(output_format) if output_format else None
     if fmt is None:
@@ -286,7 +286,7 @@ def export(
     if output is None:
         write_selection(renderer, selection, for_terminal(sys.stdout))
         return
-    with atomic_writer(output, newline="") as stream:
+    with write_output(output, newline="") as stream:
         written = write_selection(renderer, selection, stream)
     plural = "incident" if written == 1 else "incidents"
     click.echo(f"Wrote {written} {plural} to {output} ({fmt.value}).", err=True)

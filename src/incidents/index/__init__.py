@@ -13,23 +13,32 @@ What lives where:
 - ``build``: building an index from a JSON store, validated in a second process.
 - ``freshness``: the cache directory, whether an index is fresh, ``open_index``.
 - ``queries``: ``StoreIndex``: filters, sorting and totals as SQL.
-- ``sqlite_store``: ``.sqlite`` stores: open, write whole, merge an import.
+- ``sqlite_store``: ``.sqlite`` stores: open, write whole, change in place,
+  merge an import; ``store_file`` picks how a store of either kind is written.
 """
 
 from incidents.index.freshness import IndexUnwritable, cache_directory, index_path_for, open_index
 from incidents.index.queries import StoreIndex
 from incidents.index.schema import SCHEMA_VERSION, SQLITE_SUFFIXES
-from incidents.index.sqlite_store import SqliteStoreImport, open_sqlite_store, write_sqlite_store
+from incidents.index.sqlite_store import (
+    SqliteStoreFile,
+    SqliteStoreImport,
+    open_sqlite_store,
+    store_file,
+    write_sqlite_store,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
     "SQLITE_SUFFIXES",
     "IndexUnwritable",
+    "SqliteStoreFile",
     "SqliteStoreImport",
     "StoreIndex",
     "cache_directory",
     "index_path_for",
     "open_index",
     "open_sqlite_store",
+    "store_file",
     "write_sqlite_store",
 ]

@@ -24,7 +24,9 @@ from incidents.index.schema import (
     create_schema,
     register_functions,
     set_meta,
+    use_wal,
 )
+from incidents.temporary import remove_sqlite_files, temporary_beside
 
 # A store written by this tool (2-space indent) separates its incidents with
 # exactly this; a raw newline never occurs inside a JSON string, so it can
@@ -142,26 +144,34 @@ class _Validation:
 
 
 @contextlib.contextmanager
-def new_database(path: Path) -> Iterator[sqlite3.Connection]:
-    """A database written beside ``path`` and renamed over it once complete."""
+def new_database(
+    path: Path, mode: int = 0o666, store: bool = False, stale_prefix: str | None = None
+) -> Iterator[sqlite3.Connection]:
+    """A database written beside ``path`` and renamed over it once complete.
+
+    ``mode`` is the new file's (the umask applies); a ``store`` is made
+    durable (fsynced) and in WAL mode before it is renamed into place.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
-    connection = sqlite3.connect(temporary)
-    try:
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        register_functions(connection)
-        create_schema(connection)
-        yield connection
-        create_indexes(connection)
-        connection.commit()
-        connection.close()
+    with temporary_beside(path, mode, stale_prefix) as (temporary, claim):
+        connection = sqlite3.connect(temporary)
+        try:
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
+            register_functions(connection)
+            create_schema(connection)
+            yield connection
+            create_indexes(connection)
+            connection.commit()
+            if store:
+                use_wal(connection)
+        finally:
+            connection.close()
+        if store:
+            os.fsync(claim)
+            # A new database must not meet the log of one that was here before.
+            remove_sqlite_files(path)
         os.replace(temporary, path)
-    except BaseException:
-        connection.close()
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _ids_unique(connection: sqlite3.Connection) -> bool:
@@ -192,7 +202,10 @@ def build_index(
     data = read_bytes(store_path)
     stat = store_path.stat()
     digest = hashlib.sha256(data).hexdigest()
-    with collector_paused(), new_database(index_path) as connection:
+    # The index holds every incident's text: it is no more readable than the
+    # store.  Any index build in the cache may clear dead builds' leftovers.
+    mode = 0o600 | (stat.st_mode & 0o044)
+    with collector_paused(), new_database(index_path, mode, stale_prefix=".") as connection:
         texts = _own_layout_texts(data)
         if texts is None:
             texts = _slow_texts(data, name)
