@@ -13,17 +13,18 @@ from incidents.cli.completing import complete_ids
 from incidents.cli.options import (
     OUTPUT,
     build_filters,
+    build_pictures,
     filter_options,
     format_option,
-    no_svg_unless_table,
+    picture_options,
     section_option,
-    svg_option,
 )
-from incidents.cli.output import print_renderable, save_svg
+from incidents.cli.output import caption, print_renderable, save_pictures
 from incidents.formats import incident_formats, totals_formats
 
 if TYPE_CHECKING:
     from incidents.formats import Renderer, Selection
+    from incidents.formats.charts import Body, Caption
 
 
 @cli.command("list")
@@ -38,18 +39,14 @@ if TYPE_CHECKING:
 )
 @section_option(OUTPUT, "--limit", type=click.IntRange(min=1), metavar="N", help="Show at most N.")
 @format_option(incident_formats(), "table", "Output format.")
-@svg_option
+@picture_options
 @pass_app
 def list_command(
-    app: AppContext,
-    /,
-    sort: str,
-    limit: int | None,
-    output_format: str,
-    svg: Path | None,
-    **options: Any,
+    app: AppContext, /, sort: str, limit: int | None, output_format: str, **options: Any
 ) -> None:
     """List incidents as a table (or csv, json, geojson, markdown...).
+
+    --svg and --png draw the incidents on a map, where they have coordinates.
 
     \b
     Examples:
@@ -62,15 +59,24 @@ def list_command(
     from incidents.formats import RENDERERS, Format, Selection
     from incidents.query import SortKey
 
-    no_svg_unless_table(svg, output_format)
+    pictures = build_pictures(options, output_format)
     renderer = RENDERERS[Format(output_format)]
     selection = Selection(app.source(), build_filters(options), SortKey(sort), limit)
+    table = None
     if renderer.incidents_view is not None:
         table = renderer.incidents_view(selection)
         print_renderable(table)
-        save_svg(table, svg)
     else:
         write_selection(renderer, selection, sys.stdout)
+
+    def draw() -> tuple[Caption, Body]:
+        from incidents.formats.charts.map import TITLE, incidents_map
+
+        shown = selection.source.incidents(selection.filters, selection.sort, limit)
+        extra = [f"the first {limit} by {sort}"] if limit is not None else []
+        return caption(app, selection.filters, TITLE, shown, extra), incidents_map(shown)
+
+    save_pictures(pictures, draw, table)
 
 
 def write_selection(renderer: Renderer, selection: Selection, stream: TextIO) -> int:
@@ -124,11 +130,9 @@ def show(app: AppContext, incident_id: str, output_format: str) -> None:
     help="One row per group, and a total row.",
 )
 @format_option(totals_formats(), "table", "Output format.")
-@svg_option
+@picture_options
 @pass_app
-def total(
-    app: AppContext, /, by: str | None, output_format: str, svg: Path | None, **options: Any
-) -> None:
+def total(app: AppContext, /, by: str | None, output_format: str, **options: Any) -> None:
     """Count incidents and total the killed and wounded.
 
     A sum is exact only when every figure in it is exact. Otherwise it is a
@@ -148,16 +152,25 @@ def total(
     from incidents.formats import RENDERERS, Format
     from incidents.query import GroupBy
 
-    no_svg_unless_table(svg, output_format)
-    totals = app.source().totals(build_filters(options), GroupBy(by) if by else None)
+    pictures = build_pictures(options, output_format)
+    filters = build_filters(options)
+    totals = app.source().totals(filters, GroupBy(by) if by else None)
     renderer = RENDERERS[Format(output_format)]
+    table = None
     if renderer.totals_view is not None:
         table = renderer.totals_view(totals)
         print_renderable(table)
-        save_svg(table, svg)
     else:
         assert renderer.write_totals is not None, "offered only where it can"
         renderer.write_totals(totals, sys.stdout)
+
+    def draw() -> tuple[Caption, Body]:
+        from incidents.formats.charts.totals import title, totals_bars
+
+        counted = app.source().incidents(filters)  # for the source line: which data sets
+        return caption(app, filters, title(totals), counted), totals_bars(totals)
+
+    save_pictures(pictures, draw, table)
 
 
 @cli.command()
@@ -244,9 +257,9 @@ def where(app: AppContext) -> None:
     show_default=True,
     help="One bar per year, month or ISO week (Monday to Sunday).",
 )
-@svg_option
+@picture_options
 @pass_app
-def timeline_command(app: AppContext, /, by: str, svg: Path | None, **options: Any) -> None:
+def timeline_command(app: AppContext, /, by: str, **options: Any) -> None:
     """Chart incidents and the killed per month (or year, or week).
 
     Every period from the first incident to the last has a line, empty ones
@@ -265,6 +278,16 @@ def timeline_command(app: AppContext, /, by: str, svg: Path | None, **options: A
     from incidents.formats.timeline import timeline_chart
     from incidents.timeline import Step, timeline
 
-    chart = timeline_chart(timeline(app.source().incidents(build_filters(options)), Step(by)))
+    pictures = build_pictures(options)
+    filters = build_filters(options)
+    incidents = app.source().incidents(filters)
+    counted = timeline(incidents, Step(by))
+    chart = timeline_chart(counted)
     print_renderable(chart)
-    save_svg(chart, svg)
+
+    def draw() -> tuple[Caption, Body]:
+        from incidents.formats.charts.timeline import timeline_bars, title
+
+        return caption(app, filters, title(counted.step), incidents), timeline_bars(counted)
+
+    save_pictures(pictures, draw, chart)
