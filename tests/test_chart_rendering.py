@@ -23,12 +23,12 @@ from PIL import Image, ImageChops, ImageFilter, ImageStat  # noqa: E402  (CairoS
 
 SVG = "{http://www.w3.org/2000/svg}"
 # What the charts are drawn with: the plain SVG 1.1 every renderer draws alike.
-ELEMENTS = {"svg", "title", "g", "rect", "line", "circle", "path", "text"}
+ELEMENTS = {"svg", "title", "defs", "clipPath", "g", "rect", "line", "circle", "path", "text"}
 ATTRIBUTES = {
     "xmlns", "version", "width", "height", "viewBox", "font-family", "transform",
     "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "d",
     "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray",
-    "font-size", "font-weight", "text-anchor",
+    "font-size", "font-weight", "text-anchor", "id", "clip-path",
 }  # fmt: skip
 # How much of one render's ink may lie more than 2 pixels from any ink of
 # the other before they are not the same picture.  Measured between the
@@ -79,6 +79,11 @@ def test_a_chart_uses_only_plain_svg(chart):
         assert set(element.attrib) <= ATTRIBUTES, element.attrib
         if element is not root:
             assert "font-family" not in element.attrib  # one generic stack, set once
+    # The only references are to shapes in the file itself.
+    ids = {element.get("id") for element in root.iter()}
+    for element in root.iter():
+        if "clip-path" in element.attrib:
+            assert element.get("clip-path") in {f"url(#{i})" for i in ids if i}
 
 
 def test_cairosvg_draws_the_whole_page(chart):

@@ -378,7 +378,34 @@ def test_the_map_marks_unsure_places_and_tolls(run, write_store, tmp_path):
     assert "Kunduz (2)" in texts(picture)
 
 
-README_CHARTS = {"timeline.svg": ["timeline"]}
+def test_the_map_shows_the_countries_whole(run, tmp_path):
+    picture = tmp_path / "map.svg"
+    assert run("list", "--location", "Kabul", "--svg", picture).exit_code == 0
+    shown = texts(picture)
+    for country in ("Afghanistan", "Pakistan", "Tajikistan"):
+        assert country in shown  # named where there is room
+    # Afghanistan (60.5°E to 75°E) is shown whole, not only around Kabul.
+    meridians = [int(t.rstrip("°E")) for t in shown if re.fullmatch(r"\d+°E", t)]
+    assert min(meridians) <= 60 and max(meridians) >= 75
+    root = ET.parse(picture).getroot()
+    outlines = [g for g in root.iter(f"{SVG}g") if g.get("fill") == "#e4e2dc"]
+    assert len(outlines) == 1 and len(outlines[0]) >= 8  # Afghanistan and its neighbours
+
+
+def test_an_incident_is_placed_in_its_country_by_name_or_by_its_point():
+    from incidents.formats.charts.world import countries, country_of
+
+    assert len(countries()) == 177
+    afghanistan = country_of("Afghanistan", 0.0, 0.0)
+    assert afghanistan is not None and afghanistan.code == "AFG"
+    west, east, south, north = afghanistan.bounds
+    assert 60 < west < 61 and 74.5 < east < 75.5 and 29 < south < 30 and 38 < north < 39
+    by_point = country_of("Islamic Emirate of Afghanistan", 69.2, 34.5)
+    assert by_point is afghanistan
+    assert country_of("Atlantis", -30.0, 0.0) is None
+
+
+README_CHARTS = {"timeline.svg": ["timeline"], "map.svg": ["list"]}
 
 
 @pytest.mark.parametrize("name", README_CHARTS)

@@ -12,7 +12,8 @@ so that ``incidents --help`` can list the choices without loading them.
 
 What lives where: ``table`` (the terminal's tables and an incident's
 details), ``timeline`` (the terminal's chart), ``csv``, ``json`` (and
-NDJSON), ``geojson``, ``markdown``; ``labels``, the marks they share.
+NDJSON), ``geojson``, ``markdown``; ``labels``, the marks they share;
+``charts/``, the SVG charts for a report (--svg, --png).
 """
 
 from __future__ import annotations
