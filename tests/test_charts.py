@@ -367,12 +367,10 @@ def test_the_map_marks_unsure_places_and_tolls(run, write_store, tmp_path):
     picture = tmp_path / "map.svg"
     assert run("list", "--svg", picture, store=store).exit_code == 0
     root = ET.parse(picture).getroot()
-    diamonds = [p for p in root.iter(f"{SVG}path") if p.get("fill") == "#b8312f"]
-    dashed_rings = [
-        c
-        for c in root.iter(f"{SVG}circle")
-        if c.get("stroke-dasharray") and c.get("fill") == "none"
-    ]
+    marks = next(g for g in root.iter(f"{SVG}g") if g.get("fill") == "#b8312f")
+    diamonds = marks.findall(f"{SVG}path")
+    rings = marks.findall(f"{SVG}circle")
+    dashed_rings = [c for c in rings if c.get("stroke-dasharray") and c.get("fill") == "none"]
     assert len(diamonds) == 1  # placed only to the province
     assert len(dashed_rings) == 1  # its toll is not known
     assert "Kunduz (2)" in texts(picture)

@@ -134,8 +134,8 @@ def incidents_map(incidents: Sequence[Incident]) -> Body:
         *_graticule_labels(view),
     ]
     points = [_point(incident, view) for incident in placed]
-    for point in sorted(points, key=lambda p: -p.radius):
-        parts += _mark(point)
+    marks = [shape for point in sorted(points, key=lambda p: -p.radius) for shape in _mark(point)]
+    parts.append(svg.group(marks, **MARK_STYLE))
     parts += _place_labels(points, view)
     parts.append(svg.rect(*frame, fill="none", stroke=svg.MUTED))
     gutter = svg.text_width("88.5°N", TICK_SIZE) + 6
@@ -186,26 +186,36 @@ def _point(incident: Incident, view: View) -> _Point:
     return _Point(incident, view.x(coordinates.lon), view.y(coordinates.lat), radius(low))
 
 
+# Every mark's fill and edge, set once on the group of marks (a map may have
+# tens of thousands); a dashed ring sets its own.
+MARK_STYLE: dict[str, str | float | None] = {
+    "fill": KILLED,
+    "fill_opacity": 0.55,
+    "stroke": "#7a1f1d",
+    "stroke_width": 0.8,
+}
+RING_STYLE: dict[str, str | float | None] = {
+    "fill": "none",
+    "stroke": KILLED,
+    "stroke_width": 1,
+    "stroke_dasharray": DASHES,
+}
+
+
 def _mark(point: _Point) -> list[str]:
     incident, x, y, r = point.incident, point.x, point.y, point.radius
     coordinates = incident.location.coordinates
     assert coordinates is not None
-    style: dict[str, str | float | None] = {
-        "fill": KILLED,
-        "fill_opacity": 0.55,
-        "stroke": "#7a1f1d",
-        "stroke_width": 0.8,
-    }
     if coordinates.precision in _COARSE:
         side = r * math.sqrt(math.pi / 2)  # a diamond of the circle's area
         corners = [(x, y - side), (x + side, y), (x, y + side), (x - side, y)]
-        parts = [svg.path(svg.polyline_path(corners, closed=True), **style)]
+        parts = [svg.path(svg.polyline_path(corners, closed=True))]
     else:
-        parts = [svg.circle(x, y, r, **style)]
+        parts = [svg.circle(x, y, r)]
     low, high = figure_bounds(incident.killed)
     if incident.killed is None or high != low:
         ring = r + 3 if high is None else max(radius(high), r + 2)
-        parts.append(svg.circle(x, y, ring, fill="none", stroke=KILLED, stroke_dasharray=DASHES))
+        parts.append(svg.circle(x, y, ring, **RING_STYLE))
     return parts
 
 
@@ -340,7 +350,7 @@ def _key(top: float) -> tuple[list[str], float]:
     x = svg.text_width("Killed: ", LABEL_SIZE) + 4
     for killed in (1, 10, 50, 100):
         r = radius(killed)
-        parts.append(svg.circle(x + r, middle, r, fill=KILLED, fill_opacity=0.55, stroke="#7a1f1d"))
+        parts.append(svg.circle(x + r, middle, r, **MARK_STYLE))
         parts.append(svg.text(x + 2 * r + 4, middle + 4, str(killed), LABEL_SIZE))
         x += 2 * r + 8 + svg.text_width(str(killed), LABEL_SIZE) + 10
     return parts, 2 * radius(100)
