@@ -14,12 +14,12 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+# A test dependency, needing the cairo library: missing, the tests fail, loudly.
+import cairosvg
 import pytest
+from PIL import Image, ImageChops, ImageFilter, ImageStat  # CairoSVG's own dependency
 
 from .test_charts import COMMANDS
-
-cairosvg = pytest.importorskip("cairosvg", reason="a test dependency: pip install '.[test]'")
-from PIL import Image, ImageChops, ImageFilter, ImageStat  # noqa: E402  (CairoSVG's own dependency)
 
 SVG = "{http://www.w3.org/2000/svg}"
 # What the charts are drawn with: the plain SVG 1.1 every renderer draws alike.

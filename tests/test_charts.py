@@ -337,6 +337,16 @@ def test_the_totals_chart_has_a_row_per_group_and_the_total(run, tmp_path):
     )
 
 
+@pytest.mark.parametrize("chart", COMMANDS)
+def test_a_chart_of_no_incidents_says_so(run, tmp_path, chart):
+    picture = tmp_path / "chart.svg"
+    result = run(*COMMANDS[chart], "--location", "Atlantis", "--svg", picture)
+    assert result.exit_code == 0, result.output
+    shown = texts(picture)
+    assert "No incidents to chart." in shown
+    assert shown[-2] == "Source: incidents store incidents.json; 0 of its 8 incidents."
+
+
 def test_the_map_says_what_it_leaves_out(run, write_store, tmp_path):
     coordinates = {"lat": 34.35, "lon": 62.2, "precision": "city"}
     located = {"country": "Afghanistan", "city": "Herat", "coordinates": coordinates}

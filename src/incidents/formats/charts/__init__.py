@@ -27,6 +27,7 @@ TITLE_SIZE = 20
 LINE_SIZE = 13
 SMALL_SIZE = 11
 MIN_WIDTH = 640
+NOTHING = "No incidents to chart."
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from incidents.categories import CoordinatePrecision
-from incidents.formats.charts import Body, svg, world
+from incidents.formats.charts import NOTHING, Body, svg, world
 from incidents.formats.charts.bars import DASHES, KILLED
 from incidents.records import figure_bounds
 
@@ -118,7 +118,7 @@ def incidents_map(incidents: Sequence[Incident]) -> Body:
     missing = [i.id for i in incidents if i.location.coordinates is None]
     notes = _missing_note(missing, len(incidents))
     if not placed:
-        message = "No incident here has coordinates: nothing to map."
+        message = "No incident here has coordinates: nothing to map." if incidents else NOTHING
         return Body(WIDTH, 20, [svg.text(0, 14, message, 13)], notes=notes)
     coordinates = [i.location.coordinates for i in placed if i.location.coordinates]
     lons, lats = [c.lon for c in coordinates], [c.lat for c in coordinates]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from incidents.formats.charts import Body, svg
+from incidents.formats.charts import NOTHING, Body, svg
 from incidents.formats.charts.bars import (
     DASHES,
     INCIDENTS,
@@ -71,7 +71,7 @@ class _Axis:
 def timeline_bars(timeline: Timeline) -> Body:
     overall = timeline.overall
     if not overall.incidents:
-        return Body(PLOT_WIDTH, 20, [svg.text(0, 14, "No incidents to chart.", 13)])
+        return Body(PLOT_WIDTH, 20, [svg.text(0, 14, NOTHING, 13)])
     step = timeline.step
     spans = {group.key: _span(group.key, step) for group in timeline.apart}
     ends = [key for first_last in spans.values() for key in first_last]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from incidents.formats.charts import Body, svg
+from incidents.formats.charts import NOTHING, Body, svg
 from incidents.formats.charts.bars import (
     ARROW,
     INCIDENTS,
@@ -55,6 +55,8 @@ _COLUMNS: list[tuple[str, Callable[[Group], CountSum], str, str]] = [
 
 def totals_bars(totals: Totals) -> Body:
     overall = totals.overall
+    if not overall.incidents:
+        return Body(COLUMN, 20, [svg.text(0, 14, NOTHING, 13)])
     grouped = totals.by is not None
     groups = totals.groups if grouped else [Group(ALL, overall.incidents, *_sums(overall))]
     label_width = max(svg.text_width(g.key, LABEL_SIZE) for g in [*groups, Group("Total")]) + GAP
