@@ -57,7 +57,7 @@ def test_a_picture_to_a_fifo_is_written_into_it(seed_copy: Path) -> None:
     assert result.returncode == 0, result.stderr
     got = received(reader, fifo)
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
-    assert got.startswith(b"<svg")
+    assert b"<svg" in got[:200]
 
 
 def test_export_to_a_character_device_leaves_it_a_device(seed_copy: Path) -> None:
