@@ -146,7 +146,7 @@ def test_writing_commands_refuse_a_bad_store_and_leave_it_alone(
 ) -> None:
     path = write_store(text)
     before = path.read_bytes()
-    result = run("remove", "2022-01-15-kabul", store=path)
+    result = run("remove", "2022-01-15-kabul", "--yes", store=path)
     assert result.exit_code == 1
     assert message in result.stderr
     assert "Run `incidents validate" in result.stderr

@@ -201,7 +201,7 @@ def test_edit_of_an_unknown_id_suggests_close_ones(run: Run, store: Path) -> Non
 
 
 def test_remove(run: Run, store: Path) -> None:
-    result = run("remove", "2022-06-imam-sahib", store=store)
+    result = run("remove", "2022-06-imam-sahib", "--yes", store=store)
     assert result.exit_code == 0
     assert result.stderr == f"Removed 2022-06-imam-sahib from {store}.\n"
     assert [i.id for i in load_store(store).incidents if "imam" in i.id] == []

@@ -9,6 +9,8 @@ import contextlib
 import io
 import json
 import random
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -426,3 +428,21 @@ def test_a_store_spoilt_anywhere_is_refused_by_the_index_when_validate_refuses_i
         path.write_bytes(text[:at] + inserted + text[at + cut :])
         validated = CliRunner().invoke(cli, ["validate", str(path)]).exit_code
         assert answer(path, "total")[0] == validated
+
+
+def test_a_store_from_a_pipe_is_refused_as_validate_refuses_it(seed_copy):
+    """The index of a piped store is built in memory from the one reading there
+    is: when the quick way finds a problem, the general way reads the same bytes."""
+    records = json.loads(seed_copy.read_text())
+    records["incidents"][1]["id"] = records["incidents"][0]["id"]
+    seed_copy.write_text(json.dumps(records, indent=2, ensure_ascii=False), encoding="utf-8")
+    validated = CliRunner().invoke(cli, ["validate", str(seed_copy)])
+    piped = subprocess.run(
+        [sys.executable, "-m", "incidents", "--store", "/dev/stdin", "total"],
+        input=seed_copy.read_bytes(),
+        capture_output=True,
+        check=False,
+    )
+    assert (validated.exit_code, piped.returncode) == (1, 1)
+    problem = validated.stdout.splitlines()[0].replace(str(seed_copy), "/dev/stdin")
+    assert piped.stderr.decode().startswith(f"Error: {problem}\n")

@@ -7,7 +7,9 @@ floor or below):
   names and ISO codes (pycountry), rough country boxes, the pydantic model;
   no I/O.
 - ``records``, ``parsing``, ``store``, ``locking``, ``schema``: flat rows,
-  typed values, reading and writing store files.
+  typed values, reading and writing store files; ``temporary``, ``files``,
+  ``store_files``: temporary files cleaned up after any writer, files replaced
+  whole or written as streams, stores as writers see them.
 - ``locations``, ``groups``, ``query``, ``unmatched``, ``checks``,
   ``timeline``, ``editing``: what a --location names, one group for one
   actor or place, filters and totals in memory, names asked for that the

@@ -17,8 +17,9 @@ recorded before its sources are.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from pathlib import Path
 
 from incidents.countries import is_country_code, unknown_country
 from incidents.country_boxes import near_country
@@ -131,11 +132,12 @@ def validate_text(text: str, name: str, today: date | None = None) -> list[Probl
     return check_store(store, name, today)
 
 
-def validate_file(path: str, today: date | None = None) -> list[Problem]:
-    from pathlib import Path
-
+def validate_file(
+    path: str, today: date | None = None, read: Callable[[Path], str] = read_text
+) -> list[Problem]:
+    """Every problem of the store at ``path``, whose text ``read`` gives."""
     try:
-        text = read_text(Path(path))
+        text = read(Path(path))
     except StoreError as error:
         return list(error.problems)
     return validate_text(text, path, today)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from incidents.categories import (
     AttackType,
@@ -41,12 +41,19 @@ __all__ = [
 ]
 
 
+# More people than live on Earth: no source reports it, and every sum of
+# such figures stays far below the 2**63 that SQLite's integer columns and
+# sums can hold (a larger one in a store would overflow them).
+MAX_FIGURE = 10_000_000_000
+Figure = Annotated[int, Field(ge=0, le=MAX_FIGURE)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 # A decimal best estimate: finite and not negative.
-Estimate = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Estimate = Annotated[float, Field(ge=0, le=MAX_FIGURE, allow_inf_nan=False)]
 
 
 class Count(_Strict):
@@ -62,9 +69,9 @@ class Count(_Strict):
     that sums over the linked attacks come to the source's own.
     """
 
-    min: NonNegativeInt
-    max: NonNegativeInt | None = None
-    best: NonNegativeInt | Estimate | None = None
+    min: Figure
+    max: Figure | None = None
+    best: Figure | Estimate | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Count:
@@ -78,7 +85,7 @@ class Count(_Strict):
 
 
 # An exact count (16), a bound or range (Count), or null: not known.
-Casualties = NonNegativeInt | Count | None
+Casualties = Figure | Count | None
 
 
 class Coordinates(_Strict):

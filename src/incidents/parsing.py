@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from incidents.dates import DateError, NotADate, parse_user_date
+from incidents.model import MAX_FIGURE
 
 
 class ParseError(ValueError):
@@ -28,9 +29,8 @@ UNKNOWN_WORDS = frozenset({"unknown", "?", "null", "none", "n/a", "na", "not kno
 ZERO_WORDS = frozenset({"none", "no one", "noone", "nobody", "zero", "nil"})
 _UNKNOWN_COUNT_WORDS = UNKNOWN_WORDS - ZERO_WORDS
 
-# More people than live on Earth: no source reports it, and every sum of
-# such counts stays far below the 2**63 that SQLite can hold.
-LARGEST_COUNT = 10_000_000_000
+# The model's bound on a figure: more people than live on Earth.
+LARGEST_COUNT = MAX_FIGURE
 
 _NUMBER = r"(\d+)"
 _COUNT_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (

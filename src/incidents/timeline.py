@@ -49,7 +49,7 @@ def timeline(incidents: Iterable[Incident], step: Step = Step.MONTH) -> Timeline
             placed.setdefault(key, Group(key)).add(incident)
     return Timeline(
         step,
-        [placed.get(key) or Group(key) for key in _keys_between(placed, step)],
+        [placed.get(key) or Group(key) for key in keys_between(placed, step)],
         sorted(apart.values(), key=lambda g: g.key),
         overall,
     )
@@ -75,7 +75,15 @@ def _iso_week(day: dt.date | None) -> str | None:
     return f"{year}-W{week:02d}"
 
 
-def _keys_between(keys: Iterable[str], step: Step) -> list[str]:
+def period_of_day(day: dt.date, step: Step) -> str:
+    """The period a day lies in: ``2022``, ``2022-10``, ``2022-W40``."""
+    if step is Step.WEEK:
+        return str(_iso_week(day))
+    return f"{day.year:04d}" if step is Step.YEAR else f"{day.year:04d}-{day.month:02d}"
+
+
+def keys_between(keys: Iterable[str], step: Step) -> list[str]:
+    """Every period from the first of the keys to the last, in order."""
     present = sorted(keys)
     if not present:
         return []

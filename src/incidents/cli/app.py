@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,8 +46,11 @@ class AppContext:
         from incidents.store import StoreError
 
         path = self.location().path
+        # A store read from a pipe (--store /dev/stdin) can be read only once,
+        # and has no index kept for it: it is indexed in memory.
+        streamed = path.exists() and not path.is_file()
         try:
-            if self.use_index:
+            if self.use_index and not streamed:
                 try:
                     return open_index(path, progress=index_progress())
                 except IndexUnwritable as error:
@@ -137,9 +141,12 @@ class IncidentsGroup(click.Group):
             return super().invoke(ctx)
         except IncidentsError as error:
             raise click.ClickException(inert(str(error), lines=True)) from None
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as stop:
+            # SIGTERM and SIGHUP arrive as a KeyboardInterrupt that names them
+            # while a temporary file is being written (``temporary.Terminated``).
+            number = getattr(stop, "signum", signal.SIGINT)
+            click.echo("Interrupted." if number == signal.SIGINT else "Terminated.", err=True)
+            ctx.exit(128 + number)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

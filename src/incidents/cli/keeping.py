@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -12,11 +11,12 @@ import click
 from incidents.cli.app import AppContext, cli, fail_with_problems, pass_app
 from incidents.cli.completing import complete_ids
 from incidents.cli.options import INCIDENT_FIELDS, format_option, section_option
-from incidents.cli.output import on_terminal, prompt_console
+from incidents.cli.output import on_terminal, prompt_console, writing
 from incidents.inert import for_terminal, inert
 
 if TYPE_CHECKING:
     from incidents.categories import Category
+    from incidents.store_files import StoreFile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,10 +56,11 @@ def validate(app: AppContext, path: str | None, output_format: str) -> None:
       incidents validate drafts.json --format json
     """
     from incidents.checks import validate_file
+    from incidents.index import store_file
     from incidents.store import Severity
 
     file = path or str(app.location().path)
-    problems = validate_file(file)
+    problems = validate_file(file, read=lambda given: store_file(given).read())
     error_count = sum(p.severity is Severity.ERROR for p in problems)
     warning_count = len(problems) - error_count
     if output_format == "json":
@@ -199,14 +200,15 @@ def dry_run_option(command: F) -> F:
     )(command)
 
 
-def _store_to_change(app: AppContext, dry_run: bool) -> Path:
+def _store_to_change(app: AppContext, dry_run: bool) -> StoreFile:
     """The store in use, refused before any prompt when it cannot be written."""
-    from incidents.editing import ensure_writable
+    from incidents.index import store_file
+    from incidents.store_files import ensure_writable
 
     path = app.location().path
     if not dry_run:
         ensure_writable(path)
-    return path
+    return store_file(path)
 
 
 def run_change(change: Callable[[], Any], option_hint: Callable[[str | None], str]) -> Any:
@@ -229,6 +231,8 @@ def report_change(change: Any, done: str) -> None:
     """Warnings, then what was done (``done`` names {id} and {path}) or the dry run's diff."""
     for warning in change.warnings:
         click.echo(inert(str(warning)), err=True)
+    for note in change.notes:
+        click.echo(inert(note), err=True)
     if change.written or change.before == change.after:
         click.echo(done.format(id=change.incident.id, path=change.path), err=True)
     else:
@@ -289,7 +293,7 @@ def add(
     """
     from incidents.editing import add_incident, new_incident_data
 
-    path = _store_to_change(app, dry_run)
+    store = _store_to_change(app, dry_run)
     settings = {
         key: value
         for option, key, _, _ in INCIDENT_OPTIONS
@@ -319,13 +323,18 @@ def add(
 
         from incidents.formats.details import incident_details
 
-        preview = run_change(lambda: add_incident(path, data, force=force, dry_run=True), option_of)
+        preview = run_change(
+            lambda: add_incident(store, data, force=force, dry_run=True), option_of
+        )
         prompts = prompt_console()
         prompts.print(incident_details(preview.incident))
-        question = Text(f"Save it to {inert(str(path))}?")
+        question = Text(f"Save it to {inert(str(store.path))}?")
         if not Confirm.ask(question, console=prompts, default=True):
             raise click.ClickException("Not saved.")
-    change = run_change(lambda: add_incident(path, data, force=force, dry_run=dry_run), option_of)
+    with writing(store.path, dry_run):
+        change = run_change(
+            lambda: add_incident(store, data, force=force, dry_run=dry_run), option_of
+        )
     report_change(change, "Added {id} to {path}.")
     if change.written:
         click.echo(change.incident.id)
@@ -445,14 +454,15 @@ def edit(
         pairs = [parse_setting(text) for text in settings]
     except ParseError as error:
         raise click.BadParameter(str(error), param_hint="--set") from None
-    path = _store_to_change(app, dry_run)
+    store = _store_to_change(app, dry_run)
 
     def option_of(key: str | None) -> str:
         return "--add-source" if key == "sources" else f"--set {key}"
 
-    change = run_change(
-        lambda: edit_incident(path, incident_id, pairs, sources, dry_run=dry_run), option_of
-    )
+    with writing(store.path, dry_run):
+        change = run_change(
+            lambda: edit_incident(store, incident_id, pairs, sources, dry_run=dry_run), option_of
+        )
     report_change(change, "Changed {id} in {path}.")
 
 
@@ -464,28 +474,38 @@ def edit(
 def remove(app: AppContext, incident_id: str, yes: bool, dry_run: bool) -> None:
     """Remove one incident from the store.
 
-    On a terminal it asks first, unless --yes.
+    On a terminal it asks first; elsewhere (a script, a pipe) it removes
+    nothing without --yes.
 
     \b
     Examples:
       incidents remove 2022-06-imam-sahib
       incidents remove 2022-06-imam-sahib --dry-run
+      incidents remove 2022-06-imam-sahib --yes    (in a script)
     """
     from incidents.editing import remove_incident
 
-    path = _store_to_change(app, dry_run)
-    if on_terminal() and not yes and not dry_run:
-        from incidents.query import find_incident
+    store = _store_to_change(app, dry_run)
+    if not yes and not dry_run:
+        if not on_terminal():
+            raise click.UsageError(
+                "remove asks before it removes, and there is no terminal to ask on: "
+                "give --yes to remove without asking (or --dry-run to see the change)"
+            )
         from incidents.records import list_row
 
-        incident = find_incident(app.incidents(), incident_id)
+        preview = run_change(lambda: remove_incident(store, incident_id, dry_run=True), _id_hint)
+        incident = preview.incident
         question = (
             f"Remove {incident.id} ({list_row(incident).date_text}, "
-            f"{inert(incident.location.label())}: {inert(incident.target)}) from {path}?"
+            f"{inert(incident.location.label())}: {inert(incident.target)}) from {store.path}?"
         )
         if not click.confirm(question, err=True):
             raise click.ClickException("Nothing removed.")
-    change = run_change(
-        lambda: remove_incident(path, incident_id, dry_run=dry_run), lambda key: "ID"
-    )
+    with writing(store.path, dry_run):
+        change = run_change(lambda: remove_incident(store, incident_id, dry_run=dry_run), _id_hint)
     report_change(change, "Removed {id} from {path}.")
+
+
+def _id_hint(key: str | None) -> str:
+    return "ID"

@@ -1,15 +1,17 @@
-"""Options shared by several commands: filters, formats, --svg, and help sections."""
+"""Options shared by several commands: filters, formats, pictures, and help sections."""
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from incidents.cli.completing import complete_from_store, complete_words
+from incidents.cli.output import OutputFile
 
 if TYPE_CHECKING:
     from incidents.categories import Category
@@ -200,8 +202,7 @@ def filter_options(command: F) -> F:
             help="At least N killed for certain (unknown tolls do not match).",
         ),
     ]
-    for option in reversed(options):
-        command = option(command)
+    command = stacked(options, command)
     # Dedent first: the appended text starts at column 0, and click dedents
     # the whole help by its least indented line.
     command.__doc__ = inspect.cleandoc(command.__doc__ or "") + "\n" + FILTER_HELP
@@ -256,18 +257,84 @@ def format_option(choices: Sequence[str], default: str | None, help_text: str) -
     )
 
 
-def svg_option(command: F) -> F:
-    return section_option(
-        OUTPUT,
-        "--svg",
-        metavar="FILE",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        help="Also save the table or chart, as shown, to FILE as an SVG picture.",
-    )(command)
+def _picture_path(suffix: str, other: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() == other:
+            raise click.BadParameter(
+                f"{value} ends in {other}; this option writes {suffix}: "
+                f"use --{other.lstrip('.')} {value}",
+                ctx,
+                param,
+            )
+        return value
+
+    return check
 
 
-def no_svg_unless_table(svg: Path | None, output_format: str) -> None:
-    if svg is not None and output_format != "table":
+PICTURE_STYLES = ("report", "terminal")
+
+
+def picture_options(command: F) -> F:
+    """--svg, --png and --chart-style: pictures of the answer, saved beside it."""
+    options = [
+        section_option(
+            OUTPUT,
+            "--svg",
+            metavar="FILE",
+            type=OutputFile(),
+            callback=_picture_path("SVG", ".png"),
+            help="Also save a chart of the answer to FILE as SVG, for a report: "
+            "with a title, the filters, the source and the date.",
+        ),
+        section_option(
+            OUTPUT,
+            "--png",
+            metavar="FILE",
+            type=OutputFile(),
+            callback=_picture_path("PNG", ".svg"),
+            help="Also save the chart to FILE as PNG (needs: pip install 'incidents[png]').",
+        ),
+        section_option(
+            OUTPUT,
+            "--chart-style",
+            type=click.Choice(PICTURE_STYLES),
+            default="report",
+            show_default=True,
+            help="report: a chart on a white page; terminal: the table or chart "
+            "as the terminal shows it.",
+        ),
+    ]
+    return stacked(options, command)
+
+
+def stacked(options: Sequence[Callable[[F], F]], command: F) -> F:
+    """The command with the options, listed in their order in --help."""
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class Pictures:
+    """The pictures a command was asked to save."""
+
+    svg: Path | None = None
+    png: Path | None = None
+    terminal: bool = False
+
+    @property
+    def wanted(self) -> bool:
+        return self.svg is not None or self.png is not None
+
+
+def build_pictures(options: dict[str, Any], output_format: str = "table") -> Pictures:
+    pictures = Pictures(
+        svg=options.pop("svg"),
+        png=options.pop("png"),
+        terminal=options.pop("chart_style") == "terminal",
+    )
+    if pictures.wanted and pictures.terminal and output_format != "table":
         raise click.UsageError(
-            f"--svg draws the table; it cannot go with --format {output_format}."
+            f"--chart-style terminal draws the table; it cannot go with --format {output_format}."
         )
+    return pictures

@@ -13,18 +13,26 @@ from incidents.cli.completing import complete_ids
 from incidents.cli.options import (
     LARGEST_INTEGER,
     OUTPUT,
+    build_pictures,
     filter_options,
     format_option,
-    no_svg_unless_table,
+    picture_options,
     section_option,
-    svg_option,
 )
-from incidents.cli.output import print_renderable, save_svg
+from incidents.cli.output import (
+    OutputFile,
+    caption,
+    console,
+    print_renderable,
+    save_pictures,
+    write_output,
+)
 from incidents.formats import incident_formats, totals_formats
 from incidents.inert import for_terminal, inert
 
 if TYPE_CHECKING:
     from incidents.formats import Renderer, Selection
+    from incidents.formats.charts import Body, Caption
 
 
 def _columns_option(
@@ -71,7 +79,7 @@ def _columns_option(
     "target-type, attack-type, perpetrator, killed, wounded [default: as many as the "
     "terminal has room for; piped: all].",
 )
-@svg_option
+@picture_options
 @pass_app
 def list_command(
     app: AppContext,
@@ -80,7 +88,6 @@ def list_command(
     limit: int | None,
     output_format: str | None,
     columns: tuple[str, ...] | None,
-    svg: Path | None,
     **options: Any,
 ) -> None:
     """List incidents: a table on a terminal, one line each when piped.
@@ -91,6 +98,8 @@ def list_command(
     columns separated by tabs (--format tsv), for grep, sort, cut and awk;
     the count and what the marks mean go to stderr.
 
+    --svg and --png draw the incidents on a map, where they have coordinates.
+
     \b
     Examples:
       incidents list --target-type embassy
@@ -100,25 +109,34 @@ def list_command(
       incidents list --columns id,date,place,killed
       incidents list --since 2022 --svg attacks.svg
     """
-    from incidents.cli.output import console
     from incidents.formats import RENDERERS, Format, Selection
     from incidents.query import SortKey
 
+    pictures = build_pictures(options, output_format or "table")
     if output_format is None:
-        output_format = "table" if svg is not None or console().is_terminal else "tsv"
-    no_svg_unless_table(svg, output_format)
+        drawn_as_shown = pictures.wanted and pictures.terminal
+        output_format = "table" if drawn_as_shown or console().is_terminal else "tsv"
     if columns is not None and output_format not in ("table", "tsv"):
         raise click.UsageError(
             f"--columns picks the columns of a table or tsv; not of --format {output_format}."
         )
     renderer = RENDERERS[Format(output_format)]
     selection = Selection(app.source(), app.filters(options), SortKey(sort), limit, columns)
+    table = None
     if renderer.incidents_view is not None:
         table = renderer.incidents_view(selection)
         print_renderable(table)
-        save_svg(table, svg)
     else:
         write_selection(renderer, selection, for_terminal(sys.stdout))
+
+    def draw() -> tuple[Caption, Body]:
+        from incidents.formats.charts.map import TITLE, incidents_map
+
+        shown = selection.source.incidents(selection.filters, selection.sort, limit)
+        extra = [f"the first {limit} by {sort}"] if limit is not None else []
+        return caption(app, selection.filters, TITLE, shown, extra), incidents_map(shown)
+
+    save_pictures(pictures, draw, table)
 
 
 def write_selection(renderer: Renderer, selection: Selection, stream: TextIO) -> int:
@@ -194,11 +212,9 @@ def show(app: AppContext, incident_ids: tuple[str, ...], output_format: str) -> 
     help="One row per group, and a total row.",
 )
 @format_option(totals_formats(), "table", "Output format.")
-@svg_option
+@picture_options
 @pass_app
-def total(
-    app: AppContext, /, by: str | None, output_format: str, svg: Path | None, **options: Any
-) -> None:
+def total(app: AppContext, /, by: str | None, output_format: str, **options: Any) -> None:
     """Count incidents and total the killed and wounded.
 
     A sum is exact only when every figure in it is exact. Otherwise it is a
@@ -225,16 +241,25 @@ def total(
     from incidents.formats import RENDERERS, Format
     from incidents.query import GroupBy
 
-    no_svg_unless_table(svg, output_format)
-    totals = app.source().totals(app.filters(options), GroupBy(by) if by else None)
+    pictures = build_pictures(options, output_format)
+    filters = app.filters(options)
+    totals = app.source().totals(filters, GroupBy(by) if by else None)
     renderer = RENDERERS[Format(output_format)]
+    table = None
     if renderer.totals_view is not None:
         table = renderer.totals_view(totals)
         print_renderable(table)
-        save_svg(table, svg)
     else:
         assert renderer.write_totals is not None, "offered only where it can"
         renderer.write_totals(totals, for_terminal(sys.stdout))
+
+    def draw() -> tuple[Caption, Body]:
+        from incidents.formats.charts.totals import title, totals_bars
+
+        counted = app.source().incidents(filters)  # for the source line: which data sets
+        return caption(app, filters, title(totals), counted), totals_bars(totals)
+
+    save_pictures(pictures, draw, table)
 
 
 @cli.command()
@@ -249,8 +274,9 @@ def total(
     OUTPUT,
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write to this file (whole or not at all) instead of standard output.",
+    type=OutputFile(),
+    help="Write to this file (a file is replaced whole or not at all; a device or "
+    "named pipe is written as a stream) instead of standard output.",
 )
 @pass_app
 def export(
@@ -276,7 +302,6 @@ def export(
       incidents export --format markdown --since 2022-09
     """
     from incidents.formats import RENDERERS, Format, Selection
-    from incidents.store import atomic_writer
 
     fmt = Format(output_format) if output_format else None
     if fmt is None:
@@ -286,7 +311,7 @@ def export(
     if output is None:
         write_selection(renderer, selection, for_terminal(sys.stdout))
         return
-    with atomic_writer(output, newline="") as stream:
+    with write_output(output, newline="") as stream:
         written = write_selection(renderer, selection, stream)
     plural = "incident" if written == 1 else "incidents"
     click.echo(f"Wrote {written} {plural} to {output} ({fmt.value}).", err=True)
@@ -321,9 +346,9 @@ def where(app: AppContext) -> None:
     show_default=True,
     help="One bar per year, month or ISO week (Monday to Sunday).",
 )
-@svg_option
+@picture_options
 @pass_app
-def timeline_command(app: AppContext, /, by: str, svg: Path | None, **options: Any) -> None:
+def timeline_command(app: AppContext, /, by: str, **options: Any) -> None:
     """Chart incidents and the killed per month (or year, or week).
 
     Every period from the first incident to the last has a line, empty ones
@@ -342,6 +367,16 @@ def timeline_command(app: AppContext, /, by: str, svg: Path | None, **options: A
     from incidents.formats.timeline import timeline_chart
     from incidents.timeline import Step, timeline
 
-    chart = timeline_chart(timeline(app.source().incidents(app.filters(options)), Step(by)))
+    pictures = build_pictures(options)
+    filters = app.filters(options)
+    incidents = app.source().incidents(filters)
+    counted = timeline(incidents, Step(by))
+    chart = timeline_chart(counted)
     print_renderable(chart)
-    save_svg(chart, svg)
+
+    def draw() -> tuple[Caption, Body]:
+        from incidents.formats.charts.timeline import timeline_bars, title
+
+        return caption(app, filters, title(counted.step), incidents), timeline_bars(counted)
+
+    save_pictures(pictures, draw, chart)

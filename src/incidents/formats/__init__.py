@@ -14,7 +14,8 @@ What lives where: ``listing`` (the list: a table on the terminal, TSV lines
 when piped) and its ``columns``, ``details`` (one incident, for ``show``),
 ``table`` (the totals), ``timeline`` (the terminal's chart), ``csv``,
 ``json`` (and NDJSON), ``geojson``, ``markdown``; ``labels``, the marks
-they share.  Text from the store reaches them all through ``inert``.
+they share; ``charts/``, the SVG charts for a report (--svg, --png).
+Text from the store reaches them all through ``inert``.
 """
 
 from __future__ import annotations

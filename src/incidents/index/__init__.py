@@ -17,7 +17,8 @@ What lives where:
   (and ``open_memory_index``, the same index built in memory for --no-index).
 - ``updating``: ``after_write``, which writers call under the store's lock.
 - ``queries``: ``StoreIndex``: filters, sorting and totals as SQL.
-- ``sqlite_store``: ``.sqlite`` stores: open, write whole, merge an import.
+- ``sqlite_store``: ``.sqlite`` stores: open, write whole, change in place,
+  merge an import; ``store_file`` picks how a store of either kind is written.
 """
 
 from incidents.index.freshness import (
@@ -29,13 +30,20 @@ from incidents.index.freshness import (
 )
 from incidents.index.queries import StoreIndex
 from incidents.index.schema import SCHEMA_VERSION, SQLITE_SUFFIXES
-from incidents.index.sqlite_store import SqliteStoreImport, open_sqlite_store, write_sqlite_store
+from incidents.index.sqlite_store import (
+    SqliteStoreFile,
+    SqliteStoreImport,
+    open_sqlite_store,
+    store_file,
+    write_sqlite_store,
+)
 from incidents.index.updating import after_write
 
 __all__ = [
     "SCHEMA_VERSION",
     "SQLITE_SUFFIXES",
     "IndexUnwritable",
+    "SqliteStoreFile",
     "SqliteStoreImport",
     "StoreIndex",
     "after_write",
@@ -44,5 +52,6 @@ __all__ = [
     "open_index",
     "open_memory_index",
     "open_sqlite_store",
+    "store_file",
     "write_sqlite_store",
 ]

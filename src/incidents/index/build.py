@@ -23,8 +23,10 @@ from incidents.index.schema import (
     create_schema,
     register_functions,
     set_meta,
+    use_wal,
 )
 from incidents.index.state import read_store
+from incidents.temporary import remove_sqlite_files, temporary_beside
 
 if TYPE_CHECKING:
     from incidents.model import Incident
@@ -201,26 +203,34 @@ class _Validation:
 
 
 @contextlib.contextmanager
-def new_database(path: Path) -> Iterator[sqlite3.Connection]:
-    """A database written beside ``path`` and renamed over it once complete."""
+def new_database(
+    path: Path, mode: int = 0o666, store: bool = False, stale_prefix: str | None = None
+) -> Iterator[sqlite3.Connection]:
+    """A database written beside ``path`` and renamed over it once complete.
+
+    ``mode`` is the new file's (the umask applies); a ``store`` is made
+    durable (fsynced) and in WAL mode before it is renamed into place.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
-    connection = sqlite3.connect(temporary)
-    try:
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        register_functions(connection)
-        create_schema(connection)
-        yield connection
-        create_indexes(connection)
-        connection.commit()
-        connection.close()
+    with temporary_beside(path, mode, stale_prefix) as (temporary, claim):
+        connection = sqlite3.connect(temporary)
+        try:
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
+            register_functions(connection)
+            create_schema(connection)
+            yield connection
+            create_indexes(connection)
+            connection.commit()
+            if store:
+                use_wal(connection)
+        finally:
+            connection.close()
+        if store:
+            os.fsync(claim)
+            # A new database must not meet the log of one that was here before.
+            remove_sqlite_files(path)
         os.replace(temporary, path)
-    except BaseException:
-        connection.close()
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def ids_unique(connection: sqlite3.Connection) -> bool:
@@ -245,7 +255,14 @@ def build_index(
     store_path: Path, index_path: Path, progress: Progress | None = None
 ) -> sqlite3.Connection:
     """Validate the store once and write its index, whole or not at all."""
-    with new_database(index_path) as connection:
+    try:
+        permissions = store_path.stat().st_mode
+    except OSError:
+        permissions = 0  # the build says why it cannot read the store
+    # The index holds every incident's text: it is no more readable than the
+    # store.  Any index build in the cache may clear dead builds' leftovers.
+    mode = 0o600 | (permissions & 0o044)
+    with new_database(index_path, mode, stale_prefix=".") as connection:
         _fill(connection, store_path, progress)
     return connect(index_path)
 
@@ -270,7 +287,8 @@ def _fill(connection: sqlite3.Connection, store_path: Path, progress: Progress |
         if texts is None:
             texts = _slow_texts(data, name)
         else:
-            del data  # the texts hold it now; the slow path reads the file again
+            if store_path.is_file():  # a pipe cannot be read again: its bytes are kept
+                data = b""  # the texts hold it now; the slow path reads the file again
             validation = _Validation(texts, name)
             try:
                 insert_texts(connection, texts, progress, len(texts))
@@ -283,7 +301,8 @@ def _fill(connection: sqlite3.Connection, store_path: Path, progress: Progress |
             rewritten = validation.result() if inserted else None
             if rewritten is None or not ids_unique(connection):
                 validation.cancel()
-                data, state = read_store(store_path)
+                if not data:
+                    data, state = read_store(store_path)
                 clear_tables(connection)
                 texts = _slow_texts(data, name)  # raises with every problem...
             elif rewritten:

@@ -37,8 +37,19 @@ def cache_directory(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def index_path_for(store_path: Path, cache_dir: Path | None = None) -> Path:
-    key = hashlib.sha256(str(store_path.resolve()).encode()).hexdigest()[:24]
+    from incidents.files import real_path
+
+    key = hashlib.sha256(str(real_path(store_path)).encode()).hexdigest()[:24]
     return (cache_dir or cache_directory()) / f"{key}.sqlite"
+
+
+def _private(directory: Path) -> None:
+    """The cache directory, made if needed, readable by its user alone: the
+    indexes in it hold every incident's text."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    found = directory.stat()
+    if found.st_mode & 0o077 and found.st_uid == os.geteuid():
+        directory.chmod(0o700)  # made by an older version, open to all
 
 
 def _fresh(connection: sqlite3.Connection, store_path: Path) -> bool:
@@ -65,12 +76,12 @@ def open_index(
 ) -> StoreIndex:
     """The index of a JSON store, built or rebuilt as needed; or a sqlite store
     (which is its own index)."""
-    from incidents.store import read_bytes
+    from incidents.store import not_a_store_file
 
     if store_path.suffix.lower() in SQLITE_SUFFIXES:
         return open_sqlite_store(store_path)
     if not store_path.is_file():
-        read_bytes(store_path)  # raises the StoreError that says why
+        raise not_a_store_file(store_path)
     path = index_path_for(store_path, cache_dir)
     if path.exists():
         try:
@@ -81,6 +92,7 @@ def open_index(
         except sqlite3.DatabaseError:
             pass  # unreadable: rebuilt below, never trusted
     try:
+        _private(path.parent)
         _forget_orphans(path)
         return StoreIndex(build_index(store_path, path, progress))
     except (OSError, sqlite3.OperationalError) as error:

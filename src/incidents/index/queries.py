@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from incidents.groups import merge_spellings
-from incidents.index.schema import collector_paused, read_meta, set_meta
+from incidents.index.schema import busy_timeout, collector_paused, read_meta, set_meta
 from incidents.locations import PlaceName, location_queries
 from incidents.query import (
     CountSum,
@@ -167,17 +167,37 @@ def _match_expression(groups: Sequence[Sequence[str]]) -> str:
 
 
 def _ensure_search(connection: sqlite3.Connection) -> None:
-    """The full-text table is built the first time a --text query needs it."""
-    if read_meta(connection).get("fts") == "1":
+    """The full-text table is built the first time a --text query needs it,
+    and kept; in memory for this command alone when the file cannot be
+    written (a read-only index or store, or one another process is writing)."""
+    if read_meta(connection).get("fts") == "1" or _temporary_search(connection):
         return
-    connection.execute("DROP TABLE IF EXISTS search")
+    try:
+        with busy_timeout(connection, 100):  # a writer may be busy for minutes: no waiting
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("DROP TABLE IF EXISTS search")
+            _fill_search(connection, "main")
+            set_meta(connection, {"fts": "1"})
+            connection.commit()
+    except sqlite3.OperationalError:
+        if connection.in_transaction:
+            connection.rollback()
+        _fill_search(connection, "temp")
+
+
+def _temporary_search(connection: sqlite3.Connection) -> bool:
+    found = "SELECT 1 FROM temp.sqlite_master WHERE name = 'search'"
+    return connection.execute(found).fetchone() is not None
+
+
+def _fill_search(connection: sqlite3.Connection, schema: str) -> None:
     connection.execute(
-        "CREATE VIRTUAL TABLE search USING fts5"
+        f"CREATE VIRTUAL TABLE {schema}.search USING fts5"
         "(text, content='', tokenize='unicode61 remove_diacritics 2')"
     )
-    connection.execute(f"INSERT INTO search (rowid, text) SELECT pos, {_SEARCHED} FROM details")
-    set_meta(connection, {"fts": "1"})
-    connection.commit()
+    connection.execute(
+        f"INSERT INTO {schema}.search (rowid, text) SELECT pos, {_SEARCHED} FROM details"
+    )
 
 
 # What --text searches in: the summary, the target and the site, folded.

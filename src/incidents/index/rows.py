@@ -101,13 +101,18 @@ def insert_texts(
     positions: Iterable[int] | None = None,
 ) -> int:
     """Insert incidents given as JSON texts, at positions 0, 1, 2... unless
-    given; ValueError when a text is not one JSON object."""
+    given; ValueError when a text is not one incident of the shape the model
+    makes (the model's validation says how: this path reads the data before
+    it is validated)."""
     done = 0
     batches: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _ in TABLES}
 
     def flush() -> None:
         for table, rows in batches.items():
-            connection.executemany(INSERTS[table], rows)
+            try:
+                connection.executemany(INSERTS[table], rows)
+            except OverflowError:  # an integer SQLite cannot hold
+                raise ValueError("a number too large for SQLite") from None
             rows.clear()
         if progress:
             progress(done, total)
@@ -119,7 +124,13 @@ def insert_texts(
         data = from_json(text)
         if not isinstance(data, dict):
             raise ValueError(f"incident {pos} is not a JSON object")
-        for table, rows in incident_rows(pos, data, text, with_csv).items():
+        try:
+            made = incident_rows(pos, data, text, with_csv)
+        except (AttributeError, TypeError, KeyError, IndexError) as error:
+            # A hand-edited store of the right layout with a wrong type in it
+            # ("perpetrator": "ISKP", "city": 5).
+            raise ValueError(f"incident {pos} is not of the model's shape: {error}") from None
+        for table, rows in made.items():
             batches[table].extend(rows)
         done += 1
         if done % CHUNK == 0:
