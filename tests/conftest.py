@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import tempfile
 from collections.abc import Callable, Sequence
@@ -20,6 +21,15 @@ from incidents.store import dump_store, load_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_STORE = REPO_ROOT / "incidents.json"
+
+
+def bench_generator() -> Any:
+    """The benchmark's own store generator (bench/generate.py)."""
+    spec = importlib.util.spec_from_file_location("generate", REPO_ROOT / "bench" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +82,7 @@ def index_of(incidents: Sequence[Incident]) -> StoreIndex:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "store.json"
         path.write_text(dump_store(Store(incidents=list(incidents))), encoding="utf-8")
-        return StoreIndex(memory_index(path))
+        return StoreIndex(*memory_index(path))
 
 
 def total(incidents: Sequence[Incident], by: GroupBy | None = None) -> Totals:

@@ -53,20 +53,20 @@ def summaries(store: Path) -> list[str]:
 # on one pipe and waits for a byte on the other.
 PAUSED_AFTER_READING = """
 import os, sys
-from incidents import store
+from incidents.index import state
 from incidents.cli import main
 
 ready, go = int(sys.argv[1]), int(sys.argv[2])
-read_bytes = store.read_bytes
+read_descriptor = state.read_descriptor
 
-def read_then_wait(path):
-    data = read_bytes(path)
-    store.read_bytes = read_bytes
+def read_then_wait(descriptor):
+    data = read_descriptor(descriptor)
+    state.read_descriptor = read_descriptor
     os.write(ready, b"read")
     os.read(go, 1)
     return data
 
-store.read_bytes = read_then_wait
+state.read_descriptor = read_then_wait
 sys.argv = ["incidents", *sys.argv[3:]]
 main()
 """
@@ -184,9 +184,10 @@ def index_content(connection: sqlite3.Connection) -> dict[str, Any]:
     words = ["bomb", "mosque", "checkpoint", "hussainiya", "kabul", "school"]
     return {
         "facts": [row[1:] for row in facts],
-        "texts": [row[1] for row in by_order("SELECT pos, json FROM details")],
-        "aliases": by_order("SELECT pos, key FROM aliases"),
-        "sites": by_order("SELECT pos, site FROM sites"),
+        "texts": [row[1:] for row in by_order("SELECT pos, digest, json FROM texts")],
+        "aliases": by_order("SELECT pos, key, name FROM aliases"),
+        "sites": by_order("SELECT pos, site, name FROM sites"),
+        "origins": by_order("SELECT pos, dataset, id FROM origins"),
         "found": {
             word: sorted(
                 order[row[0]]
@@ -204,7 +205,7 @@ def assert_index_is_as_built(store: Path) -> None:
     from incidents.index.queries import _ensure_search
 
     kept = sqlite3.connect(index_path_for(store))
-    built = memory_index(store)
+    built, _ = memory_index(store)
     _ensure_search(built)
     try:
         assert index_content(kept) == index_content(built)

@@ -4,14 +4,12 @@ and serves sqlite stores."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -21,21 +19,13 @@ from incidents.index import index_path_for, write_sqlite_store
 from incidents.model import Incident
 from incidents.store import load_store
 
-from .conftest import REPO_ROOT, SEED_STORE, incident_data
-
-
-def _generator() -> Any:  # the benchmark's own store generator
-    spec = importlib.util.spec_from_file_location("generate", REPO_ROOT / "bench" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .conftest import REPO_ROOT, SEED_STORE, bench_generator, incident_data
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("generated") / "generated.json"
-    _generator().write_store(600, path)
+    bench_generator().write_store(600, path)
     return path
 
 

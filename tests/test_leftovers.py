@@ -16,7 +16,7 @@ from tests.test_import_command import good_row, gtd_file
 # with its temporary file half written.
 WRITING_JSON = "incidents.store:stored_json"
 # Called inside the index build, with its temporary database in the cache.
-BUILDING_INDEX = "incidents.index.build:insert_texts"
+BUILDING_INDEX = "incidents.index.build:insert_spans"
 
 
 def temporaries(directory: Path) -> list[str]:

@@ -385,12 +385,12 @@ def change_store(
         written = not dry_run and after != before
         notes: list[str] = []
         if written:
-            store_file.write(current, new_store, after, notes)
             # Still under the lock, so that the next question finds the index
             # up to date.  (Imported here: the index lives a floor above.)
-            from incidents.index import after_write
+            from incidents.index import kept_up
 
-            after_write(path)
+            with kept_up(path):
+                store_file.write(current, new_store, after, notes)
     return Change(path, before, after, touched, warnings, written, notes)
 
 

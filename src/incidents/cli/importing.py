@@ -152,7 +152,7 @@ def _into_json(
     """Merge the file into a JSON store in memory, and write it once, at the end."""
     from incidents.files import atomic_writer
     from incidents.importers import import_file
-    from incidents.index import after_write
+    from incidents.index import kept_up
     from incidents.model import Store
     from incidents.store import StoreError, load_store, store_document, stored_json
 
@@ -176,10 +176,10 @@ def _into_json(
     if sys.stderr.isatty():
         count = len(report.incidents)
         click.echo(f"Writing {count:,} incidents to {store}...", err=True)
-    with atomic_writer(store, notes=notes) as stream:
+    # Still under the lock: the next question finds the index up to date.
+    with kept_up(store), atomic_writer(store, notes=notes) as stream:
         for piece in store_document((stored_json(i) for i in report.incidents), current.schema_url):
             stream.write(piece)
-    after_write(store)  # still under the lock: the next question finds the index up to date
     return report, True
 
 

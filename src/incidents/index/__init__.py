@@ -2,20 +2,26 @@
 
 The JSON store stays the source of truth.  Beside it, in the user's cache
 directory, an index holds one row per incident with the columns that every
-filter, sort and total needs, and, apart, its JSON text and its line of the
-CSV export.  Python objects are built only for what is printed, and the warm
-path never loads pydantic.  A store file ending in ``.sqlite`` is itself an
-index-shaped store (for data sets of millions of incidents).
+filter, sort and total needs, and, apart, where its JSON text lies in the
+store file (not a copy of it) and its line of the CSV export.  Python
+objects are built only for what is printed, and the warm path never loads
+pydantic.  A store file ending in ``.sqlite`` is itself an index-shaped
+store (for data sets of millions of incidents), which holds the texts.
 
 What lives where:
 - ``schema``: the tables, the schema version, small SQLite helpers.
-- ``rows``: one incident's rows, from its JSON data; inserting them.
-- ``build``: building an index from a JSON store, validated in a second process.
+- ``decoding``: only the indexed fields of an incident's JSON, typed (msgspec).
+- ``rows``: one incident's rows, from its JSON text; inserting them.
+- ``texts``: reading an index's texts from the store file it describes.
+- ``validation``: the model and the checks over a store's incidents, on both cores.
+- ``build``: building an index from a JSON store, validated beside.
+- ``refresh``: an index brought up to a store that changed a little, in place.
 - ``state``: what a store file was when read (identity, times, hash), and
   whether it still is.
 - ``freshness``: the cache directory, whether an index is fresh, ``open_index``
   (and ``open_memory_index``, the same index built in memory for --no-index).
-- ``updating``: ``after_write``, which writers call under the store's lock.
+- ``updating``: ``kept_up`` and ``after_write``, which writers call under the
+  store's lock.
 - ``queries``: ``StoreIndex``: filters, sorting and totals as SQL.
 - ``sqlite_store``: ``.sqlite`` stores: open, write whole, change in place,
   merge an import; ``store_file`` picks how a store of either kind is written.
@@ -37,7 +43,7 @@ from incidents.index.sqlite_store import (
     store_file,
     write_sqlite_store,
 )
-from incidents.index.updating import after_write
+from incidents.index.updating import after_write, kept_up
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -49,6 +55,7 @@ __all__ = [
     "after_write",
     "cache_directory",
     "index_path_for",
+    "kept_up",
     "open_index",
     "open_memory_index",
     "open_sqlite_store",

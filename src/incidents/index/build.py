@@ -1,19 +1,19 @@
 """Building the index of a JSON store: cut it into incidents, validate them
-in a second process, insert their rows; whole or not at all."""
+(on both cores), insert their rows; whole or not at all."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from incidents.index.rows import insert_texts, replace_texts
+from incidents.index.rows import delete_positions, insert_spans, insert_texts
 from incidents.index.schema import (
-    CHUNK,
     SCHEMA_VERSION,
     Progress,
     clear_tables,
@@ -25,30 +25,48 @@ from incidents.index.schema import (
     set_meta,
     use_wal,
 )
-from incidents.index.state import read_store
+from incidents.index.state import StoreState, read_open_store
+from incidents.index.texts import StoreTexts, attach
+from incidents.index.validation import Spans, Validation
 from incidents.temporary import remove_sqlite_files, temporary_beside
-
-if TYPE_CHECKING:
-    from incidents.model import Incident
 
 # A store written by this tool (2-space indent) separates its incidents with
 # exactly this; a raw newline never occurs inside a JSON string, so it can
 # only stand between two incidents.
-_SEPARATOR = b"\n    },\n    {\n"
+SEPARATOR = b"\n    },\n    {\n"
 # A space in these patterns stands for JSON's whitespace: a regular
 # expression's \s would also take a form feed or a vertical tab, and the
 # $schema string takes no raw control character, as `incidents validate` says.
 _SPACE = rb"[ \t\n\r]*"
+_SCHEMA = rb'"\$schema" : "(?P<schema>[^"\\\x00-\x1f]*)" , '
 _HEAD = re.compile(
-    rb'\A(?:\xef\xbb\xbf)? \{ (?:"\$schema" : "[^"\\\x00-\x1f]*" , )?"incidents" : \[ '.replace(
-        b" ", _SPACE
-    )
+    (rb"\A(?:\xef\xbb\xbf)? \{ (?:" + _SCHEMA + rb')?"incidents" : \[ ').replace(b" ", _SPACE)
 )
 _TAIL = re.compile(rb" \] \} \Z".replace(b" ", _SPACE))
 
 
-def own_layout_texts(data: bytes) -> list[str] | None:
-    """Each incident's JSON text, cut out of a store in this tool's layout
+@dataclass(frozen=True)
+class Layout:
+    """Where a store in this tool's layout keeps its incidents: each one's
+    (start, end) in its bytes, its ``$schema`` if any, and whether everything
+    around the incidents is as this tool writes it (``framed``)."""
+
+    spans: list[tuple[int, int]]
+    schema_url: str | None
+    framed: bool
+
+
+def store_head(schema_url: str | None) -> str:
+    """What this tool writes before a store's first incident (``store_document``)."""
+    schema = f'  "$schema": {json.dumps(schema_url, ensure_ascii=False)},\n' if schema_url else ""
+    return "{\n" + schema + '  "incidents": ['
+
+
+STORE_TAIL = "\n  ]\n}\n"
+
+
+def own_layout(data: bytes) -> Layout | None:
+    """Where each incident lies in a store in this tool's layout, found
     without parsing it; None for any other layout.
 
     Whether the cuts fall between incidents is proven later: each text must
@@ -60,157 +78,38 @@ def own_layout_texts(data: bytes) -> list[str] | None:
     if head is None or tail is None or head.end() > tail.start():
         return None
     try:
-        data[: head.end()].decode("utf-8")  # the $schema string
+        schema = head["schema"].decode("utf-8") if head["schema"] is not None else None
     except UnicodeDecodeError:
         return None
+    opening = store_head(schema).encode("utf-8")
     if head.end() == tail.start():
-        return []
-    try:
-        body = data[head.end() : tail.start()].decode("utf-8")
-    except UnicodeDecodeError:
+        framed = data == opening + b"]\n}\n"
+        return Layout([], schema, framed)
+    first, last = head.end(), tail.start()
+    if data[first : first + 2] != b"{\n" or data[last - 6 : last] != b"\n    }":
         return None
-    if not (body.startswith("{\n") and body.endswith("\n    }")):
-        return None
-    pieces = body[2:-6].split(_SEPARATOR.decode())
-    del body
-    return ["{\n" + piece + "\n    }" for piece in pieces]
-
-
-# --- validating, in a second process ----------------------------------------------
-
-# What a validation finds: None when an incident is not valid, else the
-# canonical text (what this tool writes) of each incident whose text differs
-# from it, by position.
-Canonical = dict[int, str] | None
-
-
-def validate_texts(texts: Sequence[str], name: str, first: int = 0) -> Canonical:
-    """Whether every incident passes the model and the checks of one incident
-    (ids shared between incidents are looked for in the built index), and the
-    canonical texts of those written otherwise."""
-    from pydantic import TypeAdapter, ValidationError
-
-    from incidents.checks import check_incidents
-    from incidents.model import Incident
-
-    adapter = TypeAdapter(list[Incident])
-    rewritten: dict[int, str] = {}
-    with collector_paused():
-        for start in range(0, len(texts), CHUNK):
-            chunk = texts[start : start + CHUNK]
-            try:
-                incidents = adapter.validate_json("[" + ",".join(chunk) + "]")
-            except ValidationError:
-                return None
-            if len(incidents) != len(chunk):  # a cut fell inside an incident
-                return None
-            if check_incidents(list(enumerate(incidents, first + start)), name, warnings=False):
-                return None
-            rewritten.update(_rewritten(incidents, chunk, first + start))
-    return rewritten
-
-
-# A store of these incidents as pydantic writes it, around the incidents.
-_STORE_HEAD = '{\n  "incidents": [\n    '
-_STORE_TAIL = "\n  ]\n}"
-# pydantic's serializer writes what json.dumps writes, several times faster,
-# save for a float below 1e-4 (0.00001 against 1e-05): coordinates, best estimates.
-_FLOATS_WRITTEN_OTHERWISE = re.compile(r'"(?:lat|lon|best)": -?(?:0\.0000|[0-9.]+e)')
-
-
-def _rewritten(incidents: Sequence[Incident], texts: Sequence[str], first: int) -> dict[int, str]:
-    """The canonical text (what this tool writes) of each incident whose text
-    is not that, by position.
-
-    A store edited by hand may escape letters, order keys otherwise, spell out
-    defaults or write 36 for 36.0; every answer shows the incident as this
-    tool writes it, whatever the store looked like.
-    """
-    from incidents.model import Store
-    from incidents.store import stored_json
-
-    quick = Store.model_construct(incidents=list(incidents)).model_dump_json(
-        indent=2, exclude_defaults=True
-    )
-    written = _STORE_HEAD + ",\n    ".join(texts) + _STORE_TAIL
-    if quick == written and not _FLOATS_WRITTEN_OTHERWISE.search(quick):
-        return {}
-    canonical = (
-        (first + n, stored_json(i), text)
-        for n, (i, text) in enumerate(zip(incidents, texts, strict=True))
-    )
-    return {pos: text for pos, text, given in canonical if text != given}
-
-
-class _Validation:
-    """Validation running beside the index build, in forked processes that
-    share the store between them (where the platform has fork), else in line.
-
-    Validating with pydantic is the largest part of a cold query; it runs on
-    the second core while this process builds the index.  Split further it
-    only competes with that build (measured: 6.6 s one way, 7.6 s two ways,
-    for 200,000 incidents on two cores).
-    """
-
-    PARTS = 1
-
-    def __init__(self, texts: Sequence[str], name: str) -> None:
-        import multiprocessing
-
-        self._results: list[Canonical] = []
-        self._workers: list[tuple[Any, Any]] = []
-        if "fork" not in multiprocessing.get_all_start_methods() or len(texts) < 2 * CHUNK:
-            self._results.append(validate_texts(texts, name))
-            return
-        context = multiprocessing.get_context("fork")
-        size = -(-len(texts) // self.PARTS)
-        for first in range(0, len(texts), size):
-            receiver, sender = context.Pipe(duplex=False)
-
-            def work(sender: Any = sender, first: int = first) -> None:
-                try:
-                    sender.send(validate_texts(texts[first : first + size], name, first))
-                except BaseException:
-                    sender.send(None)
-
-            process = context.Process(target=work, daemon=True)
-            process.start()
-            sender.close()
-            self._workers.append((process, receiver))
-
-    def result(self) -> Canonical:
-        """None when an incident is not valid, else the canonical texts to use."""
-        for process, receiver in self._workers:
-            try:
-                self._results.append(receiver.recv())
-            except EOFError:
-                self._results.append(None)
-            process.join()
-        self._workers.clear()
-        rewritten: dict[int, str] = {}
-        for found in self._results:
-            if found is None:
-                return None
-            rewritten.update(found)
-        return rewritten
-
-    def cancel(self) -> None:
-        for process, _ in self._workers:
-            if process.is_alive():
-                process.kill()
-            process.join()
-        self._workers.clear()
+    spans = []
+    find = data.find
+    start = first
+    while (cut := find(SEPARATOR, start, last)) >= 0:
+        spans.append((start, cut + 6))
+        start = cut + len(SEPARATOR) - 2
+    spans.append((start, last))
+    framed = data[:first] == opening + b"\n    " and data[last:] == STORE_TAIL.encode()
+    return Layout(spans, schema, framed)
 
 
 @contextlib.contextmanager
 def new_database(
-    path: Path, mode: int = 0o666, store: bool = False, stale_prefix: str | None = None
+    path: Path,
+    mode: int = 0o666,
+    store: bool = False,
+    stale_prefix: str | None = None,
 ) -> Iterator[sqlite3.Connection]:
-    """A database written beside ``path`` and renamed over it once complete.
-
-    ``mode`` is the new file's (the umask applies); a ``store`` is made
-    durable (fsynced) and in WAL mode before it is renamed into place.
-    """
+    """A database written beside ``path`` and renamed over it once complete:
+    a sqlite ``store`` (made durable, fsynced, and in WAL mode before it is
+    renamed into place), or an index.  ``mode`` is the new file's (the umask
+    applies)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with temporary_beside(path, mode, stale_prefix) as (temporary, claim):
         connection = sqlite3.connect(temporary)
@@ -218,7 +117,7 @@ def new_database(
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
             register_functions(connection)
-            create_schema(connection)
+            create_schema(connection, index=not store)
             yield connection
             create_indexes(connection)
             connection.commit()
@@ -238,9 +137,9 @@ def ids_unique(connection: sqlite3.Connection) -> bool:
     return connection.execute(duplicate).fetchone() is None
 
 
-def _slow_texts(data: bytes, name: str) -> list[str]:
+def _slow_texts(data: bytes, name: str) -> tuple[list[str], str | None]:
     """The general reader: parse and check the whole store; StoreError lists
-    every problem."""
+    every problem.  The incidents' canonical texts, and the store's $schema."""
     from incidents.checks import check_store, errors
     from incidents.store import StoreError, decode_text, parse_store, stored_json
 
@@ -248,69 +147,76 @@ def _slow_texts(data: bytes, name: str) -> list[str]:
     problems = errors(check_store(store, name))
     if problems:
         raise StoreError(problems)
-    return [stored_json(incident) for incident in store.incidents]
+    return [stored_json(incident) for incident in store.incidents], store.schema_url
+
+
+Read = tuple[bytes, StoreState, int | None]
 
 
 def build_index(
-    store_path: Path, index_path: Path, progress: Progress | None = None
-) -> sqlite3.Connection:
-    """Validate the store once and write its index, whole or not at all."""
+    store_path: Path, index_path: Path, progress: Progress | None = None, read: Read | None = None
+) -> tuple[sqlite3.Connection, StoreTexts]:
+    """Validate the store once and write its index, whole or not at all; the
+    index, and the store file it was built from, still open.  ``read``: the
+    store already read (``read_open_store``)."""
     try:
         permissions = store_path.stat().st_mode
     except OSError:
         permissions = 0  # the build says why it cannot read the store
-    # The index holds every incident's text: it is no more readable than the
+    # The index holds what the store says: it is no more readable than the
     # store.  Any index build in the cache may clear dead builds' leftovers.
     mode = 0o600 | (permissions & 0o044)
-    with new_database(index_path, mode, stale_prefix=".") as connection:
-        _fill(connection, store_path, progress)
-    return connect(index_path)
+    data, state, descriptor = read or read_open_store(store_path)
+    texts = StoreTexts(str(store_path), descriptor=descriptor, data=None if descriptor else data)
+    try:
+        with new_database(index_path, mode, stale_prefix=".") as connection:
+            fill(connection, store_path, data, state, progress)
+        del data
+        connection = connect(index_path)
+        attach(connection, texts)
+    except BaseException:
+        texts.close()
+        raise
+    return connection, texts
 
 
-def memory_index(store_path: Path, progress: Progress | None = None) -> sqlite3.Connection:
+def memory_index(
+    store_path: Path, progress: Progress | None = None
+) -> tuple[sqlite3.Connection, StoreTexts]:
     """The store's index built in memory, by the same code, for ``--no-index``."""
+    data, state, descriptor = read_open_store(store_path)
+    if descriptor is not None:
+        os.close(descriptor)
     connection = connect(Path(":memory:"))
-    create_schema(connection)
-    _fill(connection, store_path, progress)
+    create_schema(connection, index=True)
+    fill(connection, store_path, data, state, progress)
     create_indexes(connection)
     connection.commit()
-    return connection
+    texts = StoreTexts(str(store_path), data=data)
+    attach(connection, texts)
+    return connection, texts
 
 
-def _fill(connection: sqlite3.Connection, store_path: Path, progress: Progress | None) -> None:
-    """Insert the rows of every incident of the store and the meta that says
-    which state of the store they are; StoreError when it is not valid."""
+def fill(
+    connection: sqlite3.Connection,
+    store_path: Path,
+    data: bytes,
+    state: StoreState,
+    progress: Progress | None = None,
+) -> None:
+    """Insert the rows of every incident of the store (its bytes, read in this
+    state) and the meta that says which state of the store they are;
+    StoreError when it is not valid."""
     name = str(store_path)
-    data, state = read_store(store_path)
     with collector_paused():
-        texts = own_layout_texts(data)
-        if texts is None:
-            texts = _slow_texts(data, name)
-        else:
-            if store_path.is_file():  # a pipe cannot be read again: its bytes are kept
-                data = b""  # the texts hold it now; the slow path reads the file again
-            validation = _Validation(texts, name)
-            try:
-                insert_texts(connection, texts, progress, len(texts))
-                inserted = True
-            except (ValueError, KeyError, TypeError):  # a cut fell inside an incident
-                inserted = False
-            except BaseException:
-                validation.cancel()
-                raise
-            rewritten = validation.result() if inserted else None
-            if rewritten is None or not ids_unique(connection):
-                validation.cancel()
-                if not data:
-                    data, state = read_store(store_path)
-                clear_tables(connection)
-                texts = _slow_texts(data, name)  # raises with every problem...
-            elif rewritten:
-                replace_texts(connection, rewritten)
-        count = connection.execute("SELECT count(*) FROM facts").fetchone()[0]
-        if count != len(texts):  # ...or it was only the layout that misled us
+        layout = own_layout(data)
+        canonical = _fill_layout(connection, data, layout, name, progress) if layout else None
+        if layout is None or canonical is None:  # or a layout that only looked like ours
             clear_tables(connection)
-            insert_texts(connection, texts, progress, len(texts))
+            texts, schema_url = _slow_texts(data, name)  # raises with every problem
+            count = insert_texts(connection, texts, progress, len(texts), spans={})
+        else:
+            count, schema_url = len(layout.spans), layout.schema_url
         set_meta(
             connection,
             {
@@ -318,7 +224,58 @@ def _fill(connection: sqlite3.Connection, store_path: Path, progress: Progress |
                 "schema": SCHEMA_VERSION,
                 "store": str(store_path.resolve()),
                 **state.as_meta(),
-                "count": str(len(texts)),
+                "count": str(count),
                 "fts": "0",
+                **layout_meta(schema_url, bool(canonical)),
             },
         )
+
+
+def layout_meta(schema_url: str | None, canonical: bool) -> dict[str, str]:
+    """What a writer needs to know of the store's layout: its $schema, and
+    whether the file is byte for byte what this tool would write for it."""
+    return {"schema_url": json.dumps(schema_url), "canonical": "1" if canonical else "0"}
+
+
+def _fill_layout(
+    connection: sqlite3.Connection,
+    data: bytes,
+    layout: Layout,
+    name: str,
+    progress: Progress | None,
+) -> bool | None:
+    """Insert the incidents of a store in this tool's layout, validated beside;
+    None when they are not valid (the general reader then says why), else
+    whether the store is byte for byte what this tool writes for them."""
+    spans = layout.spans
+    validation = Validation(data, spans, name)
+    try:
+        insert_spans(connection, data, spans, progress)
+    except ValueError:  # a cut fell inside an incident, or a wrong type
+        validation.cancel()
+        return None
+    except BaseException:
+        validation.cancel()
+        raise
+    rewritten = validation.finish()
+    if rewritten is None or not ids_unique(connection):
+        return None
+    if rewritten:
+        _replace_texts(connection, data, spans, rewritten)
+    return layout.framed and not rewritten
+
+
+def _replace_texts(
+    connection: sqlite3.Connection, data: bytes, spans: Spans, rewritten: dict[int, str]
+) -> None:
+    """Make the incidents at these places the canonical texts given, their
+    rows made from them (a store written otherwise may hold a key twice)."""
+    from incidents.index.rows import digest
+
+    positions = sorted(rewritten)
+    delete_positions(connection, positions)
+    located = {
+        pos: (spans[pos][0], spans[pos][1] - spans[pos][0], digest(data[slice(*spans[pos])]))
+        for pos in positions
+    }
+    insert_texts(connection, (rewritten[p] for p in positions), positions=positions, spans=located)

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from incidents.errors import IncidentsError
-from incidents.index.build import build_index, memory_index
+from incidents.index.build import Read, build_index, memory_index, own_layout
 from incidents.index.queries import StoreIndex
+from incidents.index.refresh import refresh
 from incidents.index.schema import (
     SCHEMA_VERSION,
     SQLITE_SUFFIXES,
@@ -22,7 +23,8 @@ from incidents.index.schema import (
     set_meta,
 )
 from incidents.index.sqlite_store import open_sqlite_store
-from incidents.index.state import StoreState, current_state
+from incidents.index.state import StoreState, current_state, read_open_store
+from incidents.index.texts import StoreTexts, attach
 
 
 class IndexUnwritable(IncidentsError):
@@ -52,23 +54,39 @@ def _private(directory: Path) -> None:
         directory.chmod(0o700)  # made by an older version, open to all
 
 
-def _fresh(connection: sqlite3.Connection, store_path: Path) -> bool:
-    """Whether the index still describes the store; records the store's new
-    state when only that changed (a touch, a checkout of the same content)."""
+def _fresh(connection: sqlite3.Connection, texts: StoreTexts) -> bool:
+    """Whether the index still describes the store open in ``texts``; records
+    the store's new state when only that changed (a touch, a checkout of the
+    same content)."""
     meta = read_meta(connection)
     if meta.get("kind") != "index" or meta.get("schema") != SCHEMA_VERSION:
         return False
     recorded = StoreState.from_meta(meta)
-    if recorded is None:
+    if recorded is None or texts.descriptor is None:
         return False
-    now = current_state(recorded, store_path)
+    now = current_state(recorded, texts.descriptor)
     if now is None:
         return False
     if now != recorded:
-        with contextlib.suppress(sqlite3.OperationalError):  # read-only, or busy: checked again
+        try:
             set_meta(connection, now.as_meta())
             connection.commit()
+        except sqlite3.OperationalError:  # read-only, or busy: checked again next time
+            connection.rollback()
     return True
+
+
+def _refreshed(connection: sqlite3.Connection, store_path: Path, read: Read) -> bool:
+    """Whether the index could be brought up to the store as read, in place
+    (an edit by hand changes an incident or two of thousands)."""
+    data, state, _ = read
+    layout = own_layout(data)
+    if layout is None:
+        return False
+    try:
+        return refresh(connection, store_path, data, state, layout)
+    except (ValueError, IncidentsError):
+        return False
 
 
 def open_index(
@@ -83,18 +101,31 @@ def open_index(
     if not store_path.is_file():
         raise not_a_store_file(store_path)
     path = index_path_for(store_path, cache_dir)
+    read: Read | None = None
     if path.exists():
         try:
+            texts = StoreTexts.open(store_path)
+        except OSError:
+            raise not_a_store_file(store_path) from None
+        try:
             connection = connect(path)
-            if _fresh(connection, store_path):
-                return StoreIndex(connection)
+            if _fresh(connection, texts):
+                attach(connection, texts)
+                return StoreIndex(connection, texts)
+            texts.close()
+            read = read_open_store(store_path)
+            if _refreshed(connection, store_path, read):
+                texts = StoreTexts(str(store_path), descriptor=read[2])
+                attach(connection, texts)
+                return StoreIndex(connection, texts)
             connection.close()
         except sqlite3.DatabaseError:
             pass  # unreadable: rebuilt below, never trusted
+        texts.close()
     try:
         _private(path.parent)
         _forget_orphans(path)
-        return StoreIndex(build_index(store_path, path, progress))
+        return StoreIndex(*build_index(store_path, path, progress, read))
     except (OSError, sqlite3.OperationalError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise IndexUnwritable(f"cannot write the query index {path}: {reason}") from None
@@ -105,7 +136,7 @@ def open_memory_index(store_path: Path, progress: Progress | None = None) -> Sto
     the cache, and asked the same questions; or a sqlite store."""
     if store_path.suffix.lower() in SQLITE_SUFFIXES:
         return open_sqlite_store(store_path)
-    return StoreIndex(memory_index(store_path, progress))
+    return StoreIndex(*memory_index(store_path, progress))
 
 
 def _forget_orphans(keep: Path) -> None:

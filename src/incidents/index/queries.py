@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from incidents.groups import merge_spellings
 from incidents.index.schema import busy_timeout, collector_paused, read_meta, set_meta
+from incidents.index.texts import StoreTexts, texts_at
 from incidents.locations import PlaceName, location_queries
 from incidents.query import (
     CountSum,
@@ -259,18 +260,22 @@ _LIST_COLUMNS = (
     "id, date, end_date, city, district, province, country, target_type, attack_type, "
     "perpetrator, attribution, killed_low, killed_high, killed_best, killed_unknown, "
     "wounded_low, wounded_high, wounded_best, wounded_unknown, "
-    "(SELECT json_extract(json, '$.location.site') FROM details WHERE details.pos = facts.pos)"
+    "(SELECT name FROM sites WHERE sites.pos = facts.pos)"
 )
 
 
 class StoreIndex:
-    """Queries over an index (or a sqlite store)."""
+    """Queries over an index (with the store file its texts are read from)
+    or a sqlite store."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, texts: StoreTexts | None = None) -> None:
         self.connection = connection
+        self.texts = texts
 
     def close(self) -> None:
         self.connection.close()
+        if self.texts is not None:
+            self.texts.close()
 
     def count(self) -> int:
         row = self.connection.execute("SELECT count(*) FROM facts").fetchone()
@@ -286,12 +291,7 @@ class StoreIndex:
         for level in ("country", "province", "district", "city"):
             query = f"SELECT DISTINCT {level} FROM facts WHERE {level} IS NOT NULL"
             names.update(row[0] for row in self.connection.execute(query))
-        spellings = (
-            "SELECT json_extract(json, '$.location.aliases') FROM details "
-            "WHERE pos IN (SELECT pos FROM aliases)"
-        )
-        for (aliases,) in self.connection.execute(spellings):
-            names.update(json.loads(aliases))
+        names.update(row[0] for row in self.connection.execute("SELECT name FROM aliases"))
         return sorted(names)
 
     def perpetrators(self) -> list[str]:
@@ -319,6 +319,11 @@ class StoreIndex:
 
     def _details(self, columns: str, positions: Sequence[int]) -> Iterator[tuple[Any, ...]]:
         """Rows of ``details`` for these positions, in the order given."""
+        if columns == "json":
+            return ((text,) for text in texts_at(self.connection, self.texts, positions))
+        return self._detail_rows(columns, positions)
+
+    def _detail_rows(self, columns: str, positions: Sequence[int]) -> Iterator[tuple[Any, ...]]:
         step = 500
         for start in range(0, len(positions), step):
             chunk = positions[start : start + step]

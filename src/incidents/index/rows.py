@@ -1,13 +1,15 @@
-"""One incident's rows in the index tables, made from its JSON data.
+"""One incident's rows in the index tables, made from its JSON text.
 
-Everything the filters, sorts and totals need, computed from the
-incident's data as this tool writes it (an import's filters, which test
-one incident in Python, are held to the same answers by the tests).  Names
-and dates repeat across a data set, so their keys are cached.
+Everything the filters, sorts and totals need, computed from the fields of
+the incident that ``decoding`` reads (an import's filters, which test one
+incident in Python, are held to the same answers by the tests).  Names and
+dates repeat across a data set, so their keys are cached.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -15,7 +17,8 @@ from typing import Any
 
 from incidents.countries import country_code
 from incidents.dates import PartialDate
-from incidents.index.schema import CHUNK, INSERTS, TABLES, Progress
+from incidents.index.decoding import Bounds, Indexed, decode_indexed
+from incidents.index.schema import CHUNK, INSERTS, Progress, tables_of
 from incidents.query import period_of
 from incidents.records import csv_line, flat_cells
 from incidents.vocabulary import fold, perpetrator_names, place_key
@@ -41,55 +44,116 @@ def _perpetrator_names(*names: str | None) -> str:
     return "| " + " | ".join(aliases) + " |" if aliases else ""
 
 
-def _figure_columns(figure: Any) -> tuple[int, int | None, int | None, int]:
+def _figure_columns(figure: int | Bounds | None) -> tuple[int, int | None, Any, int]:
     """Low, high, best and unknown (0 or 1) of a figure as stored."""
     if figure is None:
         return 0, None, None, 1
     if isinstance(figure, int):
         return figure, figure, None, 0
-    return figure["min"], figure.get("max"), figure.get("best"), 0
+    return figure.min, figure.max, figure.best, 0
 
 
-def incident_rows(
-    pos: int, data: dict[str, Any], text: str, with_csv: bool
-) -> dict[str, list[tuple[Any, ...]]]:
-    """The incident's rows in each table."""
-    location = data["location"]
-    province, district, city = (location.get(level) for level in ("province", "district", "city"))
-    claim = data.get("claim") or {}
-    perpetrator = data["perpetrator"].get("name")
-    site = location.get("site")
+def incident_rows(pos: int, found: Indexed) -> dict[str, list[tuple[Any, ...]]]:
+    """The incident's rows in each table but that of its text."""
+    location = found.location
+    province, district, city = location.province, location.district, location.city
+    perpetrator = found.perpetrator.name
+    site = location.site
+    origin = found.origin
     return {
         "facts": [
             (
                 pos,
-                data["id"],
-                data["date"],
-                data.get("end_date"),
-                *_interval(data["date"], data.get("end_date")),
-                location["country"],
+                found.id,
+                found.date,
+                found.end_date,
+                *_interval(found.date, found.end_date),
+                location.country,
                 province,
                 district,
                 city,
-                _place_key(location["country"]),
+                _place_key(location.country),
                 _place_key(province) if province else None,
                 _place_key(district) if district else None,
                 _place_key(city) if city else None,
-                location.get("country_code") or country_code(location["country"]),
+                location.country_code or country_code(location.country),
                 perpetrator,
-                _perpetrator_names(perpetrator, claim.get("by")),
-                data["perpetrator"]["attribution"],
-                "|" + "|".join(data.get("weapon_types", ())) + "|",
-                data["target_type"],
-                data["attack_type"],
-                *_figure_columns(data["killed"]),
-                *_figure_columns(data["wounded"]),
+                _perpetrator_names(perpetrator, found.claim.by if found.claim else None),
+                found.perpetrator.attribution,
+                "|" + "|".join(found.weapon_types) + "|",
+                found.target_type,
+                found.attack_type,
+                *_figure_columns(found.killed),
+                *_figure_columns(found.wounded),
             )
         ],
-        "details": [(pos, text, csv_line(flat_cells(data)) if with_csv else None)],
-        "aliases": [(pos, key) for key in {_place_key(a) for a in location.get("aliases", ())}],
-        "sites": [(pos, fold(site))] if site else [],
+        "aliases": [(pos, _place_key(name), name) for name in dict.fromkeys(location.aliases)],
+        "sites": [(pos, fold(site), site)] if site is not None else [],
+        "origins": [(pos, origin.dataset, origin.id)] if origin is not None else [],
     }
+
+
+class Batches:
+    """Rows gathered table by table and inserted a chunk at a time."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in tables_of(connection)}
+        self.count = 0
+
+    def add(self, made: Mapping[str, list[tuple[Any, ...]]]) -> None:
+        for table, rows in made.items():
+            self.rows[table].extend(rows)
+        self.count += 1
+
+    def flush(self) -> None:
+        for table, rows in self.rows.items():
+            try:
+                self.connection.executemany(INSERTS[table], rows)
+            except OverflowError:  # an integer SQLite cannot hold
+                raise ValueError("a number too large for SQLite") from None
+            rows.clear()
+
+
+def _rows_of(pos: int, text: bytes | str | memoryview) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of the incident whose JSON text this is; ValueError when the
+    text is not one incident of the shape the model makes (the model's
+    validation says how: this path reads the data before it is validated)."""
+    try:
+        return incident_rows(pos, decode_indexed(text))
+    except ValueError as error:
+        raise ValueError(f"incident {pos} is not of the model's shape: {error}") from None
+
+
+def digest(text: bytes | memoryview) -> bytes:
+    """What an incident's bytes are known again by (blake2b, 128 bits)."""
+    return hashlib.blake2b(text, digest_size=16).digest()
+
+
+def insert_spans(
+    connection: sqlite3.Connection,
+    data: bytes,
+    spans: Sequence[tuple[int, int]],
+    progress: Progress | None = None,
+    positions: Iterable[int] | None = None,
+) -> int:
+    """Insert the incidents that lie at these (start, end) spans of a store's
+    bytes into an index, at positions 0, 1, 2... unless given."""
+    view = memoryview(data)
+    batches = Batches(connection)
+    numbered = enumerate(spans) if positions is None else zip(positions, spans, strict=True)
+    for pos, (start, end) in numbered:
+        text = view[start:end]
+        batches.add(_rows_of(pos, text))
+        batches.rows["texts"].append((pos, start, end - start, digest(text), None, None))
+        if batches.count % CHUNK == 0:
+            batches.flush()
+            if progress:
+                progress(batches.count, len(spans))
+    batches.flush()
+    if progress:
+        progress(batches.count, len(spans))
+    return batches.count
 
 
 def insert_texts(
@@ -99,57 +163,38 @@ def insert_texts(
     total: int = 0,
     with_csv: bool = False,
     positions: Iterable[int] | None = None,
+    spans: Mapping[int, tuple[int, int, bytes]] | None = None,
 ) -> int:
-    """Insert incidents given as JSON texts, at positions 0, 1, 2... unless
-    given; ValueError when a text is not one incident of the shape the model
-    makes (the model's validation says how: this path reads the data before
-    it is validated)."""
-    done = 0
-    batches: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _ in TABLES}
-
-    def flush() -> None:
-        for table, rows in batches.items():
-            try:
-                connection.executemany(INSERTS[table], rows)
-            except OverflowError:  # an integer SQLite cannot hold
-                raise ValueError("a number too large for SQLite") from None
-            rows.clear()
-        if progress:
-            progress(done, total)
-
-    from pydantic_core import from_json  # a faster JSON parser than the standard one
-
+    """Insert incidents given as JSON texts (as this tool writes them), at
+    positions 0, 1, 2... unless given: into a sqlite store's ``details``
+    (with their CSV lines when ``with_csv``), or into an index's ``texts``
+    when ``spans`` is given (where each text's store bytes lie, by position,
+    and their digest; none for a text in no store file)."""
+    batches = Batches(connection)
     numbered = enumerate(texts) if positions is None else zip(positions, texts, strict=True)
     for pos, text in numbered:
-        data = from_json(text)
-        if not isinstance(data, dict):
-            raise ValueError(f"incident {pos} is not a JSON object")
-        try:
-            made = incident_rows(pos, data, text, with_csv)
-        except (AttributeError, TypeError, KeyError, IndexError) as error:
-            # A hand-edited store of the right layout with a wrong type in it
-            # ("perpetrator": "ISKP", "city": 5).
-            raise ValueError(f"incident {pos} is not of the model's shape: {error}") from None
-        for table, rows in made.items():
-            batches[table].extend(rows)
-        done += 1
-        if done % CHUNK == 0:
-            flush()
-    flush()
-    return done
+        batches.add(_rows_of(pos, text))
+        if spans is None:
+            line = csv_line(flat_cells(json.loads(text))) if with_csv else None
+            batches.rows["details"].append((pos, text, line))
+        else:
+            start, size, known = spans.get(pos, (None, None, None))
+            batches.rows["texts"].append((pos, start, size, known, text, None))
+        if batches.count % CHUNK == 0:
+            batches.flush()
+            if progress:
+                progress(batches.count, total)
+    batches.flush()
+    if progress:
+        progress(batches.count, total)
+    return batches.count
 
 
 def delete_positions(connection: sqlite3.Connection, positions: Sequence[int]) -> None:
     """Remove the rows of the incidents at these positions from every table."""
+    tables = tables_of(connection)
     for start in range(0, len(positions), 500):
         chunk = positions[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
-        for table, _ in TABLES:
-            connection.execute(f"DELETE FROM {table} WHERE pos IN ({marks})", chunk)
-
-
-def replace_texts(connection: sqlite3.Connection, texts: Mapping[int, str]) -> None:
-    """Make the incidents at these positions the ones given as JSON texts."""
-    positions = sorted(texts)
-    delete_positions(connection, positions)
-    insert_texts(connection, (texts[pos] for pos in positions), positions=positions)
+        for table in tables:
+            connection.execute(f"DELETE FROM main.{table} WHERE pos IN ({marks})", chunk)

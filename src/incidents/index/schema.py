@@ -16,7 +16,7 @@ from incidents.vocabulary import fold
 
 # Bump when the table's shape or the meaning of a column changes: older
 # index files are then rebuilt.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 Progress = Callable[[int, int], None]
@@ -24,9 +24,14 @@ Progress = Callable[[int, int], None]
 # Rows are parsed, validated and inserted this many at a time.
 CHUNK = 5000
 
-# Two tables.  ``facts`` is narrow: what filters, sorts and totals read, so
-# that a scan of every incident reads little.  ``details`` holds the rest
-# (the incident's JSON and its flat CSV cells), read only for what is printed.
+# ``facts`` is narrow: what filters, sorts and totals read, so that a scan
+# of every incident reads little.  The incident's own text is kept apart,
+# read only for what is printed: in a sqlite store, ``details`` holds it; an
+# index of a JSON store holds, in ``texts``, where it lies in the store file
+# (byte offset and size) and a digest of those bytes, and a copy only of a
+# text the store writes otherwise than this tool would (``json``).  Each
+# connection to an index sees ``texts`` through a view named ``details``
+# (``index.texts``), so that a question reads incidents alike from either.
 FACT_COLUMNS = (
     ("pos", "INTEGER PRIMARY KEY"),
     ("id", "TEXT NOT NULL"),
@@ -60,22 +65,43 @@ FACT_COLUMNS = (
     ("wounded_best", "INTEGER"),
     ("wounded_unknown", "INTEGER NOT NULL"),
 )
+# Its line of the CSV export: made by the first export that needs it, for an
+# index (a cold query need not pay for it), and at once in a sqlite store.
+_CSV = ("csv", "TEXT")
 DETAIL_COLUMNS = (
     ("pos", "INTEGER PRIMARY KEY"),
     ("json", "TEXT NOT NULL"),  # the incident as a store file lays it out
-    # Its line of the CSV export: made by the first export that needs it, for
-    # an index (a cold query need not pay for it), and at once in a sqlite store.
-    ("csv", "TEXT"),
+    _CSV,
 )
-# Rare, so kept apart from the facts: other spellings of a place, and sites.
-ALIAS_COLUMNS = (("pos", "INTEGER NOT NULL"), ("key", "TEXT NOT NULL"))
-SITE_COLUMNS = (("pos", "INTEGER PRIMARY KEY"), ("site", "TEXT NOT NULL"))
-TABLES = (
+TEXT_COLUMNS = (
+    ("pos", "INTEGER PRIMARY KEY"),
+    ("start", "INTEGER"),  # where its text lies in the store file, when it does
+    ("size", "INTEGER"),
+    ("digest", "BLOB"),  # of those bytes: an unchanged incident is known again by it
+    ("json", "TEXT"),  # the text as this tool writes it, where the store's differs
+    _CSV,
+)
+# Rare, so kept apart from the facts: other spellings of a place (folded, and
+# as written), sites (folded, and as written), and where imported incidents
+# came from (data set and id: an import finds the incident to update by them).
+_NAME = ("name", "TEXT NOT NULL")
+ALIAS_COLUMNS = (("pos", "INTEGER NOT NULL"), ("key", "TEXT NOT NULL"), _NAME)
+SITE_COLUMNS = (("pos", "INTEGER PRIMARY KEY"), ("site", "TEXT NOT NULL"), _NAME)
+ORIGIN_COLUMNS = (
+    ("pos", "INTEGER PRIMARY KEY"),
+    ("dataset", "TEXT NOT NULL"),
+    ("id", "TEXT NOT NULL"),
+)
+# The tables of one incident's rows, made alike for an index and a store.
+ROW_TABLES = (
     ("facts", FACT_COLUMNS),
-    ("details", DETAIL_COLUMNS),
     ("aliases", ALIAS_COLUMNS),
     ("sites", SITE_COLUMNS),
+    ("origins", ORIGIN_COLUMNS),
 )
+STORE_TABLES = (*ROW_TABLES, ("details", DETAIL_COLUMNS))
+INDEX_TABLES = (*ROW_TABLES, ("texts", TEXT_COLUMNS))
+TABLES = (*ROW_TABLES, ("details", DETAIL_COLUMNS), ("texts", TEXT_COLUMNS))
 _INDEXES = (
     ("facts", "id"),
     ("facts", "target_type"),
@@ -85,6 +111,7 @@ _INDEXES = (
     ("facts", "city_key"),
     ("facts", "country_code"),
     ("aliases", "key"),
+    ("origins", "dataset, id"),
 )
 
 
@@ -100,21 +127,30 @@ def register_functions(connection: sqlite3.Connection) -> None:
     connection.create_function("fold", 1, fold, deterministic=True)
 
 
-def create_schema(connection: sqlite3.Connection) -> None:
-    for table, columns in TABLES:
+def create_schema(connection: sqlite3.Connection, index: bool = False) -> None:
+    """The tables of a sqlite store, or of an index."""
+    for table, columns in INDEX_TABLES if index else STORE_TABLES:
         definition = ", ".join(f"{name} {kind}" for name, kind in columns)
         connection.execute(f"CREATE TABLE {table} ({definition})")
     connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
 def create_indexes(connection: sqlite3.Connection) -> None:
-    for table, column in _INDEXES:
-        connection.execute(f"CREATE INDEX IF NOT EXISTS {table}_{column} ON {table} ({column})")
+    for table, columns in _INDEXES:
+        name = f"{table}_{columns.replace(', ', '_')}"
+        connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+
+
+def tables_of(connection: sqlite3.Connection) -> list[str]:
+    """The tables of incident rows in this database: an index's, or a store's."""
+    found = "SELECT 1 FROM main.sqlite_master WHERE name = 'texts' AND type = 'table'"
+    index = connection.execute(found).fetchone() is not None
+    return [table for table, _ in (INDEX_TABLES if index else STORE_TABLES)]
 
 
 def clear_tables(connection: sqlite3.Connection) -> None:
-    for table, _ in TABLES:
-        connection.execute(f"DELETE FROM {table}")
+    for table in tables_of(connection):
+        connection.execute(f"DELETE FROM main.{table}")
 
 
 def set_meta(connection: sqlite3.Connection, values: dict[str, str]) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incidents.index.build import new_database
+from incidents.index.decoding import decode_indexed
 from incidents.index.queries import StoreIndex
 from incidents.index.rows import incident_rows, insert_texts
 from incidents.index.schema import (
@@ -23,7 +24,7 @@ from incidents.index.schema import (
     INSERTS,
     SCHEMA_VERSION,
     SQLITE_SUFFIXES,
-    TABLES,
+    STORE_TABLES,
     collector_paused,
     connect,
     create_indexes,
@@ -106,10 +107,14 @@ def write_sqlite_store(path: Path, incidents: Iterable[Incident]) -> int:
 
 
 def _rows(pos: int, incident: Incident) -> dict[str, list[tuple[Any, ...]]]:
+    from incidents.records import csv_line, flat_cells
     from incidents.store import stored_json_of
 
     data = incident.model_dump(mode="json", exclude_defaults=True)
-    return incident_rows(pos, data, stored_json_of(data), with_csv=True)
+    text = stored_json_of(data)
+    made = incident_rows(pos, decode_indexed(text))
+    made["details"] = [(pos, text, csv_line(flat_cells(data)))]
+    return made
 
 
 def _store_meta(connection: sqlite3.Connection) -> None:
@@ -182,7 +187,7 @@ class SqliteStoreFile:
         try:
             connection.execute("BEGIN IMMEDIATE")
             marks = ", ".join("?" for _ in gone)
-            for table, _ in TABLES:
+            for table, _ in STORE_TABLES:
                 connection.execute(f"DELETE FROM {table} WHERE pos IN ({marks})", gone)
             for pos, incident in zip(positions, came, strict=True):
                 for table, rows in _rows(pos, incident).items():
@@ -230,17 +235,12 @@ class SqliteStoreImport:
             remove_stale(path.parent, f".{path.name}.")
             self.connection = open_sqlite_store(path, writing=True).connection
         self.ids = {row[0] for row in self.connection.execute("SELECT id FROM facts")}
-        self.by_origin = {
-            row[0]: row[1]
-            for row in self.connection.execute(
-                "SELECT json_extract(json, '$.origin.id'), pos FROM details "
-                "WHERE json_extract(json, '$.origin.dataset') = ?",
-                (dataset,),
-            )
-        }
+        self.by_origin = dict(
+            self.connection.execute("SELECT id, pos FROM origins WHERE dataset = ?", (dataset,))
+        )
         last = self.connection.execute("SELECT max(pos) FROM facts").fetchone()[0]
         self._next = 0 if last is None else last + 1
-        self._batches: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _ in TABLES}
+        self._batches: dict[str, list[tuple[Any, ...]]] = {t: [] for t, _ in STORE_TABLES}
         self._replaced: list[int] = []
 
     def add(self, incident: Incident) -> str:
@@ -282,13 +282,14 @@ class SqliteStoreImport:
     def _flush(self) -> None:
         if self._replaced:
             marks = ", ".join("?" for _ in self._replaced)
-            for table, _ in TABLES:
+            for table, _ in STORE_TABLES:
                 self.connection.execute(
                     f"DELETE FROM {table} WHERE pos IN ({marks})", self._replaced
                 )
             self._replaced.clear()
         for table, rows in self._batches.items():
-            self.connection.executemany(INSERTS[table], rows)
+            if rows:
+                self.connection.executemany(INSERTS[table], rows)
             rows.clear()
 
     def commit(self) -> None:

@@ -44,7 +44,15 @@ class Identity:
     @classmethod
     def of(cls, path: Path) -> Identity:
         """OSError when the path cannot be stat'ed."""
-        found = os.stat(path)
+        return cls._from(os.stat(path))
+
+    @classmethod
+    def of_descriptor(cls, descriptor: int) -> Identity:
+        """The file open on this descriptor, whatever its path names now."""
+        return cls._from(os.fstat(descriptor))
+
+    @classmethod
+    def _from(cls, found: os.stat_result) -> Identity:
         return cls(found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
 
@@ -81,7 +89,16 @@ class StoreChanging(IncidentsError):
 
 
 def read_store(path: Path) -> tuple[bytes, StoreState]:
-    """The store's bytes and the state they were read in.
+    """The store's bytes and the state they were read in (see ``read_open_store``)."""
+    data, state, descriptor = read_open_store(path)
+    if descriptor is not None:
+        os.close(descriptor)
+    return data, state
+
+
+def read_open_store(path: Path) -> tuple[bytes, StoreState, int | None]:
+    """The store's bytes, the state they were read in, and a descriptor still
+    open on the file they were read from (None for a pipe).
 
     The file is stat'ed before and after the read: when the two differ, a
     write landed during the read and the bytes may be of neither version, so
@@ -95,39 +112,71 @@ def read_store(path: Path) -> tuple[bytes, StoreState]:
         checked_ns = time.time_ns()
         data = store.read_bytes(path)
         identity = Identity(0, 0, len(data), checked_ns, checked_ns)
-        return data, StoreState(identity, hashlib.sha256(data).hexdigest(), checked_ns)
+        return data, StoreState(identity, hashlib.sha256(data).hexdigest(), checked_ns), None
     for _ in range(READ_ATTEMPTS):
         checked_ns = time.time_ns()
-        before = _identity(path)
-        data = store.read_bytes(path)
-        if _identity(path) == before:
-            return data, StoreState(before, hashlib.sha256(data).hexdigest(), checked_ns)
+        descriptor = _open(path)
+        try:
+            before = Identity.of_descriptor(descriptor)
+            data = read_descriptor(descriptor)
+            if Identity.of_descriptor(descriptor) == before:
+                state = StoreState(before, hashlib.sha256(data).hexdigest(), checked_ns)
+                return data, state, descriptor
+        except OSError:
+            os.close(descriptor)
+            store.read_bytes(path)  # raises the StoreError that says why
+            raise
+        os.close(descriptor)
     raise StoreChanging(f"{path}: the store changed every time it was read; try again")
 
 
-def _identity(path: Path) -> Identity:
+def read_descriptor(descriptor: int) -> bytes:
+    """Everything in the file open on ``descriptor``."""
+    with open(descriptor, "rb", closefd=False) as stream:
+        return stream.read()
+
+
+def _open(path: Path) -> int:
     from incidents import store
 
     try:
-        return Identity.of(path)
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         store.read_bytes(path)  # raises the StoreError that says why
         raise
 
 
-def current_state(recorded: StoreState, path: Path) -> StoreState | None:
-    """The store's state now if its content is still the one recorded, else None.
+def content_hash(descriptor: int) -> tuple[Identity, str] | None:
+    """The identity and hash of the file open on ``descriptor``, read a piece at
+    a time; None when it changed while it was read."""
+    before = Identity.of_descriptor(descriptor)
+    hashed = hashlib.sha256()
+    offset = 0
+    while piece := os.pread(descriptor, 1 << 20, offset):
+        hashed.update(piece)
+        offset += len(piece)
+    if Identity.of_descriptor(descriptor) != before or offset != before.size:
+        return None
+    return before, hashed.hexdigest()
+
+
+def current_state(recorded: StoreState, descriptor: int) -> StoreState | None:
+    """The state of the store open on ``descriptor`` if its content is still
+    the one recorded, else None.
 
     The hash is checked only when the file's identity or times differ (a
     touch, a checkout of the same content) or the recorded state is in doubt.
     """
     try:
-        identity = Identity.of(path)
+        checked_ns = time.time_ns()
+        identity = Identity.of_descriptor(descriptor)
         if identity.size != recorded.identity.size:
             return None  # another content for certain: no need to read it
         if identity == recorded.identity and not recorded.in_doubt:
             return recorded
-        _, now = read_store(path)
-    except (OSError, StoreChanging):
+        found = content_hash(descriptor)
+    except OSError:
         return None
-    return now if now.sha256 == recorded.sha256 else None
+    if found is None or found[1] != recorded.sha256:
+        return None
+    return StoreState(found[0], found[1], checked_ns)

@@ -1,0 +1,126 @@
+"""Where an index finds its incidents' texts: in the store file itself.
+
+An index keeps, for each incident, where its text lies in the store (byte
+offset and size), not a copy of it: the index is a fraction of the store's
+size and quicker to write.  The texts are read, when printed, from the very
+file the index was checked against: a descriptor opened before the check,
+so that a store replaced in the meantime (a writer renames its new file
+over the old one) is still read as the index describes it.  A store
+rewritten in place while it is read (an editor saving over it) is noticed,
+and the question is given up (``StoreChanging``) rather than answered from
+bytes of neither version.
+
+Each connection to an index sees its texts through a view named
+``details``, as a sqlite store has them, so that SQL written for one reads
+the other alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from incidents.index.state import Identity, StoreChanging
+
+
+class StoreTexts:
+    """The bytes an index's offsets point into: an open store file, checked
+    to be the one the index describes, or the store's bytes in memory (a
+    store read from a pipe, or an index built in memory)."""
+
+    def __init__(self, name: str, descriptor: int | None = None, data: bytes | None = None) -> None:
+        self.name = name
+        self._descriptor = descriptor
+        self._data = data
+        self._identity = Identity.of_descriptor(descriptor) if descriptor is not None else None
+
+    @classmethod
+    def open(cls, path: os.PathLike[str] | str) -> StoreTexts:
+        """The store at ``path``, opened for reading; OSError when it cannot be."""
+        return cls(str(path), descriptor=os.open(path, os.O_RDONLY | os.O_CLOEXEC))
+
+    @property
+    def descriptor(self) -> int | None:
+        return self._descriptor
+
+    @property
+    def identity(self) -> Identity | None:
+        return self._identity
+
+    def read(self, start: int, size: int) -> bytes:
+        if self._data is not None:
+            return self._data[start : start + size]
+        assert self._descriptor is not None
+        raw = os.pread(self._descriptor, size, start)
+        if len(raw) != size or _content(Identity.of_descriptor(self._descriptor)) != _content(
+            self._identity
+        ):
+            raise StoreChanging(f"{self.name}: the store changed while it was read; try again")
+        return raw
+
+    def text(self, start: int, size: int) -> str:
+        return self.read(start, size).decode("utf-8")
+
+    def close(self) -> None:
+        if self._descriptor is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._descriptor)
+            self._descriptor = None
+
+
+def _content(identity: Identity | None) -> tuple[int, ...] | None:
+    """What changes when a file's content does (not its change time, which a
+    writer renaming its new store over this one changes too)."""
+    if identity is None:
+        return None
+    return identity.device, identity.inode, identity.size, identity.mtime_ns
+
+
+def attach(connection: sqlite3.Connection, texts: StoreTexts) -> None:
+    """Let SQL on this connection read the index's texts as ``details``
+    (pos, json, csv), as in a sqlite store; an update of ``csv`` is kept."""
+
+    def store_text(start: int | None, size: int | None) -> str | None:
+        if start is None or size is None:
+            return None
+        return texts.text(start, size)
+
+    connection.create_function("store_text", 2, store_text)
+    connection.execute("DROP VIEW IF EXISTS temp.details")
+    connection.execute(
+        "CREATE TEMP VIEW details (pos, json, csv) AS "
+        "SELECT pos, coalesce(json, store_text(start, size)), csv FROM main.texts"
+    )
+    connection.execute(
+        "CREATE TEMP TRIGGER details_csv INSTEAD OF UPDATE OF csv ON details "
+        "BEGIN UPDATE texts SET csv = NEW.csv WHERE pos = NEW.pos; END"
+    )
+
+
+def texts_at(
+    connection: sqlite3.Connection, texts: StoreTexts | None, positions: Sequence[int]
+) -> Iterator[str]:
+    """The JSON texts of the incidents at these positions, in the order given."""
+    step = 500
+    for first in range(0, len(positions), step):
+        chunk = positions[first : first + step]
+        marks = ", ".join("?" for _ in chunk)
+        if texts is None:
+            query = f"SELECT pos, json FROM main.details WHERE pos IN ({marks})"
+            found = dict(connection.execute(query, chunk).fetchall())
+        else:
+            query = f"SELECT pos, json, start, size FROM main.texts WHERE pos IN ({marks})"
+            found = {
+                pos: text if text is not None else texts.text(start, size)
+                for pos, text, start, size in connection.execute(query, chunk)
+            }
+        for pos in chunk:
+            yield found[pos]
+
+
+def spans_of(connection: sqlite3.Connection) -> Iterable[tuple[Any, ...]]:
+    """(pos, start, size, digest) of every incident of an index, in store order."""
+    return connection.execute("SELECT pos, start, size, digest FROM main.texts ORDER BY pos")
