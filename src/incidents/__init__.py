@@ -11,9 +11,10 @@ floor or below):
   ``store_files``: temporary files cleaned up after any writer, files replaced
   whole or written as streams, stores as writers see them.
 - ``locations``, ``groups``, ``query``, ``unmatched``, ``checks``,
-  ``timeline``, ``editing``: what a --location names, one group for one
-  actor or place, filters and totals in memory, names asked for that the
-  store lacks, checks beyond the model, changes to a store.
+  ``timeline``, ``editing``, ``one_incident``: what a --location names, one
+  group for one actor or place, filters and totals in memory, names asked
+  for that the store lacks, checks beyond the model, changes to a store (and
+  one incident changed through the store's index).
 - ``index/`` (the SQLite index and ``.sqlite`` stores), ``importers/`` (GTD,
   ACLED, UCDP GED), ``formats/`` (one module per output format).
 - ``cli/``: click, the only package that imports it.

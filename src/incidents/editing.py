@@ -5,7 +5,10 @@ validate the current store, apply the change to its JSON data, validate the
 whole new store (the model and the checks), and only then write it: a JSON
 store through ``files.atomic_writer`` (temporary file, fsync, rename,
 directory fsync), a ``.sqlite`` store in one transaction (``StoreFile``).
-When anything is wrong the old store is left exactly as it was.
+When anything is wrong the old store is left exactly as it was.  A store
+whose index has validated it takes the same steps through the index, for
+the one incident changed (``one_incident``, where ``add_incident``,
+``edit_incident`` and ``remove_incident`` are).
 
 Values arrive as text, as people type them ("at least 3", "Oct 2021",
 "embassy"), keyed by a field path (``killed``, ``location.city``); the
@@ -310,13 +313,7 @@ def read_source(text: str) -> dict[str, Any]:
 
 def new_incident_id(data: dict[str, Any], taken: Iterable[str]) -> str:
     """``2022-12-02-kabul``: the date and the most precise place, numbered if taken."""
-    location = data.get("location") or {}
-    place = ""
-    for level in ("city", "district", "province", "country"):
-        place = slug(str(location.get(level) or ""))
-        if place:
-            break
-    base = "-".join(part for part in (str(data.get("date") or "undated"), place) if part)
+    base = id_base(data)
     used = set(taken)
     candidate, number = base, 2
     while candidate in used:
@@ -324,12 +321,26 @@ def new_incident_id(data: dict[str, Any], taken: Iterable[str]) -> str:
     return candidate
 
 
+def id_base(data: dict[str, Any]) -> str:
+    """What a new incident's id is made of: its date and its most precise place."""
+    location = data.get("location") or {}
+    place = ""
+    for level in ("city", "district", "province", "country"):
+        place = slug(str(location.get(level) or ""))
+        if place:
+            break
+    return "-".join(part for part in (str(data.get("date") or "undated"), place) if part)
+
+
 # --- writing -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Change:
-    """A change to the store: the text before and after, and what it touched."""
+    """A change to the store: the text before and after, and what it touched.
+
+    A change made through the store's index makes the texts for a dry run
+    alone (they are its diff); a write leaves them empty."""
 
     path: Path
     before: str
@@ -412,13 +423,12 @@ def add_incident(
     today: date | None = None,
 ) -> Change:
     """Add one incident (JSON data, id generated when missing) to the store."""
+    from incidents.one_incident import adding, change_one
 
     def add(
         incidents: list[Incident], records: list[dict[str, Any]]
     ) -> tuple[list[dict[str, Any]], str]:
-        record = dict(data)
-        if not record.get("id"):
-            record = {"id": new_incident_id(record, (i.id for i in incidents)), **record}
+        record = with_new_id(data, (i.id for i in incidents))
         new_records = [*records, record]
         if not force:
             new = _validated(None, new_records, str(_path_of(store))).incidents[-1]
@@ -427,7 +437,14 @@ def add_incident(
                 raise LikelyTwin(new, twin)
         return new_records, str(record["id"])
 
-    return change_store(store, add, dry_run=dry_run, today=today)
+    return change_one(store, adding(data, force), add, dry_run=dry_run, today=today)
+
+
+def with_new_id(data: dict[str, Any], taken: Iterable[str]) -> dict[str, Any]:
+    """The new incident's data, with an id made for it unless it has one."""
+    if data.get("id"):
+        return dict(data)
+    return {"id": new_incident_id(data, taken), **data}
 
 
 def edit_incident(
@@ -440,33 +457,40 @@ def edit_incident(
     today: date | None = None,
 ) -> Change:
     """Change fields of one incident (FIELD, TEXT pairs) and append sources."""
+    from incidents.one_incident import change_one, editing
+
     added_sources = [read_source(text) for text in sources]
 
-    def edit(
-        incidents: list[Incident], records: list[dict[str, Any]]
-    ) -> tuple[list[dict[str, Any]], str]:
-        index = incidents.index(find_incident(incidents, incident_id))
-        record = records[index]
+    def edited(record: dict[str, Any]) -> str:
         for name, text in settings:
             apply_setting(record, name, text)
         _code_country(record, {name for name, _ in settings})
         _claim_by_perpetrator(record)
         record["sources"] = [*record.get("sources", []), *added_sources]
-        return records, str(record.get("id"))
+        return str(record.get("id"))
 
-    return change_store(store, edit, dry_run=dry_run, today=today)
+    def edit(
+        incidents: list[Incident], records: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], str]:
+        index = incidents.index(find_incident(incidents, incident_id))
+        return records, edited(records[index])
+
+    one = editing(incident_id, edited)
+    return change_one(store, one, edit, dry_run=dry_run, today=today)
 
 
 def remove_incident(
     store: Path | StoreFile, incident_id: str, *, dry_run: bool = False, today: date | None = None
 ) -> Change:
+    from incidents.one_incident import change_one, removing
+
     def remove(
         incidents: list[Incident], records: list[dict[str, Any]]
     ) -> tuple[list[dict[str, Any]], str]:
         index = incidents.index(find_incident(incidents, incident_id))
         return records[:index] + records[index + 1 :], incident_id
 
-    return change_store(store, remove, dry_run=dry_run, today=today)
+    return change_one(store, removing(incident_id), remove, dry_run=dry_run, today=today)
 
 
 def _path_of(store: Path | StoreFile) -> Path:

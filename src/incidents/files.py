@@ -75,6 +75,17 @@ def atomic_writer(
     body raises, the temporary file is removed and ``path`` is left exactly
     as it was.
     """
+    with (
+        atomic_descriptor(path, notes) as descriptor,
+        os.fdopen(os.dup(descriptor), "w", encoding="utf-8", newline=newline) as stream,
+    ):
+        yield stream
+        stream.flush()
+
+
+@contextlib.contextmanager
+def atomic_descriptor(path: Path, notes: list[str] | None = None) -> Iterator[int]:
+    """``atomic_writer``, for a body that writes bytes to a descriptor."""
     target = real_path(path)
     before = status(target)
     if before is not None and not stat.S_ISREG(before.st_mode):
@@ -85,13 +96,39 @@ def atomic_writer(
             temporary, descriptor = claim.enter_context(temporary_beside(target, 0o600))
         except OSError as error:
             raise WriteError(f"{path}: cannot write in {directory}: {error.strerror}") from None
-        with os.fdopen(os.dup(descriptor), "w", encoding="utf-8", newline=newline) as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
+        yield descriptor
+        os.fsync(descriptor)
         _keep_owner_and_mode(descriptor, path, before, notes)
         os.replace(temporary, target)
     _fsync_directory(directory)
+
+
+def copy_range(source: int, target: int, start: int, size: int) -> None:
+    """Append ``size`` bytes of the file open on ``source``, from ``start``, to
+    the file open on ``target``: in the kernel where it can, without passing
+    them through this process."""
+    end = start + size
+    while start < end:
+        try:
+            copied = os.copy_file_range(source, target, end - start, start)
+        except (AttributeError, OSError):  # no such call here, or not between these files
+            copied = 0
+        if copied <= 0:
+            break
+        start += copied
+    while start < end:
+        piece = os.pread(source, min(end - start, 1 << 20), start)
+        if not piece:
+            raise OSError(f"the file ended {end - start} bytes early")
+        write_all(target, piece)
+        start += len(piece)
+
+
+def write_all(descriptor: int, data: bytes) -> None:
+    """Write every byte (``os.write`` may write only some)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def _keep_owner_and_mode(

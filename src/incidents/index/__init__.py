@@ -22,6 +22,8 @@ What lives where:
   (and ``open_memory_index``, the same index built in memory for --no-index).
 - ``updating``: ``kept_up`` and ``after_write``, which writers call under the
   store's lock.
+- ``writing``, ``splicing``: one incident added, changed or removed through
+  the index, the JSON store written anew from its old bytes and one text.
 - ``queries``: ``StoreIndex``: filters, sorting and totals as SQL.
 - ``sqlite_store``: ``.sqlite`` stores: open, write whole, change in place,
   merge an import; ``store_file`` picks how a store of either kind is written.

@@ -10,6 +10,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from incidents.index.rows import delete_positions, insert_spans, insert_texts
@@ -227,6 +228,9 @@ def fill(
                 "count": str(count),
                 "fts": "0",
                 **layout_meta(schema_url, bool(canonical)),
+                # The day its incidents were checked: a check of dates in the
+                # future holds for the days after it (``writing``).
+                "checked_on": date.today().isoformat(),
             },
         )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from incidents.index.build import Layout, ids_unique, layout_meta
@@ -118,6 +119,7 @@ def _refreshed(
             **state.as_meta(),
             "count": str(len(spans)),
             **layout_meta(layout.schema_url, canonical),
+            "checked_on": max(meta.get("checked_on", ""), date.today().isoformat()),
         },
     )
     return True

@@ -136,16 +136,18 @@ def insert_spans(
     spans: Sequence[tuple[int, int]],
     progress: Progress | None = None,
     positions: Iterable[int] | None = None,
+    at: int = 0,
 ) -> int:
     """Insert the incidents that lie at these (start, end) spans of a store's
-    bytes into an index, at positions 0, 1, 2... unless given."""
+    bytes into an index, at positions 0, 1, 2... unless given; ``data`` is the
+    part of the store from offset ``at``."""
     view = memoryview(data)
     batches = Batches(connection)
     numbered = enumerate(spans) if positions is None else zip(positions, spans, strict=True)
     for pos, (start, end) in numbered:
         text = view[start:end]
         batches.add(_rows_of(pos, text))
-        batches.rows["texts"].append((pos, start, end - start, digest(text), None, None))
+        batches.rows["texts"].append((pos, at + start, end - start, digest(text), None, None))
         if batches.count % CHUNK == 0:
             batches.flush()
             if progress:

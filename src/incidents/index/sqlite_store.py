@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,7 +117,7 @@ def _rows(pos: int, incident: Incident) -> dict[str, list[tuple[Any, ...]]]:
     return made
 
 
-def _store_meta(connection: sqlite3.Connection) -> None:
+def store_meta(connection: sqlite3.Connection) -> None:
     """The meta rows of a store just changed; its full-text table is rebuilt
     when next needed."""
     connection.execute("DROP TABLE IF EXISTS search")
@@ -158,7 +158,6 @@ class SqliteStoreFile:
         return "".join(store_document(text for _, text in rows))
 
     def write(self, before: Store, after: Store, text: str, notes: list[str]) -> None:
-        from incidents.store import Problem, StoreError
 
         old, new = before.incidents, after.incidents
         if len(old) != len(self._positions):
@@ -183,27 +182,38 @@ class SqliteStoreFile:
             )
         remove_stale(self.path.parent, f".{self.path.name}.")
         connection = open_sqlite_store(self.path, writing=True).connection
-        connection.isolation_level = None  # transactions as written here
         try:
-            connection.execute("BEGIN IMMEDIATE")
-            marks = ", ".join("?" for _ in gone)
-            for table, _ in STORE_TABLES:
-                connection.execute(f"DELETE FROM {table} WHERE pos IN ({marks})", gone)
-            for pos, incident in zip(positions, came, strict=True):
-                for table, rows in _rows(pos, incident).items():
-                    connection.executemany(INSERTS[table], rows)
-            _store_meta(connection)
-            connection.execute("COMMIT")
-            settle(connection)
-        except BaseException as error:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            if isinstance(error, sqlite3.OperationalError):  # a full disk, say
-                problem = Problem(str(self.path), f"cannot be written: {error}")
-                raise StoreError([problem]) from None
-            raise
+            with store_transaction(connection, self.path):
+                marks = ", ".join("?" for _ in gone)
+                for table, _ in STORE_TABLES:
+                    connection.execute(f"DELETE FROM {table} WHERE pos IN ({marks})", gone)
+                for pos, incident in zip(positions, came, strict=True):
+                    for table, rows in _rows(pos, incident).items():
+                        connection.executemany(INSERTS[table], rows)
         finally:
             connection.close()
+
+
+@contextlib.contextmanager
+def store_transaction(connection: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """The body's changes to a sqlite store made in one transaction, and
+    settled into the store file; a store that cannot be written now (a full
+    disk, say) is one clear StoreError."""
+    from incidents.store import Problem, StoreError
+
+    connection.isolation_level = None  # transactions as written here
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        yield
+        store_meta(connection)
+        connection.execute("COMMIT")
+        settle(connection)
+    except BaseException as error:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        if isinstance(error, sqlite3.OperationalError):
+            raise StoreError([Problem(str(path), f"cannot be written: {error}")]) from None
+        raise
 
 
 class SqliteStoreImport:
@@ -295,7 +305,7 @@ class SqliteStoreImport:
     def commit(self) -> None:
         self._flush()
         create_indexes(self.connection)
-        _store_meta(self.connection)
+        store_meta(self.connection)
         self.connection.commit()
         if self._new:
             use_wal(self.connection)

@@ -58,20 +58,33 @@ class Identity:
 
 @dataclass(frozen=True)
 class StoreState:
-    """A store file's identity and content hash, and when they were taken."""
+    """A store file's identity and content hash, and when they were taken.
+
+    A writer that has just written the store (``settled_state``) records it
+    ``settled``: it proved that the filesystem's clock has ticked since, so
+    that any later change shows in the times; its hash is then not taken
+    (empty), and a store whose times change is read again to be known."""
 
     identity: Identity
     sha256: str
     checked_ns: int  # the clock just before the identity was taken
+    settled: bool = False
 
     @property
     def in_doubt(self) -> bool:
         """Whether a write in the same tick as the last one could have gone unseen."""
+        if self.settled:
+            return False
         last_change = max(self.identity.mtime_ns, self.identity.ctime_ns)
         return self.checked_ns - last_change < RACY_NS
 
     def as_meta(self) -> dict[str, str]:
-        values = {**asdict(self.identity), "sha256": self.sha256, "checked_ns": self.checked_ns}
+        values = {
+            **asdict(self.identity),
+            "sha256": self.sha256,
+            "checked_ns": self.checked_ns,
+            "settled": int(self.settled),
+        }
         return {key: str(value) for key, value in values.items()}
 
     @classmethod
@@ -79,7 +92,8 @@ class StoreState:
         """The state an index's meta records; None when a key is missing (an older index)."""
         try:
             identity = Identity(**{f.name: int(meta[f.name]) for f in fields(Identity)})
-            return cls(identity, meta["sha256"], int(meta["checked_ns"]))
+            settled = meta.get("settled") == "1"
+            return cls(identity, meta["sha256"], int(meta["checked_ns"]), settled)
         except (KeyError, ValueError):
             return None
 
@@ -180,3 +194,40 @@ def current_state(recorded: StoreState, descriptor: int) -> StoreState | None:
     if found is None or found[1] != recorded.sha256:
         return None
     return StoreState(found[0], found[1], checked_ns)
+
+
+# How long a writer waits, at the most, for the filesystem's clock to tick
+# past its write: the kernel stamps files from a clock that ticks every few
+# milliseconds; a filesystem that keeps whole seconds is not waited for.
+SETTLE_WAIT_NS = 50_000_000
+
+
+def settled_state(path: Path) -> StoreState | None:
+    """The state of a store this process has just written (holding its lock),
+    settled if the filesystem's clock can be seen to have ticked past the
+    write, else None (its state is then taken by reading it).
+
+    A file made beside the store after the write is stamped by the same
+    clock; once its time is later than every time of the store, a later
+    change of the store would be stamped later too, and be seen, as git
+    reasons about an index file written after the files it records."""
+    from incidents.temporary import temporary_beside
+
+    checked_ns = time.time_ns()
+    identity = Identity.of(path)
+    last_change = max(identity.mtime_ns, identity.ctime_ns)
+    with temporary_beside(path.resolve(), 0o600) as (stamp, descriptor):
+        try:
+            while True:
+                found = os.fstat(descriptor)
+                if found.st_dev == identity.device and found.st_mtime_ns > last_change:
+                    break
+                if found.st_dev != identity.device or time.time_ns() - checked_ns > SETTLE_WAIT_NS:
+                    return None
+                time.sleep(0.001)
+                os.utime(descriptor)
+        finally:
+            stamp.unlink(missing_ok=True)
+    if Identity.of(path) != identity:
+        return None  # changed by someone else meanwhile
+    return StoreState(identity, "", checked_ns, settled=True)
