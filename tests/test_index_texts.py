@@ -94,3 +94,16 @@ def _no_filters() -> Any:
     from incidents.query import Filters
 
     return Filters()
+
+
+def test_an_import_into_a_new_store_writes_its_index_with_it(tmp_path: Path) -> None:
+    from .test_fresh_index import FIXTURES
+
+    store = tmp_path / "new.json"
+    code, _, err = invoke(store, "import", "gtd", FIXTURES / "gtd.csv")
+    assert code == 0, err
+    index = index_path_for(store)
+    built = index.stat().st_ino  # there already
+    assert invoke(store, "list", "--text", "bomb")[0] == 0
+    assert index.stat().st_ino == built
+    assert_index_is_as_built(store)

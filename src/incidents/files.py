@@ -135,7 +135,7 @@ def _keep_owner_and_mode(
     descriptor: int, path: Path, before: os.stat_result | None, notes: list[str] | None
 ) -> None:
     if before is None:
-        os.fchmod(descriptor, 0o666 & ~_umask())
+        os.fchmod(descriptor, 0o666 & ~current_umask())
         return
     made = os.fstat(descriptor)
     owner = (before.st_uid, before.st_gid)
@@ -207,7 +207,7 @@ def output_writer(
         yield stream
 
 
-def _umask() -> int:
+def current_umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current

@@ -385,8 +385,28 @@ def dump_store(store: Store) -> str:
 
 
 def stored_json(incident: Incident) -> str:
-    """An incident's JSON as it stands inside a store file (indented for its place)."""
+    """An incident's JSON as it stands inside a store file (indented for its place).
+
+    pydantic's serializer writes these bytes several times faster than
+    ``json.dumps`` (whose indented output has only a pure-Python encoder),
+    and writes the same bytes but for a float below 1e-4, written out in
+    full (0.00003 against 3e-05): such a text is written by ``json.dumps``.
+    A text pydantic cannot write (a lone surrogate) is left to ``json.dumps``
+    too, which says so as it always did."""
+    from pydantic_core import PydanticSerializationError
+
+    try:
+        quick = incident.__pydantic_serializer__.to_json(incident, indent=2, exclude_defaults=True)
+    except PydanticSerializationError:
+        quick = b""
+    if quick and not FLOATS_WRITTEN_OTHERWISE.search(quick):
+        return quick.decode("utf-8").replace("\n", "\n    ")
     return stored_json_of(incident.model_dump(mode="json", exclude_defaults=True))
+
+
+# Where pydantic's JSON and json.dumps differ: a float below 1e-4 (0.00003,
+# 1e-6 against 3e-05, 1e-06), which only coordinates and best estimates hold.
+FLOATS_WRITTEN_OTHERWISE = re.compile(rb'"(?:lat|lon|best)": -?(?:0\.0000|[0-9.]+e)')
 
 
 def stored_json_of(data: Mapping[str, Any]) -> str:

@@ -122,10 +122,16 @@ def _import_setup(
 
 def _into_sqlite(store: Path, chosen: Any, file: Path, options: Any, dry_run: bool) -> Any:
     """Merge the file into a sqlite store as it is read: it is never loaded whole."""
-    from incidents.importers import import_file
     from incidents.index import SqliteStoreImport
 
-    merge = SqliteStoreImport(store, chosen.name)
+    return _streamed(SqliteStoreImport(store, chosen.name), chosen, file, options, dry_run)
+
+
+def _streamed(merge: Any, chosen: Any, file: Path, options: Any, dry_run: bool) -> Any:
+    """The file's incidents merged as they are read into a store that writes
+    them as they come (``commit``, or ``abort`` for a dry run or a failure)."""
+    from incidents.importers import import_file
+
     try:
         with _ImportProgress() as progress:
             report = import_file(
@@ -156,6 +162,8 @@ def _into_json(
     from incidents.model import Store
     from incidents.store import StoreError, load_store, store_document, stored_json
 
+    if not store.exists():
+        return _into_new_json(store, chosen, file, options, dry_run, notes)
     current = Store(incidents=[])
     if store.exists():
         try:
@@ -181,6 +189,17 @@ def _into_json(
         for piece in store_document((stored_json(i) for i in report.incidents), current.schema_url):
             stream.write(piece)
     return report, True
+
+
+def _into_new_json(
+    store: Path, chosen: Any, file: Path, options: Any, dry_run: bool, notes: list[str]
+) -> tuple[Any, bool]:
+    """Write the file's incidents into a new JSON store as they are read, and
+    its index with them: the store is never held whole."""
+    from incidents.index.json_import import JsonStoreImport
+
+    merge = JsonStoreImport(store, chosen.name, notes)
+    return _streamed(merge, chosen, file, options, dry_run), not dry_run
 
 
 class _ImportProgress:

@@ -159,7 +159,7 @@ def citation_source(citation: str) -> Source:
         title = quoted["title"].strip()
         rest = quoted["rest"].strip(" .,;")
     when = None
-    dated = _TRAILING_DATE.search(rest)
+    dated = _TRAILING_DATE.search(rest, _last_words(rest))
     if dated:
         try:
             when = PartialDate.from_date(read_day(dated["date"], _CITATION_LAYOUTS))
@@ -170,6 +170,27 @@ def citation_source(citation: str) -> Source:
     if not rest or (title is None and when is None and url is None):
         return Source(publisher=whole or "unnamed source", url=url)
     return Source(publisher=rest, date=when, title=title, url=url)
+
+
+def _last_words(text: str, words: int = 3) -> int:
+    """Where a date at the end of a citation can begin, at the earliest.
+
+    Each of ``_TRAILING_DATE``'s dates spans three words at most (June 3,
+    2011; 3 June 2011; 2011-06-03), with a comma or semicolon and spaces
+    before it: its match begins no earlier than the space and the one
+    character before the third word from the end.  Searched for from there,
+    it is found without trying every place of a long citation.  The text's
+    only blanks are spaces (``citation_source`` joined its words with them).
+    """
+    end = len(text)
+    for _ in range(words):
+        space = text.rfind(" ", 0, end)
+        if space < 0:
+            return 0
+        end = space
+        while end > 0 and text[end - 1] == " ":
+            end -= 1
+    return max(0, end - 1)
 
 
 def labelled(label: str, value: str | None) -> str | None:

@@ -10,6 +10,7 @@ for; ``gname`` "Unknown" means no perpetrator is known.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TypeVar, cast
 
@@ -242,6 +243,7 @@ def _categories(row: Row, category: type[C], prefix: str, how_many: int) -> list
     return found
 
 
+@functools.cache
 def _members(category: type[Category]) -> tuple[Category, ...]:
     """The category's members in GTD code order (code = position + 1)."""
     return tuple(category)

@@ -123,8 +123,7 @@ def open_index(
             pass  # unreadable: rebuilt below, never trusted
         texts.close()
     try:
-        _private(path.parent)
-        _forget_orphans(path)
+        prepare_cache(path)
         return StoreIndex(*build_index(store_path, path, progress, read))
     except (OSError, sqlite3.OperationalError) as error:
         reason = getattr(error, "strerror", None) or str(error)
@@ -137,6 +136,13 @@ def open_memory_index(store_path: Path, progress: Progress | None = None) -> Sto
     if store_path.suffix.lower() in SQLITE_SUFFIXES:
         return open_sqlite_store(store_path)
     return StoreIndex(*memory_index(store_path, progress))
+
+
+def prepare_cache(index_path: Path) -> None:
+    """The cache directory made ready for a new index: private, and rid of the
+    indexes of stores that no longer exist."""
+    _private(index_path.parent)
+    _forget_orphans(index_path)
 
 
 def _forget_orphans(keep: Path) -> None:

@@ -9,7 +9,6 @@ dates repeat across a data set, so their keys are cached.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -17,8 +16,9 @@ from typing import Any
 
 from incidents.countries import country_code
 from incidents.dates import PartialDate
-from incidents.index.decoding import Bounds, Indexed, decode_indexed
+from incidents.index.decoding import Bounds, Indexed, decode_indexed, decode_json
 from incidents.index.schema import CHUNK, INSERTS, Progress, tables_of
+from incidents.index.texts import compact
 from incidents.query import period_of
 from incidents.records import csv_line, flat_cells
 from incidents.vocabulary import fold, perpetrator_names, place_key
@@ -177,8 +177,8 @@ def insert_texts(
     for pos, text in numbered:
         batches.add(_rows_of(pos, text))
         if spans is None:
-            line = csv_line(flat_cells(json.loads(text))) if with_csv else None
-            batches.rows["details"].append((pos, text, line))
+            line = csv_line(flat_cells(decode_json(text))) if with_csv else None
+            batches.rows["details"].append((pos, compact(text), line))
         else:
             start, size, known = spans.get(pos, (None, None, None))
             batches.rows["texts"].append((pos, start, size, known, text, None))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incidents.index.build import new_database
-from incidents.index.decoding import decode_indexed
+from incidents.index.decoding import decode_indexed, decode_json
 from incidents.index.queries import StoreIndex
 from incidents.index.rows import incident_rows, insert_texts
 from incidents.index.schema import (
@@ -35,6 +35,7 @@ from incidents.index.schema import (
     settle,
     use_wal,
 )
+from incidents.index.texts import compact, texts_at
 from incidents.temporary import (
     remove_sqlite_files,
     remove_stale,
@@ -108,12 +109,11 @@ def write_sqlite_store(path: Path, incidents: Iterable[Incident]) -> int:
 
 def _rows(pos: int, incident: Incident) -> dict[str, list[tuple[Any, ...]]]:
     from incidents.records import csv_line, flat_cells
-    from incidents.store import stored_json_of
+    from incidents.store import stored_json
 
-    data = incident.model_dump(mode="json", exclude_defaults=True)
-    text = stored_json_of(data)
+    text = stored_json(incident)
     made = incident_rows(pos, decode_indexed(text))
-    made["details"] = [(pos, text, csv_line(flat_cells(data)))]
+    made["details"] = [(pos, compact(text), csv_line(flat_cells(decode_json(text))))]
     return made
 
 
@@ -151,11 +151,12 @@ class SqliteStoreFile:
 
         store = open_sqlite_store(self.path)
         try:
-            rows = store.connection.execute("SELECT pos, json FROM details ORDER BY pos").fetchall()
+            query = "SELECT pos FROM details ORDER BY pos"
+            self._positions = [row[0] for row in store.connection.execute(query)]
+            texts = list(texts_at(store.connection, None, self._positions))
         finally:
             store.close()
-        self._positions = [pos for pos, _ in rows]
-        return "".join(store_document(text for _, text in rows))
+        return "".join(store_document(texts))
 
     def write(self, before: Store, after: Store, text: str, notes: list[str]) -> None:
 
@@ -216,6 +217,14 @@ def store_transaction(connection: sqlite3.Connection, path: Path) -> Iterator[No
         raise
 
 
+def with_free_id(incident: Incident, ids: set[str]) -> Incident:
+    """The incident, numbered (``gtd-1970-2``) if its id is taken already."""
+    wanted, number = incident.id, 2
+    while wanted in ids:
+        wanted, number = f"{incident.id}-{number}", number + 1
+    return incident if wanted == incident.id else incident.model_copy(update={"id": wanted})
+
+
 class SqliteStoreImport:
     """Imported incidents merged into a sqlite store as they come, by origin.
 
@@ -272,12 +281,8 @@ class SqliteStoreImport:
             self._replaced.append(position)
             self._queue(position, new)
             return "updated"
-        wanted, number = incident.id, 2
-        while wanted in self.ids:
-            wanted, number = f"{incident.id}-{number}", number + 1
-        if wanted != incident.id:
-            incident = incident.model_copy(update={"id": wanted})
-        self.ids.add(wanted)
+        incident = with_free_id(incident, self.ids)
+        self.ids.add(incident.id)
         self.by_origin[origin.id] = self._next
         self._queue(self._next, incident)
         self._next += 1

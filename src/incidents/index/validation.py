@@ -14,7 +14,6 @@ halves of a build take unequal times, and other processes share the cores).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +31,6 @@ Spans = Sequence[tuple[int, int]]
 # A store of these incidents as pydantic writes it, around the incidents.
 _STORE_HEAD = b'{\n  "incidents": [\n    '
 _STORE_TAIL = b"\n  ]\n}"
-# pydantic's serializer writes what json.dumps writes, several times faster,
-# save for a float below 1e-4 (0.00001 against 1e-05): coordinates, best estimates.
-_FLOATS_WRITTEN_OTHERWISE = re.compile(rb'"(?:lat|lon|best)": -?(?:0\.0000|[0-9.]+e)')
 
 
 def validate_spans(data: bytes, spans: Spans, name: str, first: int = 0) -> Canonical:
@@ -91,11 +87,11 @@ def _rewritten(
     defaults or write 36 for 36.0.
     """
     from incidents.model import Store
-    from incidents.store import stored_json
+    from incidents.store import FLOATS_WRITTEN_OTHERWISE, stored_json
 
     store = Store.model_construct(incidents=list(incidents))
     quick = Store.__pydantic_serializer__.to_json(store, indent=2, exclude_defaults=True)
-    if quick == _STORE_HEAD + body + _STORE_TAIL and not _FLOATS_WRITTEN_OTHERWISE.search(quick):
+    if quick == _STORE_HEAD + body + _STORE_TAIL and not FLOATS_WRITTEN_OTHERWISE.search(quick):
         return {}
     canonical = (
         (first + n, stored_json(i), text)

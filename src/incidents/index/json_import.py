@@ -1,0 +1,131 @@
+"""Imported incidents written into a new JSON store as they come, and its
+index with them.
+
+The ``importers.Merge`` of a JSON store that does not exist yet: each
+incident is written to the store's temporary file as it is merged, in this
+tool's layout, and its rows go to the index being built beside, with where
+it lies in the file.  Nothing is held in memory but the ids, and the first
+question after the import finds the index ready.  The incidents come
+validated (the model, and the checks of one incident, ``importers``); ids
+are made unique as they come.  ``commit`` renames the store into place, then
+its index; ``abort`` leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from incidents.index.build import STORE_TAIL, layout_meta, new_database, store_head
+from incidents.index.decoding import decode_indexed
+from incidents.index.rows import Batches, digest, incident_rows
+from incidents.index.schema import CHUNK, SCHEMA_VERSION, set_meta
+from incidents.index.sqlite_store import with_free_id
+
+if TYPE_CHECKING:
+    from incidents.model import Incident
+
+_SEPARATOR = b",\n    "
+
+
+class JsonStoreImport:
+    """Incidents streamed into a new JSON store and its index."""
+
+    def __init__(self, path: Path, dataset: str, notes: list[str]) -> None:
+        from incidents.files import atomic_descriptor, current_umask
+        from incidents.index.freshness import IndexUnwritable, index_path_for, prepare_cache
+
+        self.path = path
+        self.dataset = dataset
+        self.incidents: list[Incident] = []  # never filled: the texts go to the file
+        self.ids: set[str] = set()
+        self.count = 0
+        self._writing: Any = atomic_descriptor(path, notes)
+        self._descriptor: int = self._writing.__enter__()
+        self._head = store_head(None).encode("utf-8")
+        self._at = len(self._head)
+        self._pending: list[bytes] = [self._head]
+        self._indexing: Any = None
+        try:
+            index_path = index_path_for(path)
+            prepare_cache(index_path)
+            # No more readable than the store will be (``build_index``).
+            mode = 0o600 | (0o044 & ~current_umask())
+            self._indexing = new_database(index_path, mode, stale_prefix=".")
+            self._batches = Batches(self._indexing.__enter__())
+        except (OSError, sqlite3.Error, IndexUnwritable):
+            self._indexing = None  # the first question builds it
+
+    def add(self, incident: Incident) -> str:
+        from incidents.store import stored_json
+
+        if incident.origin is None:
+            raise ValueError("an imported incident needs its origin")
+        incident = with_free_id(incident, self.ids)
+        self.ids.add(incident.id)
+        text = stored_json(incident).encode("utf-8")
+        if self.count:
+            self._pending.append(_SEPARATOR)
+            self._at += len(_SEPARATOR)
+        else:
+            self._pending.append(b"\n    ")
+            self._at += 5
+        self._pending.append(text)
+        if self._indexing is not None:
+            self._batches.add(incident_rows(self.count, decode_indexed(text)))
+            texts = self._batches.rows["texts"]
+            texts.append((self.count, self._at, len(text), digest(text), None, None))
+        self._at += len(text)
+        self.count += 1
+        if self.count % CHUNK == 0:
+            self._flush()
+        return "added"
+
+    def _flush(self) -> None:
+        from incidents.files import write_all
+
+        write_all(self._descriptor, b"".join(self._pending))
+        self._pending.clear()
+        if self._indexing is not None:
+            self._batches.flush()
+
+    def commit(self) -> None:
+        from incidents.index.state import read_store, settled_state
+
+        self._pending.append(STORE_TAIL.encode("utf-8") if self.count else b"]\n}\n")
+        self._flush()
+        self._writing.__exit__(None, None, None)
+        if self._indexing is None:
+            return
+        try:
+            state = settled_state(self.path) or read_store(self.path)[1]
+            set_meta(
+                self._batches.connection,
+                {
+                    "kind": "index",
+                    "schema": SCHEMA_VERSION,
+                    "store": str(self.path.resolve()),
+                    **state.as_meta(),
+                    "count": str(self.count),
+                    "fts": "0",
+                    **layout_meta(None, True),
+                    "checked_on": date.today().isoformat(),
+                },
+            )
+        except BaseException as error:
+            self._indexing.__exit__(type(error), error, None)
+            if isinstance(error, (OSError, sqlite3.Error)):
+                return  # the store is written; the first question builds its index
+            raise
+        self._indexing.__exit__(None, None, None)
+
+    def abort(self) -> None:
+        stop = KeyboardInterrupt()
+        with contextlib.suppress(KeyboardInterrupt):
+            self._writing.__exit__(KeyboardInterrupt, stop, None)
+        if self._indexing is not None:
+            with contextlib.suppress(KeyboardInterrupt):
+                self._indexing.__exit__(KeyboardInterrupt, stop, None)
