@@ -9,7 +9,8 @@ otherwise, so importing the same file twice adds nothing.
 
 Nothing here writes: the caller writes the merged store once, at the end.
 
-What lives where: ``tabular`` (CSV and .xlsx files, headers), ``spreadsheet``
+What lives where: ``mapping`` (rows mapped on both cores for a large file),
+``tabular`` (CSV and .xlsx files, headers), ``spreadsheet``
 (an .xlsx sheet, within bounds), ``encodings``
 (one encoding per file, mixed files refused), ``quotes`` (a quote left open),
 ``common`` (cell readers shared by the data sets), ``layouts`` (dates as each
@@ -19,6 +20,7 @@ by each codebook), ``checking`` (the store's checks on each incident).
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,8 +29,8 @@ from types import ModuleType
 from typing import Protocol
 
 from incidents.errors import IncidentsError
-from incidents.importers.checking import checked
 from incidents.importers.common import LeftOut, RowError
+from incidents.importers.mapping import PARALLEL_FROM_ROWS, Mapped, RowMapper
 from incidents.importers.tabular import BadRow, Columns, HeaderMismatch, Row, TableFile
 from incidents.model import Incident
 from incidents.query import Filters, select
@@ -167,10 +169,7 @@ def import_file(
     table = TableFile(path, dataset.columns)
     merge = _Merge(dataset.name, existing) if isinstance(existing, Sequence) else existing
     report = ImportReport(dataset, path, merge.incidents, encoding=table.encoding)
-    wanted_countries = {place_key(c) for c in options.countries}
     filtering = options.filters != Filters()
-    wanted_years = _years_wanted(options.filters)
-    first_line: dict[str, int] = {}
 
     def skip(problem: RowProblem) -> None:
         report.problems.append(problem)
@@ -187,17 +186,49 @@ def import_file(
                 report.problems,
             )
 
-    for item in _rows(table, dataset):
+    parallel = (
+        not table.is_spreadsheet
+        and path.is_file()
+        and (table.estimated_rows or 0) >= PARALLEL_FROM_ROWS
+    )
+    outside = _outside_filters(dataset, options)
+    mapper = RowMapper(
+        table.rows,
+        lambda item: not outside(item),
+        dataset.to_incident,
+        lambda incident: not filtering or bool(select([incident], options.filters)),
+        _validation_text,
+        parallel,
+    )
+    with contextlib.closing(mapper):
+        _import_rows(table, dataset, outside, options, merge, report, mapper, on_progress, skip)
+    if on_progress:
+        on_progress(report.rows, report.rows)
+    return report
+
+
+def _import_rows(
+    table: TableFile,
+    dataset: DataSet,
+    outside: Callable[[Row], bool],
+    options: ImportOptions,
+    merge: Merge,
+    report: ImportReport,
+    mapper: RowMapper,
+    on_progress: ProgressCallback | None,
+    skip: ProblemCallback,
+) -> None:
+    path = table.path
+    filtering = options.filters != Filters()
+    first_line: dict[str, int] = {}
+    for number, item in enumerate(_rows(table, dataset)):
         report.rows += 1
         if on_progress and report.rows % PROGRESS_EVERY == 0:
             on_progress(report.rows, table.estimated_rows)
         if isinstance(item, BadRow):
             skip(RowProblem(str(path), item.line, item.reason))
             continue
-        if wanted_countries and place_key(item[dataset.country_column]) not in wanted_countries:
-            report.outside_filters += 1
-            continue
-        if wanted_years and _surely_outside(dataset.years(item), wanted_years):
+        if outside(item):
             report.outside_filters += 1
             continue
         try:
@@ -208,7 +239,7 @@ def import_file(
                     original,
                     f"the same event as line {first_line[original]}; the row is skipped",
                 )
-            incident = checked(dataset.to_incident(item))
+            incident = mapper.map(number, item)
             first_line[original] = item.line
         except RowError as error:
             skip(RowProblem(str(path), item.line, error.reason, error.column, error.value))
@@ -219,19 +250,45 @@ def import_file(
         except ValueError as error:  # the model refused what the row gave
             skip(RowProblem(str(path), item.line, _validation_text(error)))
             continue
-        if filtering and not select([incident], options.filters):
+        if isinstance(incident, Mapped):
+            kept = incident.selected
+        else:
+            kept = not filtering or bool(select([incident], options.filters))
+        if not kept:
             report.outside_filters += 1
             continue
-        outcome = merge.add(incident)
+        outcome = _merged(merge, incident)
         if outcome == "added":
             report.added += 1
         elif outcome == "updated":
             report.updated += 1
         else:
             report.unchanged += 1
-    if on_progress:
-        on_progress(report.rows, report.rows)
-    return report
+
+
+def _merged(merge: Merge, incident: Incident | Mapped) -> str:
+    """What merging the incident did: "added", "updated" or "unchanged"."""
+    if isinstance(incident, Mapped):
+        add_text = getattr(merge, "add_text", None)
+        done = add_text(incident) if add_text is not None else None
+        if done is not None:
+            return str(done)
+        incident = incident.incident()
+    return merge.add(incident)
+
+
+def _outside_filters(dataset: DataSet, options: ImportOptions) -> Callable[[Row], bool]:
+    """Whether a row is surely outside --country or the dates, read cheaply
+    from its cells before it is mapped."""
+    wanted_countries = {place_key(c) for c in options.countries}
+    wanted_years = _years_wanted(options.filters)
+
+    def outside(row: Row) -> bool:
+        if wanted_countries and place_key(row[dataset.country_column]) not in wanted_countries:
+            return True
+        return bool(wanted_years) and _surely_outside(dataset.years(row), wanted_years)
+
+    return outside
 
 
 def _years_wanted(filters: Filters) -> list[tuple[int, int]]:

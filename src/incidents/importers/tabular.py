@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import itertools
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -55,13 +55,16 @@ class Columns:
 
 @dataclass(frozen=True)
 class Row:
-    """One data row: where it starts in the file, and its cells by column."""
+    """One data row: where it starts in the file, and its cells by column
+    (``positions`` says where each column's cell is, for every row alike)."""
 
     line: int
-    cells: Mapping[str, str]
+    values: Sequence[str]
+    positions: Mapping[str, int]
 
     def __getitem__(self, column: str) -> str:
-        return self.cells.get(column, "")
+        position = self.positions.get(column)
+        return "" if position is None else self.values[position]
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ class TableFile:
             except csv.Error as error:
                 raise FileFormatError(f"{self.path}:1: cannot read the header: {error}") from None
             header = self._header(header_cells)
-            yield from _records(reader, header, QuoteCheck(self.path, delimiter))
+            yield from _records(reader, Header(header), QuoteCheck(self.path, delimiter))
 
     def _header(self, cells: list[str]) -> list[str]:
         header = [self.columns.canonical(cell) for cell in cells]
@@ -159,7 +162,7 @@ class TableFile:
         first = next(rows, None)
         if first is None:
             raise FileFormatError(f"{self.path}: the sheet is empty")
-        header = self._header(first[1])
+        header = Header(self._header(first[1]))
         for number, texts in rows:
             if any(texts):
                 yield _row(number, header, texts)
@@ -171,7 +174,16 @@ def _text(raw: IO[bytes], encoding: str, errors: str) -> IO[str]:
     return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
 
 
-def _records(reader: Any, header: list[str], quotes: QuoteCheck) -> Iterator[Row | BadRow]:
+class Header(list[str]):
+    """A file's column names, and where each one's cell is in a row (the last
+    of a name given twice: only a spreadsheet's nameless columns are)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(names)
+        self.positions = {name: position for position, name in enumerate(names)}
+
+
+def _records(reader: Any, header: Header, quotes: QuoteCheck) -> Iterator[Row | BadRow]:
     previous_end = reader.line_num
     while True:
         try:
@@ -206,14 +218,14 @@ def _records(reader: Any, header: list[str], quotes: QuoteCheck) -> Iterator[Row
             yield _row(start, header, cells)
 
 
-def _row(line: int, header: list[str], cells: list[str]) -> Row | BadRow:
+def _row(line: int, header: Header, cells: list[str]) -> Row | BadRow:
     if len(cells) != len(header):
         # Trailing empty cells are a spreadsheet's habit, not a fault.
         if len(cells) > len(header) and not any(c.strip() for c in cells[len(header) :]):
             cells = cells[: len(header)]
         else:
             return BadRow(line, f"has {len(cells)} cells, but the header has {len(header)}")
-    return Row(line, dict(zip(header, cells, strict=True)))
+    return Row(line, cells, header.positions)
 
 
 def _delimiter(header_line: str) -> str:

@@ -26,6 +26,7 @@ from incidents.index.schema import CHUNK, SCHEMA_VERSION, set_meta
 from incidents.index.sqlite_store import with_free_id
 
 if TYPE_CHECKING:
+    from incidents.importers.mapping import Mapped
     from incidents.model import Incident
 
 _SEPARATOR = b",\n    "
@@ -66,7 +67,19 @@ class JsonStoreImport:
             raise ValueError("an imported incident needs its origin")
         incident = with_free_id(incident, self.ids)
         self.ids.add(incident.id)
-        text = stored_json(incident).encode("utf-8")
+        self._write(stored_json(incident).encode("utf-8"))
+        return "added"
+
+    def add_text(self, mapped: Mapped) -> str | None:
+        """``add`` for an incident mapped elsewhere (``importers.mapping``), from
+        its text; None when its id is taken (``add`` then numbers it)."""
+        if mapped.incident_id in self.ids:
+            return None
+        self.ids.add(mapped.incident_id)
+        self._write(mapped.text.encode("utf-8"))
+        return "added"
+
+    def _write(self, text: bytes) -> None:
         if self.count:
             self._pending.append(_SEPARATOR)
             self._at += len(_SEPARATOR)
@@ -82,7 +95,6 @@ class JsonStoreImport:
         self.count += 1
         if self.count % CHUNK == 0:
             self._flush()
-        return "added"
 
     def _flush(self) -> None:
         from incidents.files import write_all

@@ -44,6 +44,7 @@ from incidents.temporary import (
 )
 
 if TYPE_CHECKING:
+    from incidents.importers.mapping import Mapped
     from incidents.model import Incident, Store
     from incidents.store_files import StoreFile
 
@@ -108,10 +109,14 @@ def write_sqlite_store(path: Path, incidents: Iterable[Incident]) -> int:
 
 
 def _rows(pos: int, incident: Incident) -> dict[str, list[tuple[Any, ...]]]:
-    from incidents.records import csv_line, flat_cells
     from incidents.store import stored_json
 
-    text = stored_json(incident)
+    return _rows_of_text(pos, stored_json(incident))
+
+
+def _rows_of_text(pos: int, text: str) -> dict[str, list[tuple[Any, ...]]]:
+    from incidents.records import csv_line, flat_cells
+
     made = incident_rows(pos, decode_indexed(text))
     made["details"] = [(pos, compact(text), csv_line(flat_cells(decode_json(text))))]
     return made
@@ -288,8 +293,23 @@ class SqliteStoreImport:
         self._next += 1
         return "added"
 
+    def add_text(self, mapped: Mapped) -> str | None:
+        """``add`` for a new incident mapped elsewhere (``importers.mapping``),
+        from its text; None when the incident is not new, or its id is taken
+        (``add`` then merges it)."""
+        if mapped.origin_id in self.by_origin or mapped.incident_id in self.ids:
+            return None
+        self.ids.add(mapped.incident_id)
+        self.by_origin[mapped.origin_id] = self._next
+        self._queued(_rows_of_text(self._next, mapped.text))
+        self._next += 1
+        return "added"
+
     def _queue(self, pos: int, incident: Incident) -> None:
-        for table, rows in _rows(pos, incident).items():
+        self._queued(_rows(pos, incident))
+
+    def _queued(self, made: dict[str, list[tuple[Any, ...]]]) -> None:
+        for table, rows in made.items():
             self._batches[table].extend(rows)
         if len(self._batches["facts"]) >= CHUNK:
             self._flush()

@@ -1,0 +1,59 @@
+"""Rows mapped on both cores: an import whose rows a forked process maps (two
+of every three) reports, counts, refuses and stores exactly what an import
+that maps every row itself does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from incidents.cli import cli
+
+from .fixtures.datasets import GTD_HEADER, write_csv
+from .importing import ACLED_CSV, GTD_CSV, UCDP_CSV, gtd_good_row
+
+
+def _bad_rows_file(tmp_path: Path) -> Path:
+    rows = [gtd_good_row(f"2020050400{n:02d}") for n in range(12)]
+    rows[2]["iyear"] = "20x0"  # a cell that cannot be read
+    rows[4]["eventid"] = rows[3]["eventid"]  # the same event twice
+    rows[5]["latitude"], rows[5]["longitude"] = "95", "10"  # out of range
+    rows[7]["attacktype1"] = ""  # a cell every row needs
+    rows[8]["iday"] = "31"  # no 31 May... in April: imonth 4
+    rows[8]["imonth"] = "4"
+    rows[10]["gname"] = "Taliban"
+    return write_csv(tmp_path / "bad.csv", GTD_HEADER, rows)
+
+
+CASES = {
+    "gtd": ["gtd", GTD_CSV],
+    "acled": ["acled", ACLED_CSV],
+    "ucdp": ["ucdp", UCDP_CSV],
+    "filtered": ["gtd", GTD_CSV, "--since", "2016", "--country", "Afghanistan"],
+    "bad rows": ["gtd", "BAD"],
+    "at most two bad rows": ["gtd", "BAD", "--max-errors", "2"],
+    "strict": ["gtd", "BAD", "--strict"],
+}
+
+
+@pytest.mark.parametrize("suffix", [".json", ".sqlite"])
+@pytest.mark.parametrize("args", list(CASES.values()), ids=list(CASES))
+def test_rows_mapped_in_a_forked_process_import_as_rows_mapped_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str | Path], suffix: str
+) -> None:
+    import incidents.importers
+
+    bad = _bad_rows_file(tmp_path)
+    outcomes = []
+    for way, threshold in (("here", 10**9), ("forked", 0)):
+        monkeypatch.setattr(incidents.importers, "PARALLEL_FROM_ROWS", threshold)
+        store = tmp_path / way / f"store{suffix}"
+        store.parent.mkdir()
+        given = [str(bad) if a == "BAD" else str(a) for a in args]
+        result = CliRunner().invoke(cli, ["--store", str(store), "import", *given])
+        shown = (result.stdout + result.stderr).replace(str(store.parent), "DIR")
+        exported = CliRunner().invoke(cli, ["--store", str(store), "export", "--format", "json"])
+        outcomes.append((result.exit_code, shown, exported.stdout))
+    assert outcomes[0] == outcomes[1]
