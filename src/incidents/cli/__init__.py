@@ -11,9 +11,15 @@ What lives where:
 - ``reading``: list, show, total, export, where, timeline.
 - ``keeping``: validate, schema, add, edit, remove.
 - ``importing``: import.
+- ``converting``: convert.
 """
 
-from incidents.cli import importing, keeping, reading  # noqa: F401  (they add the commands)
+from incidents.cli import (  # noqa: F401  (they add the commands)
+    converting,
+    importing,
+    keeping,
+    reading,
+)
 from incidents.cli.app import cli, main
 
 __all__ = ["cli", "main"]

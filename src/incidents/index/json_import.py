@@ -1,14 +1,13 @@
-"""Imported incidents written into a new JSON store as they come, and its
-index with them.
+"""A new JSON store written as its incidents come, and its index with them:
+an import into a store that does not exist yet, or a sqlite store converted.
 
-The ``importers.Merge`` of a JSON store that does not exist yet: each
-incident is written to the store's temporary file as it is merged, in this
+Each incident is written to the store's temporary file as it comes, in this
 tool's layout, and its rows go to the index being built beside, with where
 it lies in the file.  Nothing is held in memory but the ids, and the first
-question after the import finds the index ready.  The incidents come
-validated (the model, and the checks of one incident, ``importers``); ids
-are made unique as they come.  ``commit`` renames the store into place, then
-its index; ``abort`` leaves nothing behind.
+question after finds the index ready.  The incidents come validated (the
+model, and the checks of one incident: ``importers``, ``converting``).
+``commit`` renames the store into place, then its index; ``abort`` leaves
+nothing behind.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from incidents.index.build import STORE_TAIL, layout_meta, new_database, store_head
+from incidents.index.build import STORE_TAIL, ids_unique, layout_meta, new_database, store_head
 from incidents.index.decoding import decode_indexed
 from incidents.index.rows import Batches, digest, incident_rows
 from incidents.index.schema import CHUNK, SCHEMA_VERSION, set_meta
@@ -32,23 +31,26 @@ if TYPE_CHECKING:
 _SEPARATOR = b",\n    "
 
 
-class JsonStoreImport:
-    """Incidents streamed into a new JSON store and its index."""
+class NewJsonStore:
+    """A new JSON store written an incident at a time, in this tool's layout,
+    with its index; ``commit`` renames both into place, ``abort`` removes them.
 
-    def __init__(self, path: Path, dataset: str, notes: list[str]) -> None:
+    The incidents' texts must be as this tool writes them, and valid (the
+    model, and the checks of one incident): the index takes them as they are.
+    """
+
+    def __init__(self, path: Path, schema_url: str | None, notes: list[str]) -> None:
         from incidents.files import atomic_descriptor, current_umask
         from incidents.index.freshness import IndexUnwritable, index_path_for, prepare_cache
 
         self.path = path
-        self.dataset = dataset
-        self.incidents: list[Incident] = []  # never filled: the texts go to the file
-        self.ids: set[str] = set()
+        self.schema_url = schema_url
         self.count = 0
         self._writing: Any = atomic_descriptor(path, notes)
         self._descriptor: int = self._writing.__enter__()
-        self._head = store_head(None).encode("utf-8")
-        self._at = len(self._head)
-        self._pending: list[bytes] = [self._head]
+        head = store_head(schema_url).encode("utf-8")
+        self._at = len(head)
+        self._pending: list[bytes] = [head]
         self._indexing: Any = None
         try:
             index_path = index_path_for(path)
@@ -60,26 +62,8 @@ class JsonStoreImport:
         except (OSError, sqlite3.Error, IndexUnwritable):
             self._indexing = None  # the first question builds it
 
-    def add(self, incident: Incident) -> str:
-        from incidents.store import stored_json
-
-        if incident.origin is None:
-            raise ValueError("an imported incident needs its origin")
-        incident = with_free_id(incident, self.ids)
-        self.ids.add(incident.id)
-        self._write(stored_json(incident).encode("utf-8"))
-        return "added"
-
-    def add_text(self, mapped: Mapped) -> str | None:
-        """``add`` for an incident mapped elsewhere (``importers.mapping``), from
-        its text; None when its id is taken (``add`` then numbers it)."""
-        if mapped.incident_id in self.ids:
-            return None
-        self.ids.add(mapped.incident_id)
-        self._write(mapped.text.encode("utf-8"))
-        return "added"
-
-    def _write(self, text: bytes) -> None:
+    def write(self, text: bytes) -> None:
+        """Add an incident's text (``store.stored_json``, encoded)."""
         if self.count:
             self._pending.append(_SEPARATOR)
             self._at += len(_SEPARATOR)
@@ -104,6 +88,13 @@ class JsonStoreImport:
         if self._indexing is not None:
             self._batches.flush()
 
+    def ids_unique(self) -> bool:
+        """Whether no two incidents written share an id (known from the index)."""
+        if self._indexing is None:
+            return True
+        self._flush()
+        return ids_unique(self._batches.connection)
+
     def commit(self) -> None:
         from incidents.index.state import read_store, settled_state
 
@@ -123,7 +114,7 @@ class JsonStoreImport:
                     **state.as_meta(),
                     "count": str(self.count),
                     "fts": "0",
-                    **layout_meta(None, True),
+                    **layout_meta(self.schema_url, True),
                     "checked_on": date.today().isoformat(),
                 },
             )
@@ -141,3 +132,32 @@ class JsonStoreImport:
         if self._indexing is not None:
             with contextlib.suppress(KeyboardInterrupt):
                 self._indexing.__exit__(KeyboardInterrupt, stop, None)
+
+
+class JsonStoreImport(NewJsonStore):
+    """The ``importers.Merge`` of a JSON store that does not exist yet."""
+
+    def __init__(self, path: Path, dataset: str, notes: list[str]) -> None:
+        super().__init__(path, None, notes)
+        self.dataset = dataset
+        self.incidents: list[Incident] = []  # never filled: the texts go to the file
+        self.ids: set[str] = set()
+
+    def add(self, incident: Incident) -> str:
+        from incidents.store import stored_json
+
+        if incident.origin is None:
+            raise ValueError("an imported incident needs its origin")
+        incident = with_free_id(incident, self.ids)
+        self.ids.add(incident.id)
+        self.write(stored_json(incident).encode("utf-8"))
+        return "added"
+
+    def add_text(self, mapped: Mapped) -> str | None:
+        """``add`` for an incident mapped elsewhere (``importers.mapping``), from
+        its text; None when its id is taken (``add`` then numbers it)."""
+        if mapped.incident_id in self.ids:
+            return None
+        self.ids.add(mapped.incident_id)
+        self.write(mapped.text.encode("utf-8"))
+        return "added"

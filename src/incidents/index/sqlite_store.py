@@ -67,7 +67,7 @@ def open_sqlite_store(path: Path, writing: bool = False) -> StoreIndex:
     if meta.get("schema") != SCHEMA_VERSION:
         message = (
             f"a sqlite store of schema {meta.get('schema')}; this tool reads schema "
-            f"{SCHEMA_VERSION}: export it to JSON with the tool that wrote it"
+            f"{SCHEMA_VERSION}: turn it into a JSON store with `incidents convert {path} NEW.json`"
         )
         raise StoreError([Problem(str(path), message)])
     if writing:

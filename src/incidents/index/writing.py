@@ -73,6 +73,10 @@ class IndexedStore:
 
     @property
     def schema_url(self) -> str | None:
+        """A JSON store's $schema (a sqlite store keeps one only for its way
+        back to JSON: ``converting``)."""
+        if self.sqlite:
+            return None
         found = json.loads(self.meta.get("schema_url", "null"))
         return found if isinstance(found, str) else None
 
