@@ -48,6 +48,7 @@ class QuotingBashComplete(BashComplete):
 add_completion_class(QuotingBashComplete, "bash")
 
 SHELLS = ("bash", "zsh", "fish")
+PROG_NAME = "incidents"  # however it was started (python -m incidents too)
 COMPLETE_VARIABLE = "_INCIDENTS_COMPLETE"
 
 
@@ -67,6 +68,5 @@ def completion(shell: str) -> None:
     """
     shell_class = get_completion_class(shell)
     assert shell_class is not None, "every shell offered has its class"
-    ctx = click.get_current_context()
-    script = shell_class(cli, {}, ctx.find_root().info_name or "incidents", COMPLETE_VARIABLE)
+    script = shell_class(cli, {}, PROG_NAME, COMPLETE_VARIABLE)
     click.echo(script.source(), nl=False)
