@@ -230,7 +230,10 @@ def test_an_unwritable_cache_falls_back_to_memory(write_store, tmp_path):
     assert err.startswith("Note: cannot write the query index")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["list", "--help"], ["total", "-h"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["list", "--help"], ["total", "-h"], ["stats", "-h"], ["completion", "bash"]],
+)
 def test_help_loads_neither_the_model_nor_the_store(args):
     finished = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "incidents", "--store", "/nonexistent", *args],

@@ -79,10 +79,21 @@ def say_what_was_counted(
     from incidents.inert import inert
 
     line = filters_line(filters, extra)
-    for text in [line] if line else []:
-        click.echo(inert(text), err=True)
-    for text in excluded_lines(source.left_out(filters)):
-        click.echo(text, err=True)
+    for text in [*([inert(line)] if line else []), *excluded_lines(source.left_out(filters))]:
+        click.echo(_wrapped(text), err=True)
+
+
+def _wrapped(text: str) -> str:
+    """A note wrapped between words to a terminal's width, as it is on one."""
+    try:
+        width = os.get_terminal_size(sys.stderr.fileno()).columns if sys.stderr.isatty() else 0
+    except (OSError, ValueError):  # no terminal there after all (a test's stream)
+        width = 0
+    if width <= 0:
+        return text
+    import textwrap
+
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 def save_pictures(

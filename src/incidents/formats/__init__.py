@@ -12,9 +12,10 @@ so that ``incidents --help`` can list the choices without loading them.
 
 What lives where: ``listing`` (the list: a table on the terminal, TSV lines
 when piped) and its ``columns``, ``details`` (one incident, for ``show``),
-``table`` (the totals), ``timeline`` (the terminal's chart), ``csv``,
-``json`` (and NDJSON), ``geojson``, ``markdown``; ``labels``, the marks
-they share; ``charts/``, the SVG charts for a report (--svg, --png).
+``table`` (the totals and cross-tables), ``timeline`` (the terminal's chart),
+``stats`` (what a store holds), ``csv``, ``json`` (and NDJSON), ``geojson``,
+``markdown``; ``labels``, the marks they share; ``answers``, what an answer
+counted, in words; ``charts/``, the SVG charts for a report (--svg, --png).
 Text from the store reaches them all through ``inert``.
 """
 

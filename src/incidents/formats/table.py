@@ -85,13 +85,19 @@ def totals_table(totals: Totals, measure: str = "incidents") -> RenderableType:
         for group in [overall, *totals.groups]
     ]
     table = _table()
-    table.add_column(GROUP_TITLES[totals.by], "Total", overflow="fold")
+    table.add_column(
+        GROUP_TITLES[totals.by],
+        "Total",
+        overflow="fold",
+        min_width=_label_least(labels, totals.by),
+    )
     for index, heading in enumerate(_HEADINGS):
         table.add_column(heading, figures[0][index], justify="right", no_wrap=True)
     for label, row in zip(labels, figures[1:], strict=True):
         table.add_row(label, *row)
     notes = _legend(totals, [overall, *totals.groups])
-    return _AtLeast(_with_notes(table, notes), _least(labels, figures, _HEADINGS))
+    least = _least(labels, figures, _HEADINGS, totals.by)
+    return _AtLeast(_with_notes(table, notes), least)
 
 
 def _cross_table(totals: Totals, measure: str) -> RenderableType:
@@ -115,12 +121,16 @@ def _cross_table(totals: Totals, measure: str) -> RenderableType:
         )
         for group in totals.groups
     ]
-    # A heading may wrap, a figure never: each column is at least as wide as
-    # its widest figure.
+    # A heading may wrap between its words, a figure never: each column is at
+    # least as wide as its widest figure and its longest word.
+    least = _label_least(labels, totals.by)
+    table.columns[0].min_width = least
     for index, (heading, total) in enumerate(zip(headings, footer, strict=True)):
-        widest = max(len(row[index]) for row in [*figures, footer])
+        widest = max(_longest_word(heading), *(len(row[index]) for row in [*figures, footer]))
         table.add_column(Text(heading), total, justify="right", overflow="fold", min_width=widest)
+        least += widest + 2  # a divider and a pad
     table.add_column("Total", show(overall), justify="right", no_wrap=True)
+    least += max(len("Total"), *(len(row[-1]) for row in figures), len(show(overall))) + 2
     for label, row in zip(labels, figures, strict=True):
         table.add_row(label, *row)
     caption = Text(
@@ -133,8 +143,6 @@ def _cross_table(totals: Totals, measure: str) -> RenderableType:
     notes = _legend(
         totals, [overall, *cells], sums_shown=not counts, counts_shown=counts, best_shown=False
     )
-    figure_rows = [*figures, (*footer, show(overall))]
-    least = _least(labels, figure_rows, ["" for _ in footer] + ["Total"])
     return _AtLeast(RenderGroup(caption, _with_notes(table, notes)), least)
 
 
@@ -160,12 +168,29 @@ def _share(count: int, whole: int) -> str:
     return "<0.1%" if 0 < share < 0.05 else f"{share:.1f}%"
 
 
-def _least(labels: list[Text], figures: Sequence[Sequence[str]], headings: Sequence[str]) -> int:
+def _least(
+    labels: list[Text], figures: Sequence[Sequence[str]], headings: Sequence[str], by: GroupBy
+) -> int:
     """How wide the table must be drawn: a label may wrap, a figure never;
     a narrower terminal wraps its lines."""
-    label_width = min(max(len(label) for label in [Text("Total"), *labels]), _LABEL_MIN)
     widths = [max(len(h), *(len(r[i]) for r in figures)) for i, h in enumerate(headings)]
-    return label_width + sum(widths) + 2 * len(widths)  # a divider and a pad each
+    return _label_least(labels, by) + sum(widths) + 2 * len(widths)  # a divider and a pad each
+
+
+def _label_least(labels: list[Text], by: GroupBy) -> int:
+    """The narrowest a label column may be: a period whole (``2022-09-06/07``),
+    a name down to a few words a line, never a word broken."""
+    shown = [Text("Total"), *labels]
+    if by.in_time:
+        return max(len(label) for label in shown)
+    return max(
+        min(max(len(label) for label in shown), _LABEL_MIN),
+        *(_longest_word(label.plain) for label in shown),
+    )
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
 
 
 def _legend(
