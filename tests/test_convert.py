@@ -21,7 +21,8 @@ def run(*args: str | Path) -> Result:
 
 
 def exported(store: Path) -> str:
-    result = run("--store", store, "export", "--format", "json")
+    """The store's incidents, one per line."""
+    result = run("--store", store, "export", "--format", "ndjson")
     assert result.exit_code == 0, result.stderr
     return result.stdout
 

@@ -8,17 +8,24 @@ What lives where:
 - ``options``: shared options (filters, formats, pictures) and help sections.
 - ``output``: printing tables, saving pictures (charts and their captions), progress lines.
 - ``completing``: shell completion of option values.
-- ``reading``: list, show, total, export, where, timeline.
-- ``keeping``: validate, schema, add, edit, remove.
+- ``reading``: list, show, export, where.
+- ``counting``: total, timeline, stats.
+- ``keeping``: validate, schema.
+- ``changing``: add, edit, remove.
 - ``importing``: import.
+- ``shells``: completion, and bash completion that keeps a value one word.
 - ``converting``: convert.
 """
 
-from incidents.cli import (  # noqa: F401  (they add the commands)
+# They add the commands.
+from incidents.cli import (  # noqa: F401
+    changing,
     converting,
+    counting,
     importing,
     keeping,
     reading,
+    shells,
 )
 from incidents.cli.app import cli, main
 

@@ -7,12 +7,21 @@ from pathlib import Path
 import click
 
 from incidents.cli.app import cli
+from incidents.cli.options import argument
 from incidents.inert import inert
 
 
 @cli.command()
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@argument(
+    "old",
+    type=click.Path(dir_okay=False, path_type=Path),
+    description="The store to convert: JSON, or sqlite (.sqlite, .sqlite3, .db).",
+)
+@argument(
+    "new",
+    type=click.Path(dir_okay=False, path_type=Path),
+    description="The store to write, of the other kind; it must not exist yet.",
+)
 def convert(old: Path, new: Path) -> None:
     """Turn a JSON store into a .sqlite store, or back.
 

@@ -22,6 +22,7 @@ from incidents.importers.common import (
     citation_source,
     coordinates,
     count,
+    dataset_codes,
     dataset_source,
     day,
     flag,
@@ -146,7 +147,7 @@ def to_incident(row: Row) -> Incident:
             *_citations(row),
         ],
         notes=sentences(_notes(row, attack_types, target_types), end_note, shares_note),
-        origin=Origin(dataset=DATASET, id=eventid),
+        origin=Origin(dataset=DATASET, id=eventid, codes=dataset_codes(row, DATASET)),
     )
 
 

@@ -66,6 +66,10 @@ class Row:
         position = self.positions.get(column)
         return "" if position is None else self.values[position]
 
+    def __contains__(self, column: object) -> bool:
+        """Whether the file has this column (its cell may be blank)."""
+        return column in self.positions
+
 
 @dataclass(frozen=True)
 class BadRow:

@@ -24,7 +24,9 @@ What lives where:
   store's lock.
 - ``writing``, ``splicing``: one incident added, changed or removed through
   the index, the JSON store written anew from its old bytes and one text.
-- ``queries``: ``StoreIndex``: filters, sorting and totals as SQL.
+- ``queries``: ``StoreIndex``: what every reading command asks, as SQL;
+  ``filtering`` (the filters), ``grouping`` (totals and cross-tables) and
+  ``describing`` (``stats``) write it.
 - ``sqlite_store``: ``.sqlite`` stores: open, write whole, change in place,
   merge an import; ``store_file`` picks how a store of either kind is written.
 """

@@ -21,6 +21,10 @@ class Bounds(msgspec.Struct, kw_only=True, frozen=True):
     best: int | float | None = None
 
 
+class Coordinates(msgspec.Struct, kw_only=True, frozen=True):
+    precision: str
+
+
 class Place(msgspec.Struct, kw_only=True, frozen=True):
     country: str
     country_code: str | None = None
@@ -29,6 +33,7 @@ class Place(msgspec.Struct, kw_only=True, frozen=True):
     city: str | None = None
     site: str | None = None
     aliases: list[str] = []
+    coordinates: Coordinates | None = None
 
 
 class Perpetrator(msgspec.Struct, kw_only=True, frozen=True):
@@ -43,6 +48,7 @@ class Claim(msgspec.Struct, kw_only=True, frozen=True):
 class Origin(msgspec.Struct, kw_only=True, frozen=True):
     dataset: str
     id: str
+    codes: dict[str, int | None] | None = None
 
 
 class Indexed(msgspec.Struct, kw_only=True, frozen=True):

@@ -14,24 +14,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from incidents.certainty import codes_text, place_precision, place_rank
 from incidents.countries import country_code
 from incidents.dates import PartialDate
 from incidents.index.decoding import Bounds, Indexed, decode_indexed, decode_json
 from incidents.index.schema import CHUNK, INSERTS, Progress, tables_of
 from incidents.index.texts import compact
-from incidents.query import period_of
+from incidents.periods import period_of, week_of
 from incidents.records import csv_line, flat_cells
 from incidents.vocabulary import fold, perpetrator_names, place_key
 
 
 @lru_cache(maxsize=65536)
-def _interval(start: str, end: str | None) -> tuple[str, str, str, str]:
-    """First day, last day, year period and month period of an incident."""
+def _interval(start: str, end: str | None) -> tuple[str, str, str, str, str, str]:
+    """First day, last day, and the year, month, week and day periods of an incident."""
+    first = PartialDate.parse(start).first_day.isoformat()
+    last = PartialDate.parse(end or start).last_day.isoformat()
+    month = period_of(start, end, 7)
     return (
-        PartialDate.parse(start).first_day.isoformat(),
-        PartialDate.parse(end or start).last_day.isoformat(),
+        first,
+        last,
         period_of(start, end, 4),
-        period_of(start, end, 7),
+        month,
+        week_of(first, last, month),
+        period_of(start, end, 10),
     )
 
 
@@ -60,6 +66,10 @@ def incident_rows(pos: int, found: Indexed) -> dict[str, list[tuple[Any, ...]]]:
     perpetrator = found.perpetrator.name
     site = location.site
     origin = found.origin
+    given = origin.codes if origin is not None else None
+    codes = {name: value for name, value in given.items() if value is not None} if given else None
+    coordinates = location.coordinates.precision if location.coordinates else None
+    place = place_precision(codes, coordinates, site, city, district, province)
     return {
         "facts": [
             (
@@ -85,6 +95,9 @@ def incident_rows(pos: int, found: Indexed) -> dict[str, list[tuple[Any, ...]]]:
                 found.attack_type,
                 *_figure_columns(found.killed),
                 *_figure_columns(found.wounded),
+                origin.dataset if origin is not None else None,
+                place_rank(place),
+                codes_text(codes),
             )
         ],
         "aliases": [(pos, _place_key(name), name) for name in dict.fromkeys(location.aliases)],

@@ -16,7 +16,7 @@ from incidents.vocabulary import fold
 
 # Bump when the table's shape or the meaning of a column changes: older
 # index files are then rebuilt.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 Progress = Callable[[int, int], None]
@@ -41,6 +41,8 @@ FACT_COLUMNS = (
     ("date_end", "TEXT NOT NULL"),
     ("period_year", "TEXT NOT NULL"),
     ("period_month", "TEXT NOT NULL"),
+    ("period_week", "TEXT NOT NULL"),
+    ("period_day", "TEXT NOT NULL"),
     ("country", "TEXT NOT NULL"),
     ("province", "TEXT"),
     ("district", "TEXT"),
@@ -64,6 +66,9 @@ FACT_COLUMNS = (
     ("wounded_high", "INTEGER"),
     ("wounded_best", "INTEGER"),
     ("wounded_unknown", "INTEGER NOT NULL"),
+    ("dataset", "TEXT"),  # the data set it was imported from; null when kept by hand
+    ("place_rank", "INTEGER NOT NULL"),  # how precisely its place is known: 0 exact .. 5 country
+    ("codes", "TEXT NOT NULL"),  # the data set's certainty codes: |doubtterr=0|crit1=1|
 )
 # Its line of the CSV export: made by the first export that needs it, for an
 # index (a cold query need not pay for it), and at once in a sqlite store.

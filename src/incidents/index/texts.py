@@ -35,8 +35,9 @@ class StoreTexts:
 
     def __init__(self, name: str, descriptor: int | None = None, data: bytes | None = None) -> None:
         self.name = name
-        self._descriptor = descriptor
         self._data = data
+        # Held as a file object, so that it is closed when no index needs it.
+        self._file = os.fdopen(descriptor, "rb", buffering=0) if descriptor is not None else None
         self._identity = Identity.of_descriptor(descriptor) if descriptor is not None else None
 
     @classmethod
@@ -46,7 +47,7 @@ class StoreTexts:
 
     @property
     def descriptor(self) -> int | None:
-        return self._descriptor
+        return None if self._file is None or self._file.closed else self._file.fileno()
 
     @property
     def identity(self) -> Identity | None:
@@ -55,9 +56,10 @@ class StoreTexts:
     def read(self, start: int, size: int) -> bytes:
         if self._data is not None:
             return self._data[start : start + size]
-        assert self._descriptor is not None
-        raw = os.pread(self._descriptor, size, start)
-        if len(raw) != size or _content(Identity.of_descriptor(self._descriptor)) != _content(
+        descriptor = self.descriptor
+        assert descriptor is not None
+        raw = os.pread(descriptor, size, start)
+        if len(raw) != size or _content(Identity.of_descriptor(descriptor)) != _content(
             self._identity
         ):
             raise StoreChanging(f"{self.name}: the store changed while it was read; try again")
@@ -67,10 +69,9 @@ class StoreTexts:
         return self.read(start, size).decode("utf-8")
 
     def close(self) -> None:
-        if self._descriptor is not None:
+        if self._file is not None:
             with contextlib.suppress(OSError):
-                os.close(self._descriptor)
-            self._descriptor = None
+                self._file.close()
 
 
 def _content(identity: Identity | None) -> tuple[int, ...] | None:
