@@ -65,7 +65,7 @@ QUESTIONS = [
     ),
 ]
 COLD = Question(
-    "cold: the first question, just after one byte of the store changed",
+    "cold: the first question, just after one incident was edited by hand",
     QUESTIONS[0].ours,
     QUESTIONS[0].jq,
     "",
@@ -111,3 +111,7 @@ def jq_append(store: Path, incident_json: str) -> list[str]:
 def jq_edit(store: Path, incident_id: str, killed: int) -> list[str]:
     program = f'(.incidents[] | select(.id == "{incident_id}") | .killed) = {killed}'
     return jq_in_place(store, program)
+
+
+def jq_remove(store: Path, incident_id: str) -> list[str]:
+    return jq_in_place(store, f'del(.incidents[] | select(.id == "{incident_id}"))')

@@ -2,15 +2,16 @@
 
     pip install '.[bench]'              # DuckDB's Python package; jq and sqlite3 from Debian
     python bench/run.py                 # 1,000 and 200,000 incidents: questions, writes, imports
-    python bench/run.py --huge          # and a 2,000,000-row import into a sqlite store
+    python bench/run.py --huge          # and 2,000,000 ACLED-shaped rows into a sqlite store
     python bench/run.py --sizes 1000 --skip imports,writes   # a quick look
 
-Synthetic stores and GTD-shaped CSVs are generated once, with a fixed seed,
-into ``bench/data/`` (``--data DIR``); see ``generate.py`` for the text
-lengths, taken from real GTD rows.  Every measurement runs ours and the
+Synthetic stores and GTD- and ACLED-shaped CSVs are generated once, with a
+fixed seed, into ``bench/data/`` (``--data DIR``); see ``generate.py`` for
+the text lengths, taken from real GTD and ACLED rows.  Every measurement runs ours and the
 peer in turn, alternating, ``--rounds`` times; the report gives median wall
 time, peak memory (the whole process tree, sampled every 5 ms) and our time
-as a fraction of the peer's, and is written into ``BENCHMARKS.md``.
+as a fraction of the peer's, and is written into ``BENCHMARKS.md`` (the
+other benchmarks' sections of it are kept: ``sections.py``).
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (the generator beside this script)
 import peers  # noqa: E402
+from sections import sections  # noqa: E402
 
 Command = list[str]
+# A command, or the command of each round (a write that changes something new each time).
+Commands = Command | Callable[[int], Command]
 Prepare = Callable[[], None]
 
 
@@ -111,9 +115,9 @@ class Bench:
     def compare(
         self,
         what: str,
-        ours: Command,
+        ours: Commands,
         peer_name: str,
-        peer: Command,
+        peer: Commands,
         before_ours: Prepare | None = None,
         before_peer: Prepare | None = None,
         rounds: int | None = None,
@@ -138,9 +142,9 @@ class Bench:
     def _alternate(
         self,
         what: str,
-        ours: Command,
+        ours: Commands,
         peer_name: str,
-        peer: Command,
+        peer: Commands,
         mine: Measure,
         theirs: Measure,
         before_ours: Prepare | None,
@@ -150,10 +154,10 @@ class Bench:
         for number in range(rounds or self.rounds):
             if before_ours:
                 before_ours()
-            mine.add(*run(ours, self.env))
+            mine.add(*run(ours(number) if callable(ours) else ours, self.env))
             if before_peer:
                 before_peer()
-            theirs.add(*run(peer, self.env))
+            theirs.add(*run(peer(number) if callable(peer) else peer, self.env))
             print(
                 f"  {what}: round {number + 1}: ours {mine.seconds[-1]:.3f} s, "
                 f"{peer_name} {theirs.seconds[-1]:.3f} s",
@@ -222,21 +226,46 @@ def questions(bench: Bench, size: int) -> None:
 
 
 def cold(bench: Bench, size: int, real_text: bool) -> None:
+    """The first question after a hand edit of one incident in the middle of
+    the store (one letter of a summary changed: the store's bytes change, its
+    layout does not), and, on short text, the first question of a store whose
+    index was never built (a store received whole)."""
     store = bench.store(size, real_text)
+    copy = bench.data / f"cold-{size}{'-real' if real_text else ''}.json"
+    shutil.copyfile(store, copy)
     question = peers.COLD
+    run(bench.ours(copy, *question.ours), bench.env)  # its index, then edits by hand
+    edits = iter(range(1_000_000))
 
-    def touch_content() -> None:
-        with store.open("a") as handle:  # a change of content: the index is stale
-            handle.write(" ")
+    def edit_by_hand() -> None:
+        with copy.open("r+b") as handle:
+            data = handle.read()
+            at = data.index(b'"summary": "', len(data) // 2 + 997 * next(edits)) + 12
+            handle.seek(at)
+            handle.write(b"X" if data[at : at + 1] != b"X" else b"Y")
 
     label = "real-length text" if real_text else "short text"
     bench.compare(
         f"{size:,} ({label}): {question.name}",
-        bench.ours(store, *question.ours),
+        bench.ours(copy, *question.ours),
         "jq",
-        peers.jq_question(question, store),
-        before_ours=touch_content,
+        peers.jq_question(question, copy),
+        before_ours=edit_by_hand,
     )
+    if not real_text:
+        bench.compare(
+            f"{size:,} ({label}): the first question of a store never seen (no index yet)",
+            bench.ours(copy, *question.ours),
+            "jq",
+            peers.jq_question(question, copy),
+            before_ours=lambda: _forget_indexes(bench),
+        )
+    copy.unlink()
+
+
+def _forget_indexes(bench: Bench) -> None:
+    for index in Path(bench.env["XDG_CACHE_HOME"], "incidents").glob("*.sqlite"):
+        index.unlink()
 
 
 NEW_INCIDENT = {
@@ -263,6 +292,8 @@ ADD_OPTIONS = [
 
 
 def writes(bench: Bench, size: int) -> None:
+    """add, edit and remove on a JSON store with its index up to date, each
+    round changing something new, and the question asked right after each."""
     import json
 
     source = bench.store(size)
@@ -270,19 +301,33 @@ def writes(bench: Bench, size: int) -> None:
     for copy in (ours, theirs):
         shutil.copyfile(source, copy)
     run(bench.ours(ours, "total"), bench.env)  # warm before the first write
+    after = peers.QUESTIONS[0].ours
+
+    def middle(number: int) -> str:
+        """The id of an incident in the middle of the store."""
+        return f"syn-{size // 2 + number:07d}"
+
     bench.compare(
         f"{size:,}: add one incident to the JSON store",
         bench.ours(ours, *ADD_OPTIONS),
         "jq",
         peers.jq_append(theirs, json.dumps(NEW_INCIDENT)),
     )
-    bench.alone(f"{size:,}: the question right after an add", bench.ours(ours, "total"))
+    bench.alone(f"{size:,}: the question right after an add", bench.ours(ours, *after))
     bench.compare(
         f"{size:,}: edit one field in the JSON store",
-        bench.ours(ours, "edit", "syn-0000001", "--set", "killed=7"),
+        lambda number: bench.ours(ours, "edit", middle(1), "--set", f"killed={7 + number}"),
         "jq",
-        peers.jq_edit(theirs, "syn-0000001", 7),
+        lambda number: peers.jq_edit(theirs, middle(1), 7 + number),
     )
+    bench.alone(f"{size:,}: the question right after an edit", bench.ours(ours, *after))
+    bench.compare(
+        f"{size:,}: remove one incident from the JSON store",
+        lambda number: bench.ours(ours, "remove", middle(number), "--yes"),
+        "jq",
+        lambda number: peers.jq_remove(theirs, middle(number)),
+    )
+    bench.alone(f"{size:,}: the question right after a remove", bench.ours(ours, *after))
     for copy in (ours, theirs):
         copy.unlink()
 
@@ -343,10 +388,15 @@ def imports(bench: Bench, size: int) -> None:
     index = _index_of(bench, json_store)
     if index:
         sizes["the query index of our JSON store"] = index
-    listed = ", ".join(
-        f"{name} {path.stat().st_size / 2**20:.0f} MiB" for name, path in sizes.items()
+    mib = {name: path.stat().st_size / 2**20 for name, path in sizes.items()}
+    listed = ", ".join(f"{name} {value:.0f} MiB" for name, value in mib.items())
+    ratios = f"our .sqlite store / the CSV {mib['our .sqlite store'] / mib['the CSV']:.2f}"
+    if index:
+        share = mib["the query index of our JSON store"] / mib["our JSON store"]
+        ratios += f", the query index / our JSON store {share:.2f}"
+    bench.rows.append(
+        f"| sizes on disk after the {size:,}-row import: {listed} ({ratios}) | | | | | | |"
     )
-    bench.rows.append(f"| sizes on disk after the {size:,}-row import: {listed} | | | | | | |")
 
 
 def _index_of(bench: Bench, store: Path) -> Path | None:
@@ -361,28 +411,51 @@ def _index_of(bench: Bench, store: Path) -> Path | None:
 
 
 def huge(bench: Bench) -> None:
+    """2,000,000 ACLED-shaped rows (ACLED's size) into a new .sqlite store,
+    against DuckDB's own loader, and the questions over them."""
     size = 2_000_000
-    csv_file = bench.gtd_csv(size)
+    csv_file = bench.data / f"acled-{size}.csv"
+    if not csv_file.exists():
+        print(f"generating a {size:,}-row ACLED-shaped CSV ...", file=sys.stderr)
+        generate.write_acled_csv(size, csv_file)
     store, duck = bench.data / f"imported-{size}.sqlite", bench.data / f"imported-{size}.duckdb"
 
     def fresh(path: Path) -> Prepare:
         return lambda: path.unlink(missing_ok=True)
 
     bench.compare(
-        f"import a {size:,}-row GTD CSV ({csv_file.stat().st_size / 2**30:.1f} GiB) "
+        f"import a {size:,}-row ACLED-shaped CSV ({csv_file.stat().st_size / 2**30:.1f} GiB) "
         "into a new .sqlite store",
-        bench.ours(store, "import", "gtd", str(csv_file)),
+        bench.ours(store, "import", "acled", str(csv_file)),
         "DuckDB read_csv",
         peers.duckdb_table_from_csv(duck, csv_file),
         before_ours=fresh(store),
         before_peer=fresh(duck),
         rounds=1,
     )
-    # The GTD-shaped rows name other places than the synthetic stores.
+    mib = store.stat().st_size / 2**20
+    csv_mib = csv_file.stat().st_size / 2**20
+    bench.rows.append(
+        f"| size on disk: the CSV {csv_mib:.0f} MiB, our .sqlite store {mib:.0f} MiB "
+        f"({mib / csv_mib:.2f}) | | | | | | |"
+    )
+    bench.compare(
+        f"{size:,}: add one incident to the .sqlite store",
+        bench.ours(store, *ADD_OPTIONS),
+        "sqlite3 insert",
+        peers.sqlite3_insert(duck.with_suffix(".sqlite3-cli.db"), "t", {"a": "1"}),
+        before_peer=lambda: _sqlite3_table(duck.with_suffix(".sqlite3-cli.db")),
+    )
+    # The ACLED-shaped rows name other places than the synthetic stores.
     places = {"Kandahar": "Balochistan", "Iraq": "Pakistan"}
     for question in peers.QUESTIONS:
         asked = [places.get(word, word) for word in question.ours]
         bench.alone(f"{size:,} (.sqlite store): {question.name}", bench.ours(store, *asked))
+
+
+def _sqlite3_table(database: Path) -> None:
+    if not database.exists():
+        subprocess.run(["sqlite3", str(database), "CREATE TABLE t (a TEXT)"], check=True)
 
 
 SECTIONS = ("questions", "cold", "writes", "imports")
@@ -405,6 +478,7 @@ def main() -> int:
     except ImportError:
         raise SystemExit("DuckDB is not installed: pip install '.[bench]'") from None
     skip = {s for s in args.skip.split(",") if s}
+    started_load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     args.data.mkdir(parents=True, exist_ok=True)
     cache = Path(tempfile.mkdtemp(prefix="incidents-bench-cache-"))
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
@@ -424,6 +498,7 @@ def main() -> int:
     if args.huge:
         huge(bench)
     help_times = [run([sys.executable, "-m", "incidents", "--help"], env)[0] for _ in range(5)]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     report = [
         "# Benchmarks",
         "",
@@ -434,10 +509,15 @@ def main() -> int:
         f"{_version(['jq', '--version'])}, DuckDB {_duckdb_version()}. Medians of "
         f"{args.rounds} runs, ours and the peer's in turn; peak memory is the largest sum "
         "over the command's processes, sampled every 5 ms. Warm questions run with the "
-        "query index fresh; a cold question changes one byte of the store before each of "
-        "our runs, so that it includes validating the store and rebuilding the index (jq "
-        "has no index: its cold time is its time). DuckDB answers from a native table "
-        "made once from our CSV export, in a Python process of its own.",
+        "query index fresh; a cold question changes one letter of one incident in the "
+        "middle of the store before each of our runs, as an edit by hand does, so that it "
+        "includes reading the store, knowing again what did not change and validating "
+        "what did; the question of a store never seen builds its index whole (jq has no "
+        "index: its cold time is its time). Writes run on a store whose index is up to "
+        "date, each round changing something new. DuckDB answers from a native table "
+        "made once from our CSV export, in a Python process of its own. The machine is "
+        f"shared: its load average was {started_load} when the run began and {load} when "
+        "it ended (1, 5 and 15 minutes).",
         "",
         "| what | ours (median) | our peak memory | peer | peer (median) "
         "| peer peak memory | ours / peer |",
@@ -446,7 +526,8 @@ def main() -> int:
         "",
         f"`incidents --help`: median {statistics.median(help_times):.3f} s over 5 runs.",
     ]
-    args.report.write_text("\n".join(report) + "\n", encoding="utf-8")
+    report += ["", *sections(args.report)]  # the other benchmarks' own sections
+    args.report.write_text("\n".join(report).rstrip("\n") + "\n", encoding="utf-8")
     print("\n".join(report))
     shutil.rmtree(cache, ignore_errors=True)
     return 0
