@@ -177,3 +177,32 @@ def test_a_write_and_the_question_after_it_read_no_store_whole(
         assert result.exit_code == 0, result.stderr
     monkeypatch.undo()
     assert store.read_text(encoding="utf-8") == dump_store(load_store(store))
+
+
+@pytest.mark.parametrize(
+    "by", ["target-type", "weapon", "perpetrator", "country", "city", "year", "dataset"]
+)
+def test_the_total_of_groups_is_the_total_asked_alone(
+    generated: Path, tmp_path: Path, by: str
+) -> None:
+    import json as json_module
+
+    store = tmp_path / "store.json"
+    shutil.copyfile(generated, store)
+    # A decimal best estimate (GTD shares a toll among linked attacks) and an
+    # unbounded figure among the incidents.
+    edits = ["--set", "killed=3-30", "--set", "wounded=at least 2"]
+    assert CliRunner().invoke(cli, ["--store", str(store), "edit", "syn-0000003", *edits])
+    data = store.read_text().replace(
+        '"killed": {\n        "min": 3,', '"killed": {\n        "min": 3,\n        "best": 19.8,', 1
+    )
+    store.write_text(data)
+    for filters in ([], ["--since", "2000"], ["--location", "Iraq"]):
+        grouped = CliRunner().invoke(
+            cli, ["--store", str(store), "total", "--by", by, "-f", "json", *filters]
+        )
+        alone = CliRunner().invoke(cli, ["--store", str(store), "total", "-f", "json", *filters])
+        assert grouped.exit_code == alone.exit_code == 0, grouped.stderr
+        assert (
+            json_module.loads(grouped.stdout)["total"] == json_module.loads(alone.stdout)["total"]
+        )

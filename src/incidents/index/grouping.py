@@ -97,10 +97,8 @@ def totals(
     where = (" WHERE " + " AND ".join(sql.where)) if sql.where else ""
     params = sql.certain_params + sql.params
     counted = f"count(*), sum(NOT ({sql.certain})), {SUMS}"
-    overall_row = connection.execute(f"SELECT {counted} FROM facts{where}", params).fetchone()
-    overall = _group("total", overall_row)
-    if not by:
-        return Totals(None, [], overall)
+    first = _DIMENSIONS[by[0]] if by else None
+    sums: list[Sequence[Any]] = []  # each group's row of sums, by the first grouping
 
     def grouped(
         dimensions: Sequence[_Dimension], names: Sequence[dict[Hashable, Counter[str]]]
@@ -111,6 +109,8 @@ def totals(
         query = f"SELECT {columns}, {counted} FROM facts{joins}{where} GROUP BY {columns}"
         found: dict[tuple[Hashable, ...], Group] = {}
         for row in connection.execute(query, params):
+            if first is not None and list(dimensions) == [first]:
+                sums.append(row[first.width :])
             keys, start, spelled = [], 0, []
             for dimension in dimensions:
                 key, name = dimension.identity(tuple(row[start : start + dimension.width]))
@@ -133,8 +133,17 @@ def totals(
             group.key = _name(names[key])
         return {key: group for (key,), group in found.items()}
 
-    first = _DIMENSIONS[by[0]]
+    if first is None:
+        overall_row = connection.execute(f"SELECT {counted} FROM facts{where}", params).fetchone()
+        return Totals(None, [], _group("total", overall_row))
     rows = named(first)
+    # The groups of one column without a join hold each incident once: the
+    # whole is their sum, unless a decimal estimate makes the order of a
+    # sum matter (SQLite's sum over all the rows is then asked for itself).
+    whole = _combined(sums) if not first.join else None
+    if whole is None:
+        whole = connection.execute(f"SELECT {counted} FROM facts{where}", params).fetchone()
+    overall = _group("total", whole)
     ordered = _ordered(list(rows.values()), by[0], order, reverse)
     shown = ordered if limit is None else ordered[:limit]
     result = Totals(by[0], shown, overall, hidden=len(ordered) - len(shown))
@@ -147,6 +156,28 @@ def totals(
         result.across = by[1]
         result.columns = _ordered(list(columns.values()), by[1], None, False)
     return result
+
+
+# Where each figure's sums stand in a row of ``counted``: low, high, unknown,
+# estimate, how many estimated (killed, then wounded).
+_HIGHS = (3, 8)
+_ESTIMATES = (5, 10)
+
+
+def _combined(rows: Sequence[Sequence[Any]]) -> list[Any] | None:
+    """The row of sums over all of these rows of sums, as SQLite would give it
+    over their incidents; None when a decimal estimate is among them."""
+    if any(not isinstance(row[at], int | None) for row in rows for at in _ESTIMATES):
+        return None
+    whole: list[Any] = []
+    for at in range(12):
+        values = [row[at] for row in rows]
+        if at in _HIGHS and any(value is None for value in values):
+            whole.append(None)  # a figure without a bound leaves the sum without one
+        else:
+            known = [value for value in values if value is not None]
+            whole.append(sum(known) if known else None)
+    return whole
 
 
 def _name(spellings: Counter[str]) -> str:
