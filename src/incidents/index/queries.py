@@ -107,6 +107,11 @@ class StoreIndex:
         columns: str = "",
     ) -> list[tuple[Any, ...]]:
         """(pos, uncertain, *columns) of the matching incidents, in order."""
+        return self._matching_rows(filters, sort, limit, columns).fetchall()
+
+    def _matching_rows(
+        self, filters: Filters, sort: SortKey | None, limit: int | None, columns: str
+    ) -> sqlite3.Cursor:
         sql = filter_sql(filters, self.connection)
         query = f"SELECT pos, NOT ({sql.certain}){', ' + columns if columns else ''} FROM facts"
         if sql.where:
@@ -116,7 +121,7 @@ class StoreIndex:
         if limit is not None:
             query += " LIMIT ?"
             params.append(limit)
-        return self.connection.execute(query, params).fetchall()
+        return self.connection.execute(query, params)
 
     def _details(self, columns: str, positions: Sequence[int]) -> Iterator[tuple[Any, ...]]:
         """Rows of ``details`` for these positions, in the order given."""
@@ -166,21 +171,16 @@ class StoreIndex:
     def csv_lines(
         self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
     ) -> Iterator[str]:
-        """The matching incidents' lines of the CSV export."""
-        positions = [m[0] for m in self._matching(filters, sort, limit)]
+        """The matching incidents' lines of the CSV export, read as the matching
+        incidents are found (a store of millions is not held whole)."""
         made: list[tuple[str, int]] = []
-        step = 500
-        for start in range(0, len(positions), step):
-            chunk = positions[start : start + step]
-            lines = [row[0] for row in self._details("csv", chunk)]
-            # A line not made yet is made from the incident's JSON, and kept.
-            missing = [pos for pos, line in zip(chunk, lines, strict=True) if line is None]
-            texts = dict(zip(missing, (r[0] for r in self._details("json", missing)), strict=True))
-            for pos, line in zip(chunk, lines, strict=True):
-                if line is None:
-                    line = csv_line(flat_cells(json.loads(texts[pos])))
-                    made.append((line, pos))
-                yield line
+        column = "(SELECT csv FROM details WHERE details.pos = facts.pos)"
+        for pos, _, line in self._matching_rows(filters, sort, limit, column):
+            if line is None:  # not made yet: made from the incident's JSON, and kept
+                text = next(texts_at(self.connection, self.texts, [pos]))
+                line = csv_line(flat_cells(json.loads(text)))
+                made.append((line, pos))
+            yield line
         if made:
             with contextlib.suppress(sqlite3.OperationalError):  # a read-only store
                 self.connection.executemany("UPDATE details SET csv = ? WHERE pos = ?", made)
