@@ -28,7 +28,7 @@ from incidents.records import (
 from incidents.vocabulary import fold, normalise, perpetrator_names, place_key, place_keys
 
 if TYPE_CHECKING:
-    from incidents.model import Incident
+    from incidents.model import Incident, Link
 
 
 @dataclass(frozen=True)
@@ -391,12 +391,17 @@ class IncidentSource(Protocol):
 
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals: ...
 
+    def links(self) -> list[Link]:
+        """The store's links between records of one attack (``incidents match``)."""
+        ...
+
 
 class InMemory:
     """Answers from incidents loaded into memory: the reference the index is held to."""
 
-    def __init__(self, incidents: Sequence[Incident]) -> None:
+    def __init__(self, incidents: Sequence[Incident], links: Sequence[Link] = ()) -> None:
         self._incidents = incidents
+        self._links = list(links)
 
     def count(self) -> int:
         return len(self._incidents)
@@ -442,3 +447,6 @@ class InMemory:
 
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
         return total((m.incident for m in select(self._incidents, filters)), by)
+
+    def links(self) -> list[Link]:
+        return list(self._links)

@@ -14,7 +14,7 @@ from incidents.cli.options import OTHER_OPTIONS, SECTION_ORDER, SectionOption
 from incidents.cli.output import index_progress
 
 if TYPE_CHECKING:
-    from incidents.model import Incident
+    from incidents.model import Incident, Link
     from incidents.query import IncidentSource
     from incidents.store import StoreLocation
 
@@ -29,6 +29,7 @@ class AppContext:
     store_option: str | None
     use_index: bool = True
     _incidents: list[Incident] | None = field(default=None, repr=False)
+    _links: list[Link] = field(default_factory=list, repr=False)
     _source: IncidentSource | None = field(default=None, repr=False)
 
     def source(self) -> IncidentSource:
@@ -46,16 +47,16 @@ class AppContext:
         path = self.location().path
         sqlite_store = path.suffix.lower() in SQLITE_SUFFIXES
         if not (self.use_index or sqlite_store):
-            return InMemory(self.incidents())
+            return InMemory(self.incidents(), self._links)
         try:
             source = open_index(path, progress=index_progress())
         except IndexUnwritable as error:
             click.echo(f"Note: {error}; answering without it.", err=True)
-            return InMemory(self.incidents())
+            return InMemory(self.incidents(), self._links)
         except StoreError as error:
             fail_with_problems(error.problems)
         if not self.use_index:
-            return InMemory(source.incidents(Filters()))
+            return InMemory(source.incidents(Filters()), source.links())
         return source
 
     def location(self) -> StoreLocation:
@@ -79,6 +80,7 @@ class AppContext:
             if problems:
                 fail_with_problems(problems)
             self._incidents = store.incidents
+            self._links = store.links
         return self._incidents
 
 

@@ -72,6 +72,7 @@ def import_command(
         StoreError,
         atomic_writer,
         bundled_store,
+        link_texts,
         load_store,
         store_document,
         stored_json,
@@ -134,7 +135,9 @@ def import_command(
                 click.echo(f"Writing {count:,} incidents to {location.path}...", err=True)
             with atomic_writer(location.path) as stream:
                 for piece in store_document(
-                    (stored_json(i) for i in report.incidents), store.schema_url
+                    (stored_json(i) for i in report.incidents),
+                    store.schema_url,
+                    link_texts(store.links),  # links name records by origin: they hold
                 ):
                     stream.write(piece)
             written = True

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from incidents.index.links import write_link_texts
 from incidents.index.rows import insert_texts
 from incidents.index.schema import (
     CHUNK,
@@ -34,18 +35,37 @@ _HEAD = re.compile(
     rb'\A(?:\xef\xbb\xbf)?\s*\{\s*(?:"\$schema"\s*:\s*"[^"\\]*"\s*,\s*)?"incidents"\s*:\s*\[\s*'
 )
 _TAIL = re.compile(rb"\s*\]\s*\}\s*\Z")
+# Links, when a store has them, follow its incidents at the top level: the
+# only place where a key sits two spaces in.
+_LINKS_KEY = b',\n  "links": ['
+_LIST_END = re.compile(rb"\s*\]\Z")
 
 
-def _own_layout_texts(data: bytes) -> list[str] | None:
+def _split_links(data: bytes) -> tuple[int, bytes | None]:
+    """Where the incidents of a store in this tool's layout end, and the JSON
+    text of the links list that follows them (None when there is none)."""
+    at = data.rfind(_LINKS_KEY)
+    if at < 0:
+        return len(data), None
+    rest = data[at + len(_LINKS_KEY) - 1 :].rstrip()
+    return at, rest[:-1] if rest.endswith(b"}") else None
+
+
+def _own_layout_texts(data: bytes, end: int | None = None) -> list[str] | None:
     """Each incident's JSON text, cut out of a store in this tool's layout
-    without parsing it; None for any other layout.
+    without parsing it; None for any other layout.  ``end``: where the list of
+    incidents closes, when links follow it.
 
     Whether the cuts fall between incidents is proven later: each text must
     parse as one object, and they must validate as one incident each.
     """
     # The tail is searched for in the last bytes only: a regular expression
     # tried at every position of a large file costs seconds.
-    head, tail = _HEAD.match(data), _TAIL.search(data, max(0, len(data) - 4096))
+    head = _HEAD.match(data)
+    if end is None:
+        tail = _TAIL.search(data, max(0, len(data) - 4096))
+    else:
+        tail = _LIST_END.search(data, max(0, end - 4096), end)
     if head is None or tail is None or head.end() > tail.start():
         return None
     if head.end() == tail.start():
@@ -169,17 +189,31 @@ def _ids_unique(connection: sqlite3.Connection) -> bool:
     return connection.execute(duplicate).fetchone() is None
 
 
-def _slow_texts(data: bytes, name: str) -> list[str]:
+def _slow_texts(data: bytes, name: str) -> tuple[list[str], list[str]]:
     """The general reader: parse and check the whole store; StoreError lists
-    every problem."""
+    every problem.  The incidents' texts, and the links'."""
     from incidents.checks import check_store, errors
-    from incidents.store import StoreError, decode_text, parse_store, stored_json
+    from incidents.store import StoreError, decode_text, link_texts, parse_store, stored_json
 
     store = parse_store(decode_text(data, name), name)
     problems = errors(check_store(store, name))
     if problems:
         raise StoreError(problems)
-    return [stored_json(incident) for incident in store.incidents]
+    return [stored_json(incident) for incident in store.incidents], list(link_texts(store.links))
+
+
+def _own_layout_links(links_json: bytes | None) -> list[str] | None:
+    """The links' texts from their JSON list; None when they are not valid
+    (the slow path then says why)."""
+    if links_json is None:
+        return []
+    from incidents.index.links import parse_links
+    from incidents.store import link_texts
+
+    try:
+        return list(link_texts(parse_links(links_json)))
+    except ValueError:
+        return None
 
 
 def build_index(
@@ -193,9 +227,11 @@ def build_index(
     stat = store_path.stat()
     digest = hashlib.sha256(data).hexdigest()
     with collector_paused(), new_database(index_path) as connection:
-        texts = _own_layout_texts(data)
-        if texts is None:
-            texts = _slow_texts(data, name)
+        end, links_json = _split_links(data)
+        links = _own_layout_links(links_json)
+        texts = None if links is None else _own_layout_texts(data, end if links_json else None)
+        if texts is None or links is None:
+            texts, links = _slow_texts(data, name)
         else:
             del data  # the texts hold it now; the slow path reads the file again
             validation = _Validation(texts, name)
@@ -211,11 +247,13 @@ def build_index(
                 validation.cancel()
                 data = read_bytes(store_path)
                 clear_tables(connection)
-                texts = _slow_texts(data, name)  # raises with every problem...
+                texts, links = _slow_texts(data, name)  # raises with every problem...
         count = connection.execute("SELECT count(*) FROM facts").fetchone()[0]
         if count != len(texts):  # ...or it was only the layout that misled us
             clear_tables(connection)
             insert_texts(connection, texts, progress, len(texts))
+        if links:
+            write_link_texts(connection, links)
         set_meta(
             connection,
             {

@@ -31,7 +31,7 @@ from incidents.records import (
 from incidents.vocabulary import fold, normalise, place_key, place_label
 
 if TYPE_CHECKING:
-    from incidents.model import Incident
+    from incidents.model import Incident, Link
 
 
 @dataclass
@@ -378,6 +378,11 @@ class StoreIndex:
             )
             groups = [_group(row[0], row[2:]) for row in self.connection.execute(query, sql.params)]
         return Totals(by, groups, overall)
+
+    def links(self) -> list[Link]:
+        from incidents.index.links import read_links
+
+        return read_links(self.connection)
 
 
 def _group(key: str, row: Sequence[Any]) -> Group:
