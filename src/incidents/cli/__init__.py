@@ -11,9 +11,10 @@ What lives where:
 - ``reading``: list, show, total, export, where, timeline.
 - ``keeping``: validate, schema, add, edit, remove.
 - ``importing``: import.
+- ``matching``: match (links between records of one attack, reviewed, counted once).
 """
 
-from incidents.cli import importing, keeping, reading  # noqa: F401  (they add the commands)
+from incidents.cli import importing, keeping, matching, reading  # noqa: F401  (they add the commands)
 from incidents.cli.app import cli, main
 
 __all__ = ["cli", "main"]

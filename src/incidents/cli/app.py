@@ -32,12 +32,21 @@ class AppContext:
     _links: list[Link] = field(default_factory=list, repr=False)
     _source: IncidentSource | None = field(default=None, repr=False)
 
-    def source(self) -> IncidentSource:
+    def source(self, distinct: bool = False) -> IncidentSource:
         """What reading commands query: the store's index, or (``--no-index``)
-        the store loaded into memory.  Both answer alike."""
+        the store loaded into memory.  Both answer alike.  ``distinct``: the
+        store with each linked group of records as one incident."""
         if self._source is None:
             self._source = self._open_source()
-        return self._source
+        if not distinct:
+            return self._source
+        from incidents.index import index_path_for
+        from incidents.matching.sources import distinct_source
+
+        index = index_path_for(self.location().path)
+        counted = distinct_source(self._source, index.with_name(index.stem + ".distinct.sqlite"))
+        click.echo(counted.counted.note(), err=True)
+        return counted
 
     def _open_source(self) -> IncidentSource:
         from incidents.index import SQLITE_SUFFIXES, IndexUnwritable, open_index

@@ -13,6 +13,7 @@ from incidents.cli.completing import complete_ids
 from incidents.cli.options import (
     OUTPUT,
     build_filters,
+    distinct_option,
     filter_options,
     format_option,
     no_svg_unless_table,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 @cli.command("list")
 @filter_options
+@distinct_option
 @section_option(
     OUTPUT,
     "--sort",
@@ -47,6 +49,7 @@ def list_command(
     limit: int | None,
     output_format: str,
     svg: Path | None,
+    distinct: bool,
     **options: Any,
 ) -> None:
     """List incidents as a table (or csv, json, geojson, markdown...).
@@ -64,7 +67,7 @@ def list_command(
 
     no_svg_unless_table(svg, output_format)
     renderer = RENDERERS[Format(output_format)]
-    selection = Selection(app.source(), build_filters(options), SortKey(sort), limit)
+    selection = Selection(app.source(distinct), build_filters(options), SortKey(sort), limit)
     if renderer.incidents_view is not None:
         table = renderer.incidents_view(selection)
         print_renderable(table)
@@ -93,19 +96,23 @@ def show(app: AppContext, incident_id: str, output_format: str) -> None:
     Example:
       incidents show 2022-12-02-kabul
     """
-    incident = app.source().incident(incident_id)
+    source = app.source()
+    incident = source.incident(incident_id)
     if output_format == "json":
         from incidents.store import incident_json
 
         click.echo(incident_json(incident, indent=2))
     else:
+        from incidents.formats.matching import add_twins
         from incidents.formats.table import incident_details
+        from incidents.matching.sources import twins
 
-        print_renderable(incident_details(incident))
+        print_renderable(add_twins(incident_details(incident), twins(source, incident)))
 
 
 @cli.command()
 @filter_options
+@distinct_option
 @section_option(
     OUTPUT,
     "--by",
@@ -127,7 +134,13 @@ def show(app: AppContext, incident_id: str, output_format: str) -> None:
 @svg_option
 @pass_app
 def total(
-    app: AppContext, /, by: str | None, output_format: str, svg: Path | None, **options: Any
+    app: AppContext,
+    /,
+    by: str | None,
+    output_format: str,
+    svg: Path | None,
+    distinct: bool,
+    **options: Any,
 ) -> None:
     """Count incidents and total the killed and wounded.
 
@@ -149,7 +162,7 @@ def total(
     from incidents.query import GroupBy
 
     no_svg_unless_table(svg, output_format)
-    totals = app.source().totals(build_filters(options), GroupBy(by) if by else None)
+    totals = app.source(distinct).totals(build_filters(options), GroupBy(by) if by else None)
     renderer = RENDERERS[Format(output_format)]
     if renderer.totals_view is not None:
         table = renderer.totals_view(totals)
@@ -162,6 +175,7 @@ def total(
 
 @cli.command()
 @filter_options
+@distinct_option
 @format_option(
     incident_formats(data_only=True),
     None,
@@ -177,7 +191,12 @@ def total(
 )
 @pass_app
 def export(
-    app: AppContext, /, output_format: str | None, output: Path | None, **options: Any
+    app: AppContext,
+    /,
+    output_format: str | None,
+    output: Path | None,
+    distinct: bool,
+    **options: Any,
 ) -> None:
     """Export incidents as CSV, JSON, NDJSON, GeoJSON or Markdown.
 
@@ -205,7 +224,7 @@ def export(
     if fmt is None:
         fmt = (Format.from_suffix(output.suffix) if output else None) or Format.CSV
     renderer = RENDERERS[fmt]
-    selection = Selection(app.source(), build_filters(options))
+    selection = Selection(app.source(distinct), build_filters(options))
     if output is None:
         write_selection(renderer, selection, sys.stdout)
         return
@@ -236,6 +255,7 @@ def where(app: AppContext) -> None:
 
 @cli.command("timeline")
 @filter_options
+@distinct_option
 @section_option(
     OUTPUT,
     "--by",
@@ -246,7 +266,9 @@ def where(app: AppContext) -> None:
 )
 @svg_option
 @pass_app
-def timeline_command(app: AppContext, /, by: str, svg: Path | None, **options: Any) -> None:
+def timeline_command(
+    app: AppContext, /, by: str, svg: Path | None, distinct: bool, **options: Any
+) -> None:
     """Chart incidents and the killed per month (or year, or week).
 
     Every period from the first incident to the last has a line, empty ones
@@ -265,6 +287,7 @@ def timeline_command(app: AppContext, /, by: str, svg: Path | None, **options: A
     from incidents.formats.timeline import timeline_chart
     from incidents.timeline import Step, timeline
 
-    chart = timeline_chart(timeline(app.source().incidents(build_filters(options)), Step(by)))
+    incidents = app.source(distinct).incidents(build_filters(options))
+    chart = timeline_chart(timeline(incidents, Step(by)))
     print_renderable(chart)
     save_svg(chart, svg)

@@ -65,6 +65,11 @@ class _IncidentsTable:
         table.add_column("Perp." if compact else "Perpetrator", overflow="fold")
         table.add_column("Killed", justify="right", no_wrap=True)
         table.add_column("Wounded", justify="right", no_wrap=True)
+        marked = any(row.reported_by for row in self.rows)  # --distinct: who reports it
+        if marked:
+            from incidents.formats.matching import dataset_mark
+
+            table.add_column("Sets", no_wrap=True)
         for row in self.rows:
             when = Text(row.date_text)
             if row.date_uncertain:
@@ -81,6 +86,8 @@ class _IncidentsTable:
             ]
             if compact:
                 del cells[4]
+            if marked:
+                cells.append("".join(dataset_mark(d) for d in row.reported_by))
             table.add_row(*cells)
         yield table
         shown = len(self.rows)
@@ -107,6 +114,10 @@ def _legend(rows: Sequence[ListRow]) -> str:
         notes.append(f"{UNKNOWN_MARK} not known")
     if any(row.date_uncertain for row in rows):
         notes.append(f"{MAYBE_OUTSIDE_MARK} may fall outside the dates asked for")
+    if any(row.reported_by for row in rows):
+        from incidents.formats.matching import marks_legend
+
+        notes.append(marks_legend([d for row in rows for d in row.reported_by]))
     return "; ".join(notes) + "." if notes else ""
 
 

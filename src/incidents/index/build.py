@@ -51,6 +51,18 @@ def _split_links(data: bytes) -> tuple[int, bytes | None]:
     return at, rest[:-1] if rest.endswith(b"}") else None
 
 
+def incidents_end(data: bytes) -> int | None:
+    """Where the list of incidents of a store in this tool's layout closes
+    (just after its ``]``), so that what follows can be written anew; None
+    for another layout."""
+    end, links_json = _split_links(data)
+    if links_json is None:
+        tail = _TAIL.search(data, max(0, len(data) - 4096))
+        end = data.index(b"]", tail.start()) + 1 if tail else 0
+    closed = data[:end].endswith((b"\n  ]", b'"incidents": []'))
+    return end if closed and _HEAD.match(data) else None
+
+
 def _own_layout_texts(data: bytes, end: int | None = None) -> list[str] | None:
     """Each incident's JSON text, cut out of a store in this tool's layout
     without parsing it; None for any other layout.  ``end``: where the list of

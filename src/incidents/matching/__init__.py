@@ -1,0 +1,3 @@
+"""Matching records of one attack across data sets (GTD, ACLED, UCDP GED and
+hand-kept incidents), and counting each attack once.
+"""

@@ -1,0 +1,261 @@
+"""``--distinct``: the reading commands' answers over the store counted once.
+
+The view (``distinct.distinct_view``) is computed once from the store's
+texts and links, the same way whatever answers: for the query index it is
+written into an index of its own in the cache directory (rebuilt when the
+store changes), for memory it is loaded as incidents.  Either is then
+queried like the store itself, through ``query.IncidentSource``, so that
+the two answer alike, to the byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from incidents.matching.distinct import DistinctView, distinct_view
+from incidents.matching.records import record_key
+from incidents.query import Filters, GroupBy, SortKey, Totals
+
+if TYPE_CHECKING:
+    from incidents.index import StoreIndex
+    from incidents.model import Incident, Link
+    from incidents.query import IncidentSource
+    from incidents.records import ListRow
+
+# Bump when the way a group becomes one incident changes: cached views are rebuilt.
+VIEW_VERSION = "1"
+
+Marks = Callable[[Sequence[str]], Mapping[str, tuple[str, ...]]]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """How the store was counted once, for the note on stderr."""
+
+    records: int
+    attacks: int
+    groups: int
+    grouped: int
+    pending: int
+
+    def note(self) -> str:
+        """What --distinct did, for stderr."""
+        if not self.groups:
+            note = "Counted once: no records are linked"
+            if not self.pending:
+                return note + " (run `incidents match`): each record is one attack."
+            note += ", so each record is one attack"
+        else:
+            note = (
+                f"Counted once: {self.records:,} records are {self.attacks:,} attacks "
+                f"({self.grouped:,} of them linked as {self.groups:,})"
+            )
+        if self.pending:
+            plural = "link awaits" if self.pending == 1 else "links await"
+            note += f"; {self.pending:,} possible {plural} review (`incidents match --review`)"
+        return note + "."
+
+
+class DistinctSource:
+    """The distinct view, answering as any source does; the list's rows are
+    marked with the data sets that report each attack."""
+
+    def __init__(self, inner: IncidentSource, marks: Marks, counted: Counted) -> None:
+        self.inner = inner
+        self.marks = marks
+        self.counted = counted
+
+    def count(self) -> int:
+        return self.inner.count()
+
+    def list_rows(self, filters: Filters, sort: SortKey | None, limit: int | None) -> list[ListRow]:
+        rows = self.inner.list_rows(filters, sort, limit)
+        marks = self.marks([row.id for row in rows])
+        return [dataclasses.replace(row, reported_by=marks.get(row.id, ())) for row in rows]
+
+    def csv_lines(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]:
+        return self.inner.csv_lines(filters, sort, limit)
+
+    def stored_texts(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]:
+        return self.inner.stored_texts(filters, sort, limit)
+
+    def json_lines(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Iterator[str]:
+        return self.inner.json_lines(filters, sort, limit)
+
+    def incidents(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> list[Incident]:
+        return self.inner.incidents(filters, sort, limit)
+
+    def incident(self, incident_id: str) -> Incident:
+        return self.inner.incident(incident_id)
+
+    def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
+        return self.inner.totals(filters, by)
+
+    def links(self) -> list[Link]:
+        return self.inner.links()
+
+
+def distinct_source(base: IncidentSource, cache: Path | None = None) -> DistinctSource:
+    """The store of ``base`` counted once: from an index of its own in
+    ``cache`` (a file path) when ``base`` is the store's index, else in memory."""
+    from incidents.index import StoreIndex
+
+    if isinstance(base, StoreIndex) and cache is not None:
+        with contextlib.suppress(OSError, sqlite3.OperationalError):
+            return _cached(base, cache)
+    return _in_memory(base)
+
+
+def _view(base: IncidentSource) -> tuple[DistinctView, list[Link]]:
+    from pydantic_core import from_json
+
+    texts = list(base.stored_texts(Filters()))
+    links = base.links()
+    return distinct_view(texts, [from_json(text) for text in texts], links), links
+
+
+def _counted(view: DistinctView) -> Counted:
+    return Counted(view.records, view.attacks, view.groups, view.grouped, view.pending)
+
+
+def _in_memory(base: IncidentSource) -> DistinctSource:
+    from pydantic import TypeAdapter
+
+    from incidents.model import Incident
+    from incidents.query import InMemory
+
+    view, links = _view(base)
+    incidents = TypeAdapter(list[Incident]).validate_json("[" + ",".join(view.texts) + "]")
+    marks = view.reported_by
+    return DistinctSource(
+        InMemory(incidents, links), lambda ids: {i: marks[i] for i in ids}, _counted(view)
+    )
+
+
+def _identity(base: StoreIndex) -> str:
+    """What the view is made of: the store's content, as its index knows it."""
+    from incidents.index.schema import read_meta
+
+    meta = read_meta(base.connection)
+    if meta.get("kind") == "index":
+        return f"index {meta.get('schema')} {meta.get('sha256')}"
+    path = Path(base.connection.execute("PRAGMA database_list").fetchone()[2])
+    stat = path.stat()
+    return f"store {stat.st_ino} {stat.st_size} {stat.st_mtime_ns}"
+
+
+_COUNTS = ("records", "groups", "grouped", "pending")
+
+
+def _cached(base: StoreIndex, path: Path) -> DistinctSource:
+    from incidents.index import StoreIndex
+    from incidents.index.build import new_database
+    from incidents.index.rows import insert_texts
+    from incidents.index.schema import connect, read_meta, set_meta
+
+    identity = hashlib.sha256((_identity(base) + VIEW_VERSION).encode()).hexdigest()
+    if path.exists():
+        with contextlib.suppress(sqlite3.DatabaseError):
+            connection = connect(path)
+            meta = read_meta(connection)
+            if meta.get("kind") == "distinct" and meta.get("of") == identity:
+                return _from_connection(StoreIndex(connection), meta)
+            connection.close()
+    view, links = _view(base)
+    store = read_meta(base.connection).get("store") or str(path)
+    with new_database(path) as connection:
+        insert_texts(connection, view.texts, with_csv=True)
+        connection.execute("CREATE TABLE reported (id TEXT PRIMARY KEY, datasets TEXT NOT NULL)")
+        connection.executemany(
+            "INSERT OR REPLACE INTO reported (id, datasets) VALUES (?, ?)",
+            ((i, " ".join(datasets)) for i, datasets in view.reported_by.items()),
+        )
+        from incidents.index.links import write_link_texts
+        from incidents.store import link_texts
+
+        write_link_texts(connection, link_texts(links))
+        meta = {"kind": "distinct", "of": identity, "store": store, "fts": "0"}
+        meta.update({name: str(getattr(view, name)) for name in _COUNTS})
+        set_meta(connection, meta)
+    connection = connect(path)
+    return _from_connection(StoreIndex(connection), read_meta(connection))
+
+
+def _from_connection(index: StoreIndex, meta: Mapping[str, str]) -> DistinctSource:
+    def marks(ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        found: dict[str, tuple[str, ...]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            query = f"SELECT id, datasets FROM reported WHERE id IN ({', '.join('?' * len(chunk))})"
+            found.update((i, tuple(d.split())) for i, d in index.connection.execute(query, chunk))
+        return found
+
+    counts = {name: int(meta.get(name, 0)) for name in _COUNTS}
+    return DistinctSource(index, marks, Counted(attacks=index.count(), **counts))
+
+
+# --- the twins of one record, for `incidents show` ------------------------------------
+
+
+@dataclass(frozen=True)
+class Twin:
+    """Another record linked to the one shown, and what is known of the link."""
+
+    key: str
+    id: str | None  # None: no longer in the store
+    link: Link
+
+
+def twins(source: IncidentSource, incident: Incident) -> list[Twin]:
+    """The records linked to ``incident``, best first, with their ids."""
+    data = incident.model_dump(mode="json", include={"id", "origin"})
+    key = record_key(data)
+    found = []
+    for link in source.links():
+        if key in link.records:
+            other = link.records[1] if link.records[0] == key else link.records[0]
+            found.append(Twin(other, _id_of(source, other), link))
+    return sorted(found, key=lambda t: (t.link.status.decided is False, -(t.link.score or 0)))
+
+
+def _id_of(source: IncidentSource, key: str) -> str | None:
+    """The id of the record with this key, in the store of ``source``."""
+    from incidents.errors import QueryError
+    from incidents.importers.common import incident_id
+
+    dataset, colon, original = key.partition(":")
+    guesses = [incident_id(dataset, original), key] if colon else [key]
+    for guess in guesses:  # an imported incident keeps the id it was given, as a rule
+        with contextlib.suppress(QueryError, ValueError):
+            found = source.incident(guess)
+            if record_key(found.model_dump(mode="json", include={"id", "origin"})) == key:
+                return found.id
+    if colon:
+        for text in source.stored_texts(Filters()):
+            if f'"{original}"' in text:
+                data: Any = _origin_of(text)
+                if data and record_key(data) == key:
+                    return str(data["id"])
+    return None
+
+
+def _origin_of(text: str) -> dict[str, Any] | None:
+    from pydantic_core import from_json
+
+    data = from_json(text)
+    return data if isinstance(data, dict) else None
