@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (the generator beside this script)
+from sections import sections  # noqa: E402
 
 KILLED = (
     '(if .killed == null then 0 elif (.killed | type) == "number" then .killed '
@@ -262,7 +263,8 @@ def main() -> int:
     ]
     if args.huge:
         report += ["", "## 2,000,000 incidents", "", *bench_huge(args.data, args.rounds, env)]
-    args.report.write_text("\n".join(report) + "\n", encoding="utf-8")
+    report += ["", *sections(args.report)]  # the other benchmarks' own sections
+    args.report.write_text("\n".join(report).rstrip("\n") + "\n", encoding="utf-8")
     print("\n".join(report))
     shutil.rmtree(cache, ignore_errors=True)
     return 0

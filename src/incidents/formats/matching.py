@@ -113,12 +113,16 @@ def add_twins(details: RenderableType, twins: Sequence[Twin]) -> RenderableType:
         line = f"{named}: {link.status.value}{score}"
         if link.evidence:
             line += f"; {link.evidence}"
-        details.add_row("Same attack as" if _counted(twin) else "Maybe the same", Text(line))
+        details.add_row(_TWIN_LABELS[link.status.value], Text(line))
     return details
 
 
-def _counted(twin: Twin) -> bool:
-    return twin.link.status.value in ("likely", "confirmed")
+_TWIN_LABELS = {
+    "likely": "Same attack as",
+    "confirmed": "Same attack as",
+    "possible": "Maybe the same",
+    "rejected": "Not the same",
+}
 
 
 # --- which data sets report which attacks -------------------------------------------

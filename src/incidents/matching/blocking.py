@@ -1,13 +1,17 @@
 """Candidate pairs without comparing every record with every other.
 
-Each record placed by coordinates covers a box of grid cells (its point and
-its radius) and a run of time slots (its days, and the tolerance after
-them); it is put in every (cell, slot) bucket it covers.  Two records whose
-windows meet share at least one bucket, so only records sharing a bucket
-are paired, and a pair is given once, from the first bucket both cover.  A
-record placed only by its names (no coordinates, or coordinates of a whole
-country) is paired with the records of its country that share a time slot.
+Each record placed by coordinates covers the grid cells of its point and
+its radius; within each cell the records are swept in order of their first
+day, keeping those whose last day (and the tolerance after it) has not yet
+passed, so that a record meets only the records of its cell whose dates it
+may share.  Two records whose windows meet share at least one cell, and a
+pair is given once, from the first cell both cover.  A record placed only by
+its names (no coordinates, or coordinates of a whole country) is swept with
+the records of its country.
 
+Before a pair is given, what costs nothing to test is tested: two data
+sets, kinds of violence in common, points no farther apart than the reach
+of both.  The tests only ever leave out pairs that ``scoring`` would refuse.
 Records of one data set are never paired here: literal duplicates within a
 data set are found apart, by their content (``engine``).
 """
@@ -21,72 +25,100 @@ from collections.abc import Iterator, Sequence
 from incidents.matching.records import MatchRecord
 from incidents.matching.windows import DATE_TOLERANCE_DAYS, KM_PER_DEGREE
 
-CELL_DEGREES = 0.5
-SLOT_DAYS = 8
-
-# (first and last cell east-west, north-south, first and last time slot)
-_Box = tuple[int, int, int, int, int, int]
-
-
-def _box(record: MatchRecord) -> _Box:
-    first_slot = record.start // SLOT_DAYS
-    last_slot = (record.end + DATE_TOLERANCE_DAYS) // SLOT_DAYS
-    if record.lat is None or record.lon is None:
-        return 0, 0, 0, 0, first_slot, last_slot
-    reach = record.radius / KM_PER_DEGREE
-    wide = reach / max(0.05, math.cos(math.radians(record.lat)))
-    return (
-        math.floor((record.lon - wide) / CELL_DEGREES),
-        math.floor((record.lon + wide) / CELL_DEGREES),
-        math.floor((record.lat - reach) / CELL_DEGREES),
-        math.floor((record.lat + reach) / CELL_DEGREES),
-        first_slot,
-        last_slot,
-    )
+CELL_DEGREES = 1.0
+# Longitude degrees are shorter away from the equator; a little less than the
+# cosine keeps the test on the safe side for the distances matching allows.
+_SAFE = 0.9
 
 
 def candidate_pairs(
     records: Sequence[MatchRecord], wanted: Sequence[bool] | None = None
 ) -> Iterator[tuple[int, int]]:
-    """Pairs (i, j), i < j, of records of two data sets whose windows may
-    meet; with ``wanted``, only the pairs with at least one wanted record."""
-    boxes = [_box(record) for record in records]
-    datasets = [record.dataset for record in records]
-    located = [record.lat is not None for record in records]
-    want = wanted if wanted is not None else [True] * len(records)
-    grid: defaultdict[tuple[int, int, int], list[int]] = defaultdict(list)
-    by_country: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
-    for index, (record, box) in enumerate(zip(records, boxes, strict=True)):
-        x0, x1, y0, y1, t0, t1 = box
-        for slot in range(t0, t1 + 1):
-            by_country[(record.country, slot)].append(index)
-            if located[index]:
-                for x in range(x0, x1 + 1):
-                    for y in range(y0, y1 + 1):
-                        grid[(x, y, slot)].append(index)
-    for (x, y, slot), members in grid.items():
-        for i, j in _pairs(members, datasets, want):
-            first, second = boxes[i], boxes[j]
+    """Pairs (i, j) of records of two data sets whose windows may meet; with
+    ``wanted``, only the pairs with at least one wanted record."""
+    order = sorted(range(len(records)), key=lambda i: records[i].start)
+    cells: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
+    by_country: defaultdict[str, list[int]] = defaultdict(list)
+    corner: dict[int, tuple[int, int]] = {}
+    for index in order:
+        record = records[index]
+        by_country[record.country].append(index)
+        if record.lat is None or record.lon is None:
+            continue
+        reach = record.radius / KM_PER_DEGREE
+        wide = reach / max(0.05, math.cos(math.radians(record.lat)))
+        x0 = math.floor((record.lon - wide) / CELL_DEGREES)
+        y0 = math.floor((record.lat - reach) / CELL_DEGREES)
+        corner[index] = (x0, y0)
+        for x in range(x0, math.floor((record.lon + wide) / CELL_DEGREES) + 1):
+            for y in range(y0, math.floor((record.lat + reach) / CELL_DEGREES) + 1):
+                cells[(x, y)].append(index)
+    sweep = _Sweep(records, wanted)
+    for (x, y), members in cells.items():
+        for i, j in sweep.pairs(members, located=True):
+            first, second = corner[i], corner[j]
+            if max(first[0], second[0]) == x and max(first[1], second[1]) == y:
+                yield i, j
+    for members in by_country.values():
+        yield from sweep.pairs(members, located=False)
+
+
+class _Sweep:
+    """The records' fields as plain lists, for the inner loop."""
+
+    def __init__(self, records: Sequence[MatchRecord], wanted: Sequence[bool] | None) -> None:
+        self.start = [r.start for r in records]
+        self.until = [r.end + DATE_TOLERANCE_DAYS for r in records]
+        self.dataset = [r.dataset for r in records]
+        self.means = [r.kind.means for r in records]
+        self.sides = [r.kind.sides for r in records]
+        self.lat = [r.lat for r in records]
+        self.lon = [r.lon for r in records]
+        self.radius = [r.radius for r in records]
+        self.cos = [
+            _SAFE * math.cos(math.radians(r.lat)) if r.lat is not None else 0.0 for r in records
+        ]
+        self.wanted = wanted
+
+    def pairs(self, members: list[int], located: bool) -> Iterator[tuple[int, int]]:
+        """Pairs of ``members`` (in order of first day) whose dates may meet and
+        that pass the cheap tests.  Not ``located``: the members of a country,
+        where only pairs with a record placed by its names are wanted."""
+        start, until, lat = self.start, self.until, self.lat
+        active: list[int] = []  # in a country: the records placed by names only
+        placed: list[int] = []  # in a country: the others
+        for i in members:
+            first_day = start[i]
+            active = [j for j in active if until[j] >= first_day]
+            if located:
+                yield from self._with(i, active, located)
+                active.append(i)
+                continue
+            placed = [j for j in placed if until[j] >= first_day]
+            if lat[i] is None:
+                yield from self._with(i, active + placed, located)
+                active.append(i)
+            else:
+                yield from self._with(i, active, located)
+                placed.append(i)
+
+    def _with(self, i: int, others: list[int], located: bool) -> Iterator[tuple[int, int]]:
+        dataset, means, sides, wanted = self.dataset, self.means, self.sides, self.wanted
+        lat, lon, radius, cos = self.lat, self.lon, self.radius, self.cos
+        dataset_i, means_i, sides_i = dataset[i], means[i], sides[i]
+        wanted_i = wanted is None or wanted[i]
+        lat_i, lon_i, radius_i, cos_i = lat[i], lon[i], radius[i], cos[i]
+        for j in others:
             if (
-                max(first[0], second[0]) == x
-                and max(first[2], second[2]) == y
-                and max(first[4], second[4]) == slot
+                dataset[j] == dataset_i
+                or not (means[j] & means_i and sides[j] & sides_i)
+                or not (wanted_i or (wanted is not None and wanted[j]))
             ):
-                yield i, j
-    for (_, slot), members in by_country.items():
-        for i, j in _pairs(members, datasets, want):
-            if (not located[i] or not located[j]) and max(boxes[i][4], boxes[j][4]) == slot:
-                yield i, j
-
-
-def _pairs(
-    members: list[int], datasets: Sequence[str], want: Sequence[bool]
-) -> Iterator[tuple[int, int]]:
-    """Pairs of a bucket's members from two data sets, at least one wanted."""
-    if len(members) < 2:
-        return
-    for position, i in enumerate(members):
-        dataset, wanted = datasets[i], want[i]
-        for j in members[position + 1 :]:
-            if datasets[j] != dataset and (wanted or want[j]):
-                yield i, j
+                continue
+            if located:
+                reach = (radius_i + radius[j]) / KM_PER_DEGREE
+                if abs(lat[j] - lat_i) > reach:  # type: ignore[operator]
+                    continue
+                if abs(lon[j] - lon_i) * min(cos_i, cos[j]) > reach:  # type: ignore[operator]
+                    continue
+            yield (j, i) if j < i else (i, j)

@@ -106,7 +106,7 @@ def _scored(
 def _duplicates(records: Sequence[MatchRecord], fresh: set[str]) -> list[tuple[int, int, float]]:
     """Pairs of records of one data set that are the same in every field but
     their ids, at least one of them changed."""
-    alike: defaultdict[tuple[str, tuple[Any, ...]], list[int]] = defaultdict(list)
+    alike: defaultdict[tuple[str, bytes], list[int]] = defaultdict(list)
     for index, record in enumerate(records):
         alike[(record.dataset, record.literal)].append(index)
     found = []

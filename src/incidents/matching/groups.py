@@ -9,7 +9,7 @@ confirmed links first, then likely ones from the highest score down.
 enough to count as one attack) and which are only possible (left for
 review): a likely link scores at least ``LIKELY``, has no rival nearly as
 good (another record of the same data set that fits as well), and fits in
-its group.
+its group; or joins two records that other links put in one group.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from incidents.categories import LinkStatus
 from incidents.matching.records import dataset_rank
 from incidents.matching.scoring import points_of
 
-LIKELY = 0.8  # the score from which a link may count as one attack
+LIKELY = 0.7  # the score from which a link may count as one attack
 POSSIBLE = 0.3  # the score from which a link is kept, to review
-RIVAL_MARGIN = 2.0  # points: a rival this close makes a link only possible
+RIVAL_MARGIN = 1.0  # points: a rival this close makes a link only possible
 
 
 @dataclass(slots=True)
@@ -141,27 +141,34 @@ def settle(pairs: Sequence[Pair], dataset_of: Mapping[str, str]) -> None:
             pair.status = LinkStatus.LIKELY
         else:
             pair.status = LinkStatus.POSSIBLE
+    for pair in found:  # two records of one group by other links: one attack
+        if grouper.find(pair.first) == grouper.find(pair.second):
+            pair.status = LinkStatus.LIKELY
 
 
 def _contested(pairs: Sequence[Pair], dataset_of: Mapping[str, str]) -> set[int]:
-    """The pairs (by id) for which one of the two has a rival nearly as good:
-    another record, of the same data set as the other, that fits nearly as well."""
+    """The pairs (by id) with a rival nearly as good: for one of the two, a
+    record of the other's data set that fits it nearly as well, and that it
+    fits nearly as well as anything else (a record better matched elsewhere
+    is no rival)."""
     duplicates = {frozenset(p.keys) for p in pairs if dataset_of[p.first] == dataset_of[p.second]}
+    points = {id(p): points_of(p.score or 0.0) for p in pairs}
     options: defaultdict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
     for pair in pairs:
-        points = points_of(pair.score or 0.0)
-        options[(pair.first, dataset_of[pair.second])].append((points, pair.second))
-        options[(pair.second, dataset_of[pair.first])].append((points, pair.first))
+        options[(pair.first, dataset_of[pair.second])].append((points[id(pair)], pair.second))
+        options[(pair.second, dataset_of[pair.first])].append((points[id(pair)], pair.first))
+    best = {key: max(found)[0] for key, found in options.items()}
     contested = set()
     for pair in pairs:
-        points = points_of(pair.score or 0.0)
+        least = points[id(pair)] - RIVAL_MARGIN
         for own, other in ((pair.first, pair.second), (pair.second, pair.first)):
-            rivals = options[(own, dataset_of[other])]
+            own_dataset = dataset_of[own]
             if any(
                 rival != other
-                and rival_points >= points - RIVAL_MARGIN
+                and rival_points >= least
+                and rival_points >= best[(rival, own_dataset)] - RIVAL_MARGIN
                 and frozenset((rival, other)) not in duplicates
-                for rival_points, rival in rivals
+                for rival_points, rival in options[(own, dataset_of[other])]
             ):
                 contested.add(id(pair))
                 break

@@ -72,11 +72,13 @@ class MatchRecord:
     place: str  # the most precise place name, for the evidence
     kind: Kind
     actors: frozenset[str]
+    unnamed: bool  # a side it does not name: compatible with any group
     words: frozenset[str]  # words for the place attacked: mosque, embassy, school
     killed: Toll | None
     wounded: Toll | None
-    # The same for two literal duplicates within one data set.
-    literal: tuple[Any, ...]
+    # The same for two literal duplicates within one data set (a digest of
+    # every field but the ids).
+    literal: bytes
 
     @property
     def located(self) -> bool:
@@ -94,7 +96,17 @@ def _day_numbers(date: str, end_date: str | None) -> tuple[int, int]:
     return first.toordinal(), last.toordinal()
 
 
-_key = lru_cache(maxsize=65536)(place_key)
+# Names of one place differ by the word for its level ("Kabul district",
+# "Kunduz Province"): matching leaves it out.
+_LEVEL_WORD = re.compile(
+    r"\s+(?:district|province|governorate|prefecture|region|state|county|city|town)$",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=65536)
+def _key(name: str) -> str:
+    return place_key(_LEVEL_WORD.sub("", name) or name)
 
 
 def toll(figure: Any) -> Toll | None:
@@ -125,6 +137,7 @@ def match_record(position: int, data: Mapping[str, Any]) -> MatchRecord:
     start, end = _day_numbers(data["date"], data.get("end_date"))
     province, district, city = (location.get(level) for level in ("province", "district", "city"))
     origin = data.get("origin") or {}
+    actors, unnamed = actors_of(data)
     summary = str(data["summary"])
     if origin:  # UCDP's summaries name the event's id: two duplicates differ only there
         summary = summary.replace(str(origin["id"]), "")
@@ -145,23 +158,30 @@ def match_record(position: int, data: Mapping[str, Any]) -> MatchRecord:
         city=_key(city) if city else None,
         place=city or district or province or location["country"],
         kind=kind_of(data),
-        actors=actors_of(data),
+        actors=actors,
+        unnamed=unnamed,
         words=site_words(data["target"], location.get("site"), data["summary"]),
         killed=toll(data["killed"]),
         wounded=toll(data["wounded"]),
-        literal=(
-            data["date"],
-            data.get("end_date"),
-            repr(location),
-            repr(data["perpetrator"]),
-            data["attack_type"],
-            data["target_type"],
-            data["target"],
-            repr(data["killed"]),
-            repr(data["wounded"]),
-            summary,
+        literal=_digest(
+            (
+                data["date"],
+                data.get("end_date"),
+                location,
+                data["perpetrator"],
+                data["attack_type"],
+                data["target_type"],
+                data["target"],
+                data["killed"],
+                data["wounded"],
+                summary,
+            )
         ),
     )
+
+
+def _digest(value: object) -> bytes:
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).digest()
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")

@@ -17,8 +17,10 @@ from datetime import date
 
 from incidents.categories import CoordinatePrecision
 from incidents.matching.records import MatchRecord, Toll, dataset_name, toll_text
-from incidents.matching.taxonomy import ANY_MEANS, ANY_SIDE
+from incidents.matching.taxonomy import ANY_MEANS, ANY_SIDE, STATE_FORCES
 from incidents.matching.windows import DATE_TOLERANCE_DAYS, km_between
+
+_ANY_MEANS, _ANY_SIDE = int(ANY_MEANS), int(ANY_SIDE)
 
 # Tolls are compatible when their ranges overlap, or when the lower one times
 # this factor, plus a few, reaches the higher: early counts and final counts
@@ -28,22 +30,21 @@ TOLL_SLACK = 3
 
 # Points: for agreeing on each of these.
 SAME_DAY = 3.0
-DAY_APART = 1.0  # and one point less for each further day
+DAY_APART = 1.5  # and two points less for each further day
 IN_WEEK = 1.5  # a day within a week-wide date, or two of them overlapping
 IN_MONTH = 0.7
 IN_LONGER = -1.0
 SAME_TOWN = 1.0
-OTHER_TOWN = -1.5
-OTHER_PROVINCE = -1.0
+OTHER_PROVINCE = -1.0  # or another district
 SAME_KIND = 1.5
 SAME_SIDE = 0.5
 SAME_GROUP = 2.0
 SHARED_WORD = 1.0  # a word for the place attacked (mosque, embassy) in both
 MOST_FOR_WORDS = 2.0
 MOST_FOR_TOLL = 3.0
-LEAST_FOR_TOLL = -2.0
+LEAST_FOR_TOLL = -1.5
 # The most points for two points near each other, by the coarser precision.
-_NEAR = ((3.0, 3.0), (20.0, 2.0), (40.0, 1.5))
+_NEAR = ((3.0, 3.0), (25.0, 2.0), (40.0, 1.5))
 _NEAR_COARSE = 0.5
 
 # The score is a logistic curve of the points: MIDPOINT points score 0.5.
@@ -81,7 +82,8 @@ def _weigh(a: MatchRecord, b: MatchRecord, said: list[str] | None) -> float | No
     kind_a, kind_b = a.kind, b.kind
     if not (kind_a.means & kind_b.means and kind_a.sides & kind_b.sides):
         return None
-    if a.actors and b.actors and a.actors.isdisjoint(b.actors):
+    named = a.actors and b.actors
+    if named and a.actors.isdisjoint(b.actors) and not (a.unnamed or b.unnamed):
         return None
     if a.killed and b.killed and not _tolls_compatible(a.killed, b.killed):
         return None
@@ -90,9 +92,9 @@ def _weigh(a: MatchRecord, b: MatchRecord, said: list[str] | None) -> float | No
     if place is None:
         return None
     points += place
-    if kind_a.means != ANY_MEANS and kind_b.means != ANY_MEANS:
+    if kind_a.means != _ANY_MEANS and kind_b.means != _ANY_MEANS:
         points += SAME_KIND
-    if kind_a.sides != ANY_SIDE and kind_b.sides != ANY_SIDE:
+    if kind_a.sides != _ANY_SIDE and kind_b.sides != _ANY_SIDE:
         points += SAME_SIDE
     if said is not None:
         said.append(_kind_words(a, b))
@@ -101,10 +103,12 @@ def _weigh(a: MatchRecord, b: MatchRecord, said: list[str] | None) -> float | No
         points += min(MOST_FOR_WORDS, SHARED_WORD * len(shared))
         if said is not None:
             said.append("both mention " + ", ".join(sorted(shared)))
-    if a.actors and b.actors:
+    # Fighting the state is what armed groups do: naming it says little.
+    common = (a.actors & b.actors) - {STATE_FORCES}
+    if common:
         points += SAME_GROUP
         if said is not None:
-            said.append("both by " + " / ".join(sorted(a.actors & b.actors)))
+            said.append("both by " + " / ".join(sorted(common)))
     if a.killed and b.killed:
         points += _toll_points(a.killed, b.killed)
     if a.wounded and b.wounded:
@@ -186,14 +190,11 @@ def _distance_words(distance: float, a: MatchRecord, b: MatchRecord) -> str:
 
 
 def _name_points(a: MatchRecord, b: MatchRecord, said: list[str] | None) -> float:
-    if a.city and b.city:
-        if a.city == b.city:
-            if said is not None:
-                said.append(f"both in {a.place}")
-            return SAME_TOWN
+    if a.city and b.city and a.city == b.city:
         if said is not None:
-            said.append(f"towns differ: {a.place} vs {b.place}")
-        return OTHER_TOWN
+            said.append(f"both in {a.place}")
+        return SAME_TOWN
+    # Towns of other names may be one place: a village and the town beside it.
     if a.district and b.district and a.district != b.district:
         if said is not None:
             said.append("districts differ")
@@ -237,12 +238,16 @@ def _estimate(value: Toll) -> int:
 
 
 def _toll_points(a: Toll, b: Toll) -> float:
-    """Close estimates agree, and agreeing on 46 says more than agreeing on 1."""
+    """Estimates that agree say more the larger they are (46 and 46 more than
+    1 and 1); close ones say half as much; far ones count against."""
     larger, smaller = max(_estimate(a), _estimate(b)), min(_estimate(a), _estimate(b))
     if larger == 0:
         return 0.5
-    closeness = 1 - 2 * (larger - smaller) / larger
-    return max(LEAST_FOR_TOLL, min(MOST_FOR_TOLL, math.log2(1 + larger) * closeness))
+    agreement = min(MOST_FOR_TOLL, math.log2(1 + larger))
+    if larger - smaller <= 1:  # 1 and 2, or 46 and 47: counts differ by one death
+        return agreement if larger == smaller else agreement / 2
+    apart = (larger - smaller) / larger
+    return max(LEAST_FOR_TOLL, agreement * (1 - 2 * apart))
 
 
 def _toll_words(a: MatchRecord, b: MatchRecord) -> list[str]:

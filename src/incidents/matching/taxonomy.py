@@ -50,11 +50,12 @@ ANY_SIDE = Side(sum(Side))
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """A record's kind of violence: its means and sides, and the data set's
-    own word for it (None when the record does not say how)."""
+    """A record's kind of violence: its means and sides (``Means`` and
+    ``Side`` flags, as plain numbers: matching tests them millions of times),
+    and the data set's own word for it (None when the record does not say how)."""
 
-    means: Means
-    sides: Side
+    means: int
+    sides: int
     word: str | None
 
 
@@ -172,13 +173,14 @@ def kind_of(data: Mapping[str, Any]) -> Kind:
     if dataset == "acled" and event_type:
         return _acled_kind(event_type, TargetType(data["target_type"]))
     if dataset == "ucdp" and event_type:
-        return Kind(ANY_MEANS, _UCDP_SIDES.get(event_type, ANY_SIDE), None)
+        return Kind(int(ANY_MEANS), int(_UCDP_SIDES.get(event_type, ANY_SIDE)), None)
     attack = AttackType(data["attack_type"])
     means = _ATTACK_MEANS[attack]
     if attack is not AttackType.UNKNOWN:
         for weapon in data.get("weapon_types", ()):
             means |= _WEAPON_MEANS.get(WeaponType(weapon), Means(0))
-    return Kind(means, _TARGET_SIDES[TargetType(data["target_type"])], _ATTACK_WORDS.get(attack))
+    sides = _TARGET_SIDES[TargetType(data["target_type"])]
+    return Kind(int(means), int(sides), _ATTACK_WORDS.get(attack))
 
 
 def _acled_kind(event_type: str, target: TargetType) -> Kind:
@@ -191,7 +193,7 @@ def _acled_kind(event_type: str, target: TargetType) -> Kind:
     else:
         sides = _TARGET_SIDES[target]
     word = sub_event or (event if means != ANY_MEANS else None)
-    return Kind(means, sides, word)
+    return Kind(int(means), int(sides), word)
 
 
 def is_two_sided(data: Mapping[str, Any]) -> bool:
@@ -205,6 +207,8 @@ def is_two_sided(data: Mapping[str, Any]) -> bool:
 
 
 # --- perpetrators --------------------------------------------------------------------
+
+STATE_FORCES = "state forces"
 
 # A group's names in the data sets, as whole words of the folded name, first
 # match wins (so the Pakistani Taliban are found before the Taliban).  Facts
@@ -225,8 +229,10 @@ FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Communist Party of India (Maoist)", ("maoist", "maoists", "cpi maoist", "naxalites")),
     ("Houthis", ("houthi", "houthis", "ansar allah")),
     ("PKK", ("pkk", "kurdistan workers")),
+    ("Fulani militias", ("fulani",)),
+    ("Baloch Liberation Army", ("baloch liberation army", "balochistan liberation army")),
     (
-        "state forces",
+        STATE_FORCES,
         ("government of", "military forces of", "police forces of", "armed forces of"),
     ),
 )
@@ -234,6 +240,9 @@ FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 _WHOLE_NAMES = {"is": "Islamic State"}
 _FAMILY_PHRASES = tuple((family, tuple(f" {p} " for p in phrases)) for family, phrases in FAMILIES)
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*")
+
+
+_ACRONYM = re.compile(r"^[A-Za-z]{2,6}$")
 
 
 @lru_cache(maxsize=65536)
@@ -248,11 +257,28 @@ def family(name: str) -> str:
     return _WHOLE_NAMES.get(bare, bare)
 
 
-def actors_of(data: Mapping[str, Any]) -> frozenset[str]:
-    """The groups a record names as taking part: its perpetrator and claimant,
-    and in a fight between two armed sides the other side too.  Empty when
-    it names no one (unknown is compatible with anyone)."""
-    names = [data["perpetrator"].get("name"), (data.get("claim") or {}).get("by")]
+@lru_cache(maxsize=65536)
+def names_of(name: str) -> frozenset[str]:
+    """Every key a group's name gives: its family, and the acronym it carries
+    in the data sets' habits, "Abu Sayyaf Group (ASG)" or "ASG: Abu Sayyaf
+    Group", so that a data set that writes only "ASG" meets it."""
+    keys = {family(name)}
+    short, colon, rest = name.partition(":")
+    if colon and _ACRONYM.match(short.strip()):
+        keys |= {fold(short), family(rest)}
+    for inner in re.findall(r"\(([^)]*)\)", name):
+        if _ACRONYM.match(inner.strip()) and inner.strip().isupper():
+            keys.add(fold(inner))
+    return frozenset(keys)
+
+
+def actors_of(data: Mapping[str, Any]) -> tuple[frozenset[str], bool]:
+    """The groups a record names as taking part (their keys): its perpetrator
+    and claimant, and in a fight between two armed sides the other side too;
+    and whether a side of it is unnamed (unknown is compatible with anyone)."""
+    perpetrator = data["perpetrator"].get("name")
+    names = [perpetrator, (data.get("claim") or {}).get("by")]
     if is_two_sided(data):
         names.append(data.get("target"))
-    return frozenset(family(name) for name in names if name)
+    actors = frozenset(key for name in names if name for key in names_of(name))
+    return actors, perpetrator is None

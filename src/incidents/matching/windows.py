@@ -32,7 +32,7 @@ RADIUS_KM: dict[CoordinatePrecision, float] = {
     CoordinatePrecision.EXACT: 2.0,
     CoordinatePrecision.SITE: 3.0,
     # A town: its extent, and UCDP's "within 25 km of a known point".
-    CoordinatePrecision.CITY: 20.0,
+    CoordinatePrecision.CITY: 25.0,
     CoordinatePrecision.DISTRICT: 40.0,
     CoordinatePrecision.PROVINCE: 120.0,
 }
