@@ -124,7 +124,7 @@ def test_a_run_after_an_import_looks_only_at_what_changed(
 ) -> None:
     assert run("match", store=linked).exit_code == 0
     again = run("match", store=linked)
-    assert "0 added or changed since the last match: 0 candidate pairs." in again.stderr
+    assert "none added or changed since the last match: 0 candidate pairs." in again.stderr
     newer = [dict(ACLED_SEED_ROWS[4], fatalities="7")]  # an update of one event
     newer.append(dict(ACLED_SEED_ROWS[4], event_id_cnty="AFG50199", event_date="2022-09-06"))
     import_into(run, linked, "acled", write_csv(tmp_path / "newer.csv", ACLED_HEADER, newer))
@@ -275,13 +275,13 @@ def test_a_sqlite_store_keeps_its_links_too(run: Run, tmp_path: Path) -> None:
     result = run("match", store=path)
     assert result.exit_code == 0, result.output
     assert "6 likely links" in result.stderr
-    assert "0 added or changed" in run("match", store=path).stderr
+    assert "none added or changed" in run("match", store=path).stderr
     total = run("total", "--distinct", store=path)
     assert total.stdout.splitlines()[0] == "Incidents  8"
     assert "14 records are 8 attacks (12 of them linked as 6)" in total.stderr
     assert run("--no-index", "total", "--distinct", store=path).stdout == total.stdout
     import_into(run, path, "acled", ACLED_SEED_CSV)  # an import leaves the links alone
-    assert "0 added or changed" in run("match", store=path).stderr
+    assert "none added or changed" in run("match", store=path).stderr
 
 
 def test_links_written_while_the_store_changed_are_refused(linked: Path) -> None:

@@ -292,3 +292,18 @@ def test_decisions_win_over_scores() -> None:
         LinkStatus.REJECTED,
         LinkStatus.POSSIBLE,
     ]
+
+
+def test_two_processes_find_what_one_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from incidents.matching import engine
+
+    datas = [record_data("gtd", str(n), at=(34.5 + n / 50, 69.18)) for n in range(6)]
+    datas += [record_data("acled", str(n), at=(34.5 + n / 50, 69.19)) for n in range(6)]
+    datas += [record_data("ucdp", str(n), at=(34.5 + n / 50, 69.2)) for n in range(6)]
+    alone = run(_records(*datas), [])
+    monkeypatch.setattr(engine, "SHARE_FROM", 1)
+    shared = run(_records(*datas), [])
+    assert alone.compared == shared.compared > 0
+    assert [(p.keys, p.status, p.score, p.evidence) for p in shared.pairs] == [
+        (p.keys, p.status, p.score, p.evidence) for p in alone.pairs
+    ]

@@ -126,11 +126,11 @@ def _run(session: Session, everything: bool, dry_run: bool) -> None:
     if not dry_run:
         session.save_run(outcome)
     counts = _counted(record.dataset for record in session.records)
-    looked = (
-        "every record"
-        if outcome.changed == outcome.records
-        else f"{outcome.changed:,} added or changed since the last match"
-    )
+    if outcome.changed == outcome.records:
+        looked = "every record"
+    else:
+        changed = f"{outcome.changed:,}" if outcome.changed else "none"
+        looked = f"{changed} added or changed since the last match"
     click.echo(
         f"Compared {_plural(outcome.records, 'record')} ({counts}), {looked}: "
         f"{_plural(outcome.compared, 'candidate pair')}.",

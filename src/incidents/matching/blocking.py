@@ -10,8 +10,9 @@ its names (no coordinates, or coordinates of a whole country) is swept with
 the records of its country.
 
 Before a pair is given, what costs nothing to test is tested: two data
-sets, kinds of violence in common, points no farther apart than the reach
-of both.  The tests only ever leave out pairs that ``scoring`` would refuse.
+sets, kinds of violence in common, groups that can be one, tolls within
+each other's reach, points no farther apart than the reach of both.  The
+tests only ever leave out pairs that ``scoring`` would refuse.
 Records of one data set are never paired here: literal duplicates within a
 data set are found apart, by their content (``engine``).
 """
@@ -23,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from incidents.matching.records import MatchRecord
+from incidents.matching.scoring import TOLL_FACTOR, TOLL_SLACK
 from incidents.matching.windows import DATE_TOLERANCE_DAYS, KM_PER_DEGREE
 
 CELL_DEGREES = 1.0
@@ -32,10 +34,15 @@ _SAFE = 0.9
 
 
 def candidate_pairs(
-    records: Sequence[MatchRecord], wanted: Sequence[bool] | None = None
+    records: Sequence[MatchRecord],
+    wanted: Sequence[bool] | None = None,
+    part: tuple[int, int] = (0, 1),
 ) -> Iterator[tuple[int, int]]:
     """Pairs (i, j) of records of two data sets whose windows may meet; with
-    ``wanted``, only the pairs with at least one wanted record."""
+    ``wanted``, only the pairs with at least one wanted record.  ``part``
+    (k, n): only the pairs of the k-th of n shares of the cells and countries,
+    for n processes to share the work."""
+    share, shares = part
     order = sorted(range(len(records)), key=lambda i: records[i].start)
     cells: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
     by_country: defaultdict[str, list[int]] = defaultdict(list)
@@ -55,12 +62,15 @@ def candidate_pairs(
                 cells[(x, y)].append(index)
     sweep = _Sweep(records, wanted)
     for (x, y), members in cells.items():
+        if (x * 7919 + y) % shares != share:
+            continue
         for i, j in sweep.pairs(members, located=True):
             first, second = corner[i], corner[j]
             if max(first[0], second[0]) == x and max(first[1], second[1]) == y:
                 yield i, j
-    for members in by_country.values():
-        yield from sweep.pairs(members, located=False)
+    for number, country in enumerate(sorted(by_country)):
+        if number % shares == share:
+            yield from sweep.pairs(by_country[country], located=False)
 
 
 class _Sweep:
@@ -77,6 +87,16 @@ class _Sweep:
         self.radius = [r.radius for r in records]
         self.cos = [
             _SAFE * math.cos(math.radians(r.lat)) if r.lat is not None else 0.0 for r in records
+        ]
+        # Groups named by both (and no side left unnamed) must meet.
+        self.actors = [r.actors if not r.unnamed else frozenset() for r in records]
+        # Tolls must come within scoring's factor: the highest each allows.
+        self.killed_low = [r.killed[0] if r.killed else 0 for r in records]
+        self.killed_most = [
+            math.inf
+            if not r.killed or r.killed[1] is None
+            else TOLL_FACTOR * r.killed[1] + TOLL_SLACK
+            for r in records
         ]
         self.wanted = wanted
 
@@ -105,14 +125,19 @@ class _Sweep:
     def _with(self, i: int, others: list[int], located: bool) -> Iterator[tuple[int, int]]:
         dataset, means, sides, wanted = self.dataset, self.means, self.sides, self.wanted
         lat, lon, radius, cos = self.lat, self.lon, self.radius, self.cos
+        actors, low, most = self.actors, self.killed_low, self.killed_most
         dataset_i, means_i, sides_i = dataset[i], means[i], sides[i]
         wanted_i = wanted is None or wanted[i]
         lat_i, lon_i, radius_i, cos_i = lat[i], lon[i], radius[i], cos[i]
+        actors_i, low_i, most_i = actors[i], low[i], most[i]
         for j in others:
             if (
                 dataset[j] == dataset_i
                 or not (means[j] & means_i and sides[j] & sides_i)
                 or not (wanted_i or (wanted is not None and wanted[j]))
+                or low[j] > most_i
+                or low_i > most[j]
+                or (actors_i and actors[j] and actors_i.isdisjoint(actors[j]))
             ):
                 continue
             if located:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from incidents.categories import LinkStatus
+from incidents.index.schema import collector_paused
 from incidents.matching.blocking import candidate_pairs
 from incidents.matching.groups import POSSIBLE, Pair, settle
 from incidents.matching.records import MatchRecord, match_record
@@ -62,48 +63,76 @@ def run(
         else:
             dropped += 1
     outcome = Outcome([], records=len(records), changed=len(fresh), dropped=dropped)
-    found = _scored(records, changed, outcome) + _duplicates(records, fresh)
-    for i, j, score in found:
-        a, b = records[i], records[j]
-        pair = Pair.of(a.key, b.key, LinkStatus.POSSIBLE)
-        before = kept.get(pair.keys)
-        if before is not None and before.status.decided:
-            pair = before  # a person's decision stands; its evidence is brought up to date
-        elif before is None:
-            outcome.new += 1
-        if score == 1.0 and a.dataset == b.dataset:
-            pair.score, pair.evidence = 1.0, DUPLICATE_EVIDENCE
-        else:
-            explained = explain(a, b)
-            assert explained is not None, "explain and compare weigh alike"
-            pair.score, pair.evidence = round(explained[0], 3), explained[1]
-        kept[pair.keys] = pair
-    pairs = sorted(kept.values(), key=lambda p: p.keys)
-    settle(pairs, dataset_of)
+    with collector_paused():
+        found = _scored(records, changed, outcome) + _duplicates(records, fresh)
+        for i, j, score, evidence in found:
+            pair = Pair.of(records[i].key, records[j].key, LinkStatus.POSSIBLE)
+            before = kept.get(pair.keys)
+            if before is not None and before.status.decided:
+                pair = before  # a person's decision stands; its evidence is brought up to date
+            elif before is None:
+                outcome.new += 1
+            pair.score, pair.evidence = score, evidence
+            kept[pair.keys] = pair
+        pairs = sorted(kept.values(), key=lambda p: p.keys)
+        settle(pairs, dataset_of)
     outcome.pairs = pairs
     for pair in pairs:
         outcome.by_status[pair.status] = outcome.by_status.get(pair.status, 0) + 1
     return outcome
 
 
+# Found pairs as (i, j, score, evidence).
+Found = list[tuple[int, int, float, str]]
+# Below this many records one process does it all: a second costs more than it saves.
+SHARE_FROM = 50_000
+_SHARED: tuple[Sequence[MatchRecord], Sequence[bool] | None] | None = None
+
+
 def _scored(
     records: Sequence[MatchRecord], changed: Sequence[bool] | None, outcome: Outcome
-) -> list[tuple[int, int, float]]:
-    """Candidate pairs that score at least ``POSSIBLE``."""
-    found = []
+) -> Found:
+    """Candidate pairs that score at least ``POSSIBLE``, with their evidence:
+    on both cores, each taking a share of the grid, where the platform forks
+    and there is enough to share."""
+    import multiprocessing
+
+    global _SHARED
+    shares = 2 if len(records) >= SHARE_FROM else 1
+    if shares == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        found, outcome.compared = _score_share(records, changed, (0, 1))
+        return found
+    _SHARED = (records, changed)  # the workers inherit it: nothing is pickled to them
+    try:
+        with multiprocessing.get_context("fork").Pool(shares) as pool:
+            results = pool.map(_score_shared, [(share, shares) for share in range(shares)])
+    finally:
+        _SHARED = None
+    outcome.compared = sum(compared for _, compared in results)
+    return [pair for found, _ in results for pair in found]
+
+
+def _score_shared(part: tuple[int, int]) -> tuple[Found, int]:
+    assert _SHARED is not None
+    return _score_share(*_SHARED, part)
+
+
+def _score_share(
+    records: Sequence[MatchRecord], changed: Sequence[bool] | None, part: tuple[int, int]
+) -> tuple[Found, int]:
+    found: Found = []
     compared = 0
-    for i, j in candidate_pairs(records, changed):
+    for i, j in candidate_pairs(records, changed, part):
         compared += 1
         points = compare(records[i], records[j])
-        if points is not None:
-            score = score_of(points)
-            if score >= POSSIBLE:
-                found.append((i, j, score))
-    outcome.compared = compared
-    return found
+        if points is not None and score_of(points) >= POSSIBLE:
+            explained = explain(records[i], records[j])
+            assert explained is not None, "explain and compare weigh alike"
+            found.append((i, j, round(explained[0], 3), explained[1]))
+    return found, compared
 
 
-def _duplicates(records: Sequence[MatchRecord], fresh: set[str]) -> list[tuple[int, int, float]]:
+def _duplicates(records: Sequence[MatchRecord], fresh: set[str]) -> Found:
     """Pairs of records of one data set that are the same in every field but
     their ids, at least one of them changed."""
     alike: defaultdict[tuple[str, bytes], list[int]] = defaultdict(list)
@@ -114,5 +143,5 @@ def _duplicates(records: Sequence[MatchRecord], fresh: set[str]) -> list[tuple[i
         for position, i in enumerate(members):
             for j in members[position + 1 :]:
                 if records[i].key in fresh or records[j].key in fresh:
-                    found.append((i, j, 1.0))
+                    found.append((i, j, 1.0, DUPLICATE_EVIDENCE))
     return found

@@ -23,7 +23,7 @@ from incidents.matching.records import dataset_rank
 from incidents.matching.scoring import points_of
 
 LIKELY = 0.7  # the score from which a link may count as one attack
-POSSIBLE = 0.3  # the score from which a link is kept, to review
+POSSIBLE = 0.5  # the score from which a link is kept, to review
 RIVAL_MARGIN = 1.0  # points: a rival this close makes a link only possible
 
 
