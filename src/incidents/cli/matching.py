@@ -138,9 +138,8 @@ def _run(session: Session, everything: bool, dry_run: bool) -> None:
     )
     click.echo(_links_line(session.path, outcome, dry_run), err=True)
     if not dry_run:
-        groups = session.groups()
-        grouped = sum(len(group) for group in groups)
-        attacks = outcome.records - grouped + len(groups)
+        grouped = sum(len(group) for group in outcome.groups)
+        attacks = outcome.records - grouped + len(outcome.groups)
         click.echo(
             f"Counted once (--distinct), the {_plural(outcome.records, 'record')} are "
             f"{_plural(attacks, 'attack')}.",

@@ -29,6 +29,7 @@ class Outcome:
     """What a run found, and the links of the store after it."""
 
     pairs: list[Pair]
+    groups: list[list[str]] = field(default_factory=list)  # of records of one attack
     records: int = 0
     changed: int = 0
     compared: int = 0  # candidate pairs scored
@@ -75,7 +76,7 @@ def run(
             pair.score, pair.evidence = score, evidence
             kept[pair.keys] = pair
         pairs = sorted(kept.values(), key=lambda p: p.keys)
-        settle(pairs, dataset_of)
+        outcome.groups = settle(pairs, dataset_of)
     outcome.pairs = pairs
     for pair in pairs:
         outcome.by_status[pair.status] = outcome.by_status.get(pair.status, 0) + 1

@@ -130,8 +130,9 @@ def groups(pairs: Sequence[Pair], dataset_of: Mapping[str, str]) -> list[list[st
     return sorted(grouper.groups())
 
 
-def settle(pairs: Sequence[Pair], dataset_of: Mapping[str, str]) -> None:
-    """Set each undecided link of records in the store to likely or possible."""
+def settle(pairs: Sequence[Pair], dataset_of: Mapping[str, str]) -> list[list[str]]:
+    """Set each undecided link of records in the store to likely or possible;
+    returns the groups that result (as ``groups`` would find them)."""
     grouper = _grouper(pairs, dataset_of)
     found = [p for p in pairs if not p.status.decided and _present(p, dataset_of)]
     contested = _contested(found, dataset_of)
@@ -144,6 +145,7 @@ def settle(pairs: Sequence[Pair], dataset_of: Mapping[str, str]) -> None:
     for pair in found:  # two records of one group by other links: one attack
         if grouper.find(pair.first) == grouper.find(pair.second):
             pair.status = LinkStatus.LIKELY
+    return sorted(grouper.groups())
 
 
 def _contested(pairs: Sequence[Pair], dataset_of: Mapping[str, str]) -> set[int]:

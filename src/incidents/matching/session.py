@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,21 +56,22 @@ class Session:
     def dataset_of(self) -> dict[str, str]:
         return {record.key: record.dataset for record in self.records}
 
+    @cached_property
+    def fingerprints(self) -> dict[str, bytes]:
+        return {r.key: fingerprint(t) for r, t in zip(self.records, self.texts, strict=True)}
+
     def run(self, everything: bool = False) -> Outcome:
         """Match what changed since the last run (``everything``: all records)."""
         memory = None if everything else recall(self.path)
         changed = None
         if memory is not None and memory.links == links_digest(map(link_text, self.pairs)):
-            changed = [
-                memory.fingerprints.get(record.key) != fingerprint(text)
-                for record, text in zip(self.records, self.texts, strict=True)
-            ]
+            seen, now = memory.fingerprints, self.fingerprints
+            changed = [seen.get(record.key) != now[record.key] for record in self.records]
         return run(self.records, self.pairs, changed)
 
     def save_run(self, outcome: Outcome) -> None:
         digest = save_pairs(self.path, outcome.pairs, self.token)
-        seen = {r.key: fingerprint(t) for r, t in zip(self.records, self.texts, strict=True)}
-        remember(self.path, Memory(seen, digest))
+        remember(self.path, Memory(self.fingerprints, digest))
         self.pairs = outcome.pairs
 
     def record(self, name: str) -> MatchRecord:

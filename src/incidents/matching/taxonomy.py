@@ -169,17 +169,34 @@ TWO_SIDED = frozenset({"state-based conflict", "non-state conflict"})
 def kind_of(data: Mapping[str, Any]) -> Kind:
     """The kind of violence of an incident, from its JSON data."""
     origin = data.get("origin") or {}
-    dataset, event_type = origin.get("dataset"), origin.get("event_type")
+    weapons = tuple(data.get("weapon_types", ()))
+    return _kind(
+        origin.get("dataset"),
+        origin.get("event_type"),
+        data["attack_type"],
+        data["target_type"],
+        weapons,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _kind(
+    dataset: str | None,
+    event_type: str | None,
+    attack_type: str,
+    target_type: str,
+    weapons: tuple[str, ...],
+) -> Kind:
     if dataset == "acled" and event_type:
-        return _acled_kind(event_type, TargetType(data["target_type"]))
+        return _acled_kind(event_type, TargetType(target_type))
     if dataset == "ucdp" and event_type:
         return Kind(int(ANY_MEANS), int(_UCDP_SIDES.get(event_type, ANY_SIDE)), None)
-    attack = AttackType(data["attack_type"])
+    attack = AttackType(attack_type)
     means = _ATTACK_MEANS[attack]
     if attack is not AttackType.UNKNOWN:
-        for weapon in data.get("weapon_types", ()):
+        for weapon in weapons:
             means |= _WEAPON_MEANS.get(WeaponType(weapon), Means(0))
-    sides = _TARGET_SIDES[TargetType(data["target_type"])]
+    sides = _TARGET_SIDES[TargetType(target_type)]
     return Kind(int(means), int(sides), _ATTACK_WORDS.get(attack))
 
 
