@@ -163,6 +163,20 @@ def test_decisions_survive_a_reimport_and_later_runs(
     assert not {"acled:AFG50101", "ucdp:500101"} <= kunduz
 
 
+def test_a_decision_outlives_its_record(run: Run, linked: Path) -> None:
+    assert run("match", store=linked).exit_code == 0
+    rejected = run("match", "--reject", "2022-12-02-aybak", "acled-afg50108", store=linked)
+    assert rejected.exit_code == 0
+    assert run("remove", "2022-12-02-aybak", "--yes", store=linked).exit_code == 0
+    again = run("match", store=linked)
+    assert "Kept 1 decision on records no longer in the store, should they come back." in (
+        again.stderr
+    )
+    assert links_in(linked)[frozenset({"2022-12-02-aybak", "acled:AFG50108"})]["status"] == (
+        "rejected"
+    )
+
+
 def test_confirm_names_records_by_id_or_key_and_refuses_unknown_ones(
     run: Run, linked: Path
 ) -> None:
@@ -312,3 +326,35 @@ def test_a_store_in_another_layout_is_written_whole(run: Run, tmp_path: Path) ->
     store = load_store(path)
     assert len(store.links) == 8
     assert path.read_text("utf-8").startswith('{\n  "$schema": "incidents.schema.json",\n')
+
+
+def test_writing_links_keeps_the_query_index_fresh(
+    run: Run, linked: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from incidents.index import freshness
+
+    assert run("total", store=linked).exit_code == 0  # the index, built once
+    assert run("match", store=linked).exit_code == 0
+
+    def rebuild(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the index was rebuilt: writing the links left it stale")
+
+    monkeypatch.setattr(freshness, "build_index", rebuild)
+    shown = run("show", "acled-afg50105", store=linked)
+    assert "Same attack as  2022-09-05-kabul: likely" in shown.stdout
+    decided = run("match", "--reject", "2022-12-02-aybak", "acled-afg50108", store=linked)
+    assert decided.exit_code == 0
+    assert "Not the same" in run("show", "2022-12-02-aybak", store=linked).stdout
+    monkeypatch.undo()
+    assert run("--no-index", "show", "2022-12-02-aybak", store=linked).stdout == (
+        run("show", "2022-12-02-aybak", store=linked).stdout
+    )
+
+
+def test_a_run_that_finds_nothing_new_leaves_the_store_alone(run: Run, linked: Path) -> None:
+    assert run("match", store=linked).exit_code == 0
+    before = linked.stat().st_mtime_ns, linked.read_bytes()
+    again = run("match", store=linked)
+    assert again.exit_code == 0
+    assert "Counted once (--distinct), the 22 records are 8 attacks." in again.stderr
+    assert (linked.stat().st_mtime_ns, linked.read_bytes()) == before

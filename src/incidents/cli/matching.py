@@ -125,7 +125,7 @@ def _run(session: Session, everything: bool, dry_run: bool) -> None:
     outcome = session.run(everything)
     if not dry_run:
         session.save_run(outcome)
-    counts = _counted(record.dataset for record in session.records)
+    counts = _counted(session.dataset_of.values())
     if outcome.changed == outcome.records:
         looked = "every record"
     else:
@@ -137,6 +137,12 @@ def _run(session: Session, everything: bool, dry_run: bool) -> None:
         err=True,
     )
     click.echo(_links_line(session.path, outcome, dry_run), err=True)
+    if outcome.absent:
+        click.echo(
+            f"Kept {_plural(outcome.absent, 'decision')} on records no longer in the store, "
+            "should they come back.",
+            err=True,
+        )
     if not dry_run:
         grouped = sum(len(group) for group in outcome.groups)
         attacks = outcome.records - grouped + len(outcome.groups)

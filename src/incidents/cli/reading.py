@@ -61,6 +61,7 @@ def list_command(
       incidents list --since 2022-09-01 --until "December 2022"
       incidents list --sort killed --limit 3
       incidents list --since 2022 --svg attacks.svg
+      incidents list --distinct --format csv    (each attack once: see match)
     """
     from incidents.formats import RENDERERS, Format, Selection
     from incidents.query import SortKey
@@ -157,6 +158,7 @@ def total(
       incidents total --by target-type
       incidents total --by month --location kunduz
       incidents total --by target-type --svg totals.svg
+      incidents total --by year --distinct    (each attack once: see match)
     """
     from incidents.formats import RENDERERS, Format
     from incidents.query import GroupBy

@@ -41,7 +41,7 @@ _LINKS_KEY = b',\n  "links": ['
 _LIST_END = re.compile(rb"\s*\]\Z")
 
 
-def _split_links(data: bytes) -> tuple[int, bytes | None]:
+def split_links(data: bytes) -> tuple[int, bytes | None]:
     """Where the incidents of a store in this tool's layout end, and the JSON
     text of the links list that follows them (None when there is none)."""
     at = data.rfind(_LINKS_KEY)
@@ -55,7 +55,7 @@ def incidents_end(data: bytes) -> int | None:
     """Where the list of incidents of a store in this tool's layout closes
     (just after its ``]``), so that what follows can be written anew; None
     for another layout."""
-    end, links_json = _split_links(data)
+    end, links_json = split_links(data)
     if links_json is None:
         tail = _TAIL.search(data, max(0, len(data) - 4096))
         end = data.index(b"]", tail.start()) + 1 if tail else 0
@@ -239,7 +239,7 @@ def build_index(
     stat = store_path.stat()
     digest = hashlib.sha256(data).hexdigest()
     with collector_paused(), new_database(index_path) as connection:
-        end, links_json = _split_links(data)
+        end, links_json = split_links(data)
         links = _own_layout_links(links_json)
         texts = None if links is None else _own_layout_texts(data, end if links_json else None)
         if texts is None or links is None:

@@ -17,7 +17,7 @@ from typing import Any
 from incidents.categories import LinkStatus
 from incidents.index.schema import collector_paused
 from incidents.matching.blocking import candidate_pairs
-from incidents.matching.groups import POSSIBLE, Pair, settle
+from incidents.matching.groups import POSSIBLE, Pair, groups, settle
 from incidents.matching.records import MatchRecord, match_record
 from incidents.matching.scoring import compare, explain, score_of
 
@@ -35,11 +35,21 @@ class Outcome:
     compared: int = 0  # candidate pairs scored
     new: int = 0  # links that were not there before
     dropped: int = 0  # links found before whose records changed or went
+    absent: int = 0  # decisions on records no longer in the store, kept
     by_status: dict[LinkStatus, int] = field(default_factory=dict)
 
 
 def read_records(datas: Iterable[Mapping[str, Any]]) -> list[MatchRecord]:
     return [match_record(position, data) for position, data in enumerate(datas)]
+
+
+def unchanged(pairs: list[Pair], dataset_of: Mapping[str, str]) -> Outcome:
+    """The outcome of a run when no record changed since the last: the links
+    as they are (settled when they were written)."""
+    outcome = Outcome(pairs, groups(pairs, dataset_of), records=len(dataset_of), changed=0)
+    for pair in pairs:
+        outcome.by_status[pair.status] = outcome.by_status.get(pair.status, 0) + 1
+    return outcome
 
 
 def run(
@@ -56,14 +66,14 @@ def run(
         else {r.key for r, c in zip(records, changed, strict=True) if c}
     )
     kept: dict[tuple[str, str], Pair] = {}
-    dropped = 0
+    outcome = Outcome([], records=len(records), changed=len(fresh))
     for pair in existing:
         present = pair.first in dataset_of and pair.second in dataset_of
         if pair.status.decided or (present and not fresh & set(pair.keys)):
             kept[pair.keys] = pair
+            outcome.absent += not present
         else:
-            dropped += 1
-    outcome = Outcome([], records=len(records), changed=len(fresh), dropped=dropped)
+            outcome.dropped += 1
     with collector_paused():
         found = _scored(records, changed, outcome) + _duplicates(records, fresh)
         for i, j, score, evidence in found:

@@ -62,15 +62,16 @@ def link_text(pair: Pair) -> str:
     return "\n    ".join(lines)
 
 
-def store_token(path: Path) -> str:
-    """What the store is now: its content's digest (a JSON store), or its
-    file's identity and time (a sqlite store, changed in place)."""
+def store_token(path: Path, data: bytes | None = None) -> str:
+    """What the store is now: its content's digest (a JSON store, whose
+    bytes may be given), or its file's identity and time (a sqlite store,
+    changed in place)."""
     if is_sqlite(path):
         stat = path.stat()
         return f"{stat.st_ino} {stat.st_size} {stat.st_mtime_ns}"
     from incidents.store import read_bytes
 
-    return hashlib.sha256(read_bytes(path)).hexdigest()
+    return hashlib.sha256(read_bytes(path) if data is None else data).hexdigest()
 
 
 def save_pairs(path: Path, pairs: Sequence[Pair], token: str | None = None) -> str:
@@ -80,12 +81,14 @@ def save_pairs(path: Path, pairs: Sequence[Pair], token: str | None = None) -> s
 
     texts = [link_text(pair) for pair in pairs]
     with store_lock(path.resolve()):
-        if token is not None and store_token(path) != token:
+        data = _read(path)
+        now = store_token(path, data)
+        if token is not None and now != token:
             raise StoreChanged(
                 f"{path}: the store changed while matching; nothing was written. "
                 "Run `incidents match` again."
             )
-        _write(path, texts)
+        _write(path, data, texts, now)
     return links_digest(texts)
 
 
@@ -98,7 +101,8 @@ def save_decisions(
     from incidents.locking import store_lock
 
     with store_lock(path.resolve()):
-        by_keys = {pair.keys: pair for pair in pairs_of(_current_links(path))}
+        data = _read(path)
+        by_keys = {pair.keys: pair for pair in pairs_of(_current_links(path, data))}
         for decision in decisions:
             before = by_keys.get(decision.keys)
             if before is not None and decision.score is None:
@@ -106,7 +110,7 @@ def save_decisions(
             by_keys[decision.keys] = decision
         pairs = sorted(by_keys.values(), key=lambda p: p.keys)
         settle(pairs, dataset_of)
-        _write(path, [link_text(pair) for pair in pairs])
+        _write(path, data, [link_text(pair) for pair in pairs])
     return pairs
 
 
@@ -117,21 +121,34 @@ def links_digest(texts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _current_links(path: Path) -> list[Link]:
-    from incidents.index.links import read_links
+def _read(path: Path) -> bytes | None:
+    """A JSON store's bytes (None for a sqlite store)."""
+    from incidents.store import read_bytes
+
+    return None if is_sqlite(path) else read_bytes(path)
+
+
+def _current_links(path: Path, data: bytes | None) -> list[Link]:
+    from incidents.index.build import split_links
+    from incidents.index.links import parse_links, read_links
     from incidents.index.schema import connect
 
-    if is_sqlite(path):
+    if data is None:
         with contextlib.closing(connect(path)) as connection:
             return read_links(connection)
+    _, links_json = split_links(data)
+    if links_json is not None:  # only the links are read, not a store of millions
+        with contextlib.suppress(ValueError):
+            return parse_links(links_json)
     from incidents.store import load_store
 
     return load_store(path).links
 
 
-def _write(path: Path, texts: Sequence[str]) -> None:
-    """Replace the store's links; the caller holds the lock."""
-    if is_sqlite(path):
+def _write(path: Path, data: bytes | None, texts: Sequence[str], token: str | None = None) -> None:
+    """Replace the store's links; the caller holds the lock, and gives the
+    bytes of a JSON store (None: a sqlite store), and their digest if known."""
+    if data is None:
         from incidents.index.links import write_link_texts
         from incidents.index.schema import connect
 
@@ -140,9 +157,8 @@ def _write(path: Path, texts: Sequence[str]) -> None:
             connection.commit()
         return
     from incidents.index.build import incidents_end
-    from incidents.store import atomic_writer, read_bytes
+    from incidents.store import atomic_writer
 
-    data = read_bytes(path)
     end = incidents_end(data)
     if end is None:  # another layout: written whole, in this tool's
         from incidents.index.links import parse_links
@@ -154,11 +170,21 @@ def _write(path: Path, texts: Sequence[str]) -> None:
         with atomic_writer(path) as stream:
             stream.write(text)
         return
+    tail = (',\n  "links": [\n    ' + ",\n    ".join(texts) + "\n  ]" if texts else "") + "\n}\n"
+    ending = tail.encode("utf-8")
+    if data[end:] == ending:
+        return  # the same links: the file is left as it is
+    incidents = data[3:end] if data.startswith(b"\xef\xbb\xbf") else data[:end]
     with atomic_writer(path) as stream:
-        stream.write(data[:end].decode("utf-8-sig"))
-        if texts:
-            stream.write(',\n  "links": [\n    ' + ",\n    ".join(texts) + "\n  ]")
-        stream.write("\n}\n")
+        stream.flush()
+        stream.buffer.write(incidents)  # the incidents' bytes as they are
+        stream.buffer.write(ending)
+        inode = os.fstat(stream.fileno()).st_ino
+    from incidents.index.links import links_rewritten
+
+    after = hashlib.sha256(incidents)
+    after.update(ending)
+    links_rewritten(path, token or store_token(path, data), after.hexdigest(), inode, texts)
 
 
 # --- what the last run saw -----------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from incidents.categories import LinkStatus
 from incidents.matching.distinct import pairs_of
-from incidents.matching.engine import Outcome, read_records, run
+from incidents.matching.engine import Outcome, read_records, run, unchanged
 from incidents.matching.groups import Pair, groups, overlap
 from incidents.matching.persistence import (
     Memory,
@@ -24,7 +24,13 @@ from incidents.matching.persistence import (
     save_pairs,
     store_token,
 )
-from incidents.matching.records import MatchRecord, fingerprint
+from incidents.matching.records import (
+    MatchRecord,
+    dataset_of,
+    fingerprint,
+    match_record,
+    record_key,
+)
 from incidents.matching.scoring import explain
 from incidents.query import Filters
 
@@ -37,7 +43,6 @@ class Session:
     path: Path
     texts: list[str]
     datas: list[dict[str, Any]]
-    records: list[MatchRecord]
     pairs: list[Pair]
     token: str
 
@@ -48,17 +53,24 @@ class Session:
 
         texts = list(source.stored_texts(Filters()))
         datas = [from_json(text) for text in texts]
-        return cls(
-            path, texts, datas, read_records(datas), pairs_of(source.links()), _token(source, path)
-        )
+        return cls(path, texts, datas, pairs_of(source.links()), _token(source, path))
+
+    @cached_property
+    def keys(self) -> list[str]:
+        return [record_key(data) for data in self.datas]
+
+    @cached_property
+    def records(self) -> list[MatchRecord]:
+        """What matching reads of each record: made only when a run needs it."""
+        return read_records(self.datas)
 
     @property
     def dataset_of(self) -> dict[str, str]:
-        return {record.key: record.dataset for record in self.records}
+        return {key: dataset_of(d) for key, d in zip(self.keys, self.datas, strict=True)}
 
     @cached_property
     def fingerprints(self) -> dict[str, bytes]:
-        return {r.key: fingerprint(t) for r, t in zip(self.records, self.texts, strict=True)}
+        return {key: fingerprint(t) for key, t in zip(self.keys, self.texts, strict=True)}
 
     def run(self, everything: bool = False) -> Outcome:
         """Match what changed since the last run (``everything``: all records)."""
@@ -66,7 +78,9 @@ class Session:
         changed = None
         if memory is not None and memory.links == links_digest(map(link_text, self.pairs)):
             seen, now = memory.fingerprints, self.fingerprints
-            changed = [seen.get(record.key) != now[record.key] for record in self.records]
+            changed = [seen.get(key) != now[key] for key in self.keys]
+            if not any(changed) and seen.keys() == now.keys():
+                return unchanged(self.pairs, self.dataset_of)
         return run(self.records, self.pairs, changed)
 
     def save_run(self, outcome: Outcome) -> None:
@@ -78,10 +92,10 @@ class Session:
         """A record by its incident id or its key (``acled:AFG12001``)."""
         from incidents.query import unknown_id
 
-        for record in self.records:
-            if name in (record.id, record.key):
-                return record
-        raise unknown_id(name, [record.id for record in self.records])
+        for position, (key, data) in enumerate(zip(self.keys, self.datas, strict=True)):
+            if name in (data["id"], key):
+                return match_record(position, data)
+        raise unknown_id(name, [str(data["id"]) for data in self.datas])
 
     def decision(self, first: str, second: str, status: LinkStatus) -> Pair:
         """A person's decision on two records named by id or key."""
@@ -127,7 +141,7 @@ class Session:
         return overlap(self.groups(), self.dataset_of)
 
     def data_of(self, key: str) -> dict[str, Any]:
-        return next(d for d, r in zip(self.datas, self.records, strict=True) if r.key == key)
+        return self.datas[self.keys.index(key)]
 
 
 def _token(source: IncidentSource, path: Path) -> str:

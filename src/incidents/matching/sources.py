@@ -179,7 +179,7 @@ def _cached(base: StoreIndex, path: Path) -> DistinctSource:
     view, links = _view(base)
     store = read_meta(base.connection).get("store") or str(path)
     with new_database(path) as connection:
-        insert_texts(connection, view.texts, with_csv=True)
+        insert_texts(connection, view.texts)  # CSV lines are made when an export needs them
         connection.execute("CREATE TABLE reported (id TEXT PRIMARY KEY, datasets TEXT NOT NULL)")
         connection.executemany(
             "INSERT OR REPLACE INTO reported (id, datasets) VALUES (?, ?)",
@@ -223,10 +223,16 @@ class Twin:
 
 def twins(source: IncidentSource, incident: Incident) -> list[Twin]:
     """The records linked to ``incident``, best first, with their ids."""
-    data = incident.model_dump(mode="json", include={"id", "origin"})
-    key = record_key(data)
+    from incidents.index import StoreIndex
+    from incidents.index.links import read_links
+
+    key = record_key(incident.model_dump(mode="json", include={"id", "origin"}))
+    if isinstance(source, StoreIndex):  # only its own links, of a store's hundreds of thousands
+        links = read_links(source.connection, naming=key)
+    else:
+        links = source.links()
     found = []
-    for link in source.links():
+    for link in links:
         if key in link.records:
             other = link.records[1] if link.records[0] == key else link.records[0]
             found.append(Twin(other, _id_of(source, other), link))
