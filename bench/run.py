@@ -1,16 +1,16 @@
-"""Time `incidents` against jq on the same stores, for the same questions.
+"""Time `incidents` against jq, sqlite3 and DuckDB on the same data, in one run.
 
-    python bench/run.py                 # 1,000 and 200,000 incidents
-    python bench/run.py --huge          # and 2,000,000 in a sqlite store
-    python bench/run.py --sizes 1000    # a quick look
+    pip install '.[bench]'              # DuckDB's Python package; jq and sqlite3 from Debian
+    python bench/run.py                 # 1,000 and 200,000 incidents: questions, writes, imports
+    python bench/run.py --huge          # and a 2,000,000-row import into a sqlite store
+    python bench/run.py --sizes 1000 --skip imports,writes   # a quick look
 
-Needs the project installed in the running Python (``pip install .``) and
-``jq`` on the PATH.  Synthetic stores are generated once, with the project's
-own model and a fixed seed, into ``bench/data/`` (or ``--data DIR``).  Each
-question is asked of both tools in turn, alternating, ``--rounds`` times;
-the report gives median wall time, peak memory (the whole process tree,
-sampled) and our time as a fraction of jq's, and is written into
-``BENCHMARKS.md``.
+Synthetic stores and GTD-shaped CSVs are generated once, with a fixed seed,
+into ``bench/data/`` (``--data DIR``); see ``generate.py`` for the text
+lengths, taken from real GTD rows.  Every measurement runs ours and the
+peer in turn, alternating, ``--rounds`` times; the report gives median wall
+time, peak memory (the whole process tree, sampled every 5 ms) and our time
+as a fraction of the peer's, and is written into ``BENCHMARKS.md``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,57 +32,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (the generator beside this script)
+import peers  # noqa: E402
 from sections import sections  # noqa: E402
 
-KILLED = (
-    '(if .killed == null then 0 elif (.killed | type) == "number" then .killed '
-    "else .killed.min end)"
-)
-CSV_FIELDS = (
-    '[.id, .date, .location.country, (.location.province // ""), (.location.city // ""), '
-    '.target_type, .attack_type, (.perpetrator.name // ""), .summary]'
-)
-
-
-@dataclass(frozen=True)
-class Question:
-    name: str
-    ours: list[str]
-    jq: str
-    cold: bool = False  # the store changes before each of our runs
-
-
-QUESTIONS = [
-    Question(
-        "count and killed, one target type since a year",
-        ["total", "--target-type", "police", "--since", "2015", "--format", "json"],
-        '[.incidents[] | select(.target_type == "Police" and (.date[0:4] | tonumber) >= 2015)]'
-        f" | {{incidents: length, killed: (map({KILLED}) | add)}}",
-    ),
-    Question(
-        "totals by year for one country",
-        ["total", "--by", "year", "--location", "Iraq", "--format", "json"],
-        '[.incidents[] | select(.location.country == "Iraq")] | group_by(.date[0:4])'
-        f" | map({{year: .[0].date[0:4], incidents: length, killed: (map({KILLED}) | add)}})",
-    ),
-    Question(
-        "the 20 deadliest in a province",
-        ["list", "--location", "Kandahar", "--sort", "killed", "--limit", "20", "--format", "json"],
-        f'[.incidents[] | select(.location.province == "Kandahar")] | sort_by(-{KILLED}) | .[:20]',
-    ),
-    Question(
-        "export one country as CSV",
-        ["export", "--location", "Afghanistan", "--format", "csv"],
-        f'-r .incidents[] | select(.location.country == "Afghanistan") | {CSV_FIELDS} | @csv',
-    ),
-    Question(
-        "cold: the first question, just after the store changed",
-        ["total", "--target-type", "police", "--since", "2015", "--format", "json"],
-        '[.incidents[] | select(.target_type == "Police" and (.date[0:4] | tonumber) >= 2015)]'
-        f" | {{incidents: length, killed: (map({KILLED}) | add)}}",
-        cold=True,
-    ),
-]
+Command = list[str]
+Prepare = Callable[[], None]
 
 
 @dataclass
@@ -89,15 +44,29 @@ class Measure:
     seconds: list[float] = field(default_factory=list)
     peak_kib: int = 0
 
+    def add(self, seconds: float, peak_kib: int) -> None:
+        self.seconds.append(seconds)
+        self.peak_kib = max(self.peak_kib, peak_kib)
+
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def peak(self) -> str:
+        return f"{self.peak_kib / 1024:.0f} MiB"
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+
+def run(command: Command, env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak resident memory (KiB, all processes of the command)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss(process.pid))
@@ -105,8 +74,12 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     elapsed = time.perf_counter() - started
     if process.returncode != 0:
         error = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {error}")
+        raise Failed(f"{' '.join(command[:6])}... failed ({process.returncode}): {error}")
     return elapsed, peak
+
+
+class Failed(Exception):
+    """A measured command exited with an error: the report says so."""
 
 
 def _tree_rss(pid: int) -> int:
@@ -126,143 +99,354 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def ensure_store(size: int, data: Path) -> Path:
-    path = data / f"store-{size}.json"
-    if not path.exists():
-        print(f"generating {size:,} incidents ...", file=sys.stderr)
-        generate.write_store(size, path)
-    return path
+@dataclass
+class Bench:
+    data: Path
+    rounds: int
+    env: dict[str, str]
+    rows: list[str] = field(default_factory=list)
 
+    def ours(self, store: Path, *args: str) -> Command:
+        return [sys.executable, "-m", "incidents", "--store", str(store), *args]
 
-def bench_size(size: int, data: Path, rounds: int, env: dict[str, str]) -> list[str]:
-    store = ensure_store(size, data)
-    ours_base = [sys.executable, "-m", "incidents", "--store", str(store)]
-    # Warm the index once so that warm questions are warm.
-    run([*ours_base, "total"], env)
-    rows = []
-    for question in QUESTIONS:
-        ours, jq = Measure(), Measure()
-        for round_number in range(rounds):
-            if question.cold:
-                with store.open("a") as handle:  # a change of content: the index is stale
-                    handle.write(" ")
-            seconds, peak = run([*ours_base, *question.ours], env)
-            ours.seconds.append(seconds)
-            ours.peak_kib = max(ours.peak_kib, peak)
-            seconds, peak = run(jq_command(question, store), env)
-            jq.seconds.append(seconds)
-            jq.peak_kib = max(jq.peak_kib, peak)
+    def compare(
+        self,
+        what: str,
+        ours: Command,
+        peer_name: str,
+        peer: Command,
+        before_ours: Prepare | None = None,
+        before_peer: Prepare | None = None,
+        rounds: int | None = None,
+    ) -> tuple[Measure, Measure]:
+        """Ours and the peer in turn; one row of the report."""
+        mine, theirs = Measure(), Measure()
+        try:
+            self._alternate(
+                what, ours, peer_name, peer, mine, theirs, before_ours, before_peer, rounds
+            )
+        except Failed as failure:
+            print(failure, file=sys.stderr)
+            reason = str(failure).splitlines()[0].replace("|", "/")
+            self.rows.append(f"| {what} | failed: {reason} | | {peer_name} | | | |")
+            return mine, theirs
+        self.rows.append(
+            f"| {what} | {mine.median:.3f} s | {mine.peak} | {peer_name} | "
+            f"{theirs.median:.3f} s | {theirs.peak} | {mine.median / theirs.median:.3f} |"
+        )
+        return mine, theirs
+
+    def _alternate(
+        self,
+        what: str,
+        ours: Command,
+        peer_name: str,
+        peer: Command,
+        mine: Measure,
+        theirs: Measure,
+        before_ours: Prepare | None,
+        before_peer: Prepare | None,
+        rounds: int | None,
+    ) -> None:
+        for number in range(rounds or self.rounds):
+            if before_ours:
+                before_ours()
+            mine.add(*run(ours, self.env))
+            if before_peer:
+                before_peer()
+            theirs.add(*run(peer, self.env))
             print(
-                f"  {size:>9,} {question.name}: round {round_number + 1}: "
-                f"ours {ours.seconds[-1]:.3f} s, jq {jq.seconds[-1]:.3f} s",
+                f"  {what}: round {number + 1}: ours {mine.seconds[-1]:.3f} s, "
+                f"{peer_name} {theirs.seconds[-1]:.3f} s",
                 file=sys.stderr,
             )
-        rows.append(
-            f"| {size:,} | {question.name} | {ours.median:.3f} s | {_mib(ours.peak_kib)} "
-            f"| {jq.median:.3f} s | {_mib(jq.peak_kib)} | {ours.median / jq.median:.3f} |"
+
+    def alone(self, what: str, command: Command, before: Prepare | None = None) -> Measure:
+        measure = Measure()
+        for _ in range(self.rounds):
+            if before:
+                before()
+            measure.add(*run(command, self.env))
+        self.rows.append(f"| {what} | {measure.median:.3f} s | {measure.peak} | | | | |")
+        return measure
+
+    # --- data ------------------------------------------------------------------------
+
+    def store(self, size: int, real_text: bool = False) -> Path:
+        path = self.data / f"store-{size}{'-real' if real_text else ''}.json"
+        if not path.exists():
+            print(f"generating {size:,} incidents ...", file=sys.stderr)
+            generate.write_store(size, path, real_text=real_text)
+        return path
+
+    def gtd_csv(self, size: int) -> Path:
+        path = self.data / f"gtd-{size}-real.csv"
+        if not path.exists():
+            print(f"generating a {size:,}-row GTD-shaped CSV ...", file=sys.stderr)
+            generate.write_gtd_csv(size, path, real_text=True)
+        return path
+
+    def duckdb_of_store(self, store: Path) -> Path:
+        """DuckDB's native table of the store, made once from our flat CSV export."""
+        database = store.with_suffix(".duckdb")
+        if not database.exists():
+            flat = store.with_suffix(".flat.csv")
+            with flat.open("w") as out:
+                subprocess.run(
+                    self.ours(store, "export", "--format", "csv"),
+                    stdout=out,
+                    check=True,
+                    env=self.env,
+                )
+            run(peers.duckdb_table_from_csv(database, flat), self.env)
+        return database
+
+
+# --- sections ---------------------------------------------------------------------
+
+
+def questions(bench: Bench, size: int) -> None:
+    store = bench.store(size)
+    database = bench.duckdb_of_store(store)
+    run(bench.ours(store, "total"), bench.env)  # the index is built once: warm
+    for question in peers.QUESTIONS:
+        what = f"{size:,}: {question.name}"
+        bench.compare(
+            what, bench.ours(store, *question.ours), "jq", peers.jq_question(question, store)
         )
-    return rows
+        bench.compare(
+            what,
+            bench.ours(store, *question.ours),
+            "DuckDB",
+            peers.duckdb(database, question.duckdb),
+        )
 
 
-def jq_command(question: Question, store: Path) -> list[str]:
-    if question.jq.startswith("-r "):
-        return ["jq", "-r", question.jq.removeprefix("-r "), str(store)]
-    return ["jq", "-c", question.jq, str(store)]
+def cold(bench: Bench, size: int, real_text: bool) -> None:
+    store = bench.store(size, real_text)
+    question = peers.COLD
 
+    def touch_content() -> None:
+        with store.open("a") as handle:  # a change of content: the index is stale
+            handle.write(" ")
 
-def _mib(kib: int) -> str:
-    return f"{kib / 1024:.0f} MiB"
-
-
-def bench_help(env: dict[str, str], rounds: int) -> str:
-    times = [run([sys.executable, "-m", "incidents", "--help"], env)[0] for _ in range(rounds)]
-    return f"`incidents --help`: median {statistics.median(times):.3f} s over {rounds} runs."
-
-
-def bench_import(size: int, data: Path, env: dict[str, str], suffix: str) -> str:
-    """Import a GTD-shaped CSV of ``size`` rows into a new store; one line of report."""
-    csv_file = data / f"gtd-{size}.csv"
-    if not csv_file.exists():
-        print(f"generating a {size:,}-row GTD-shaped CSV ...", file=sys.stderr)
-        generate.write_gtd_csv(size, csv_file)
-    store = data / f"imported-{size}{suffix}"
-    store.unlink(missing_ok=True)
-    base = [sys.executable, "-m", "incidents", "--store", str(store)]
-    seconds, peak = run([*base, "import", "gtd", str(csv_file)], env)
-    kind = "sqlite" if suffix == ".sqlite" else "JSON"
-    return (
-        f"Import of a {size:,}-row GTD-shaped CSV ({csv_file.stat().st_size / 2**20:.0f} MiB) "
-        f"into a new {kind} store: {seconds:.0f} s ({size / seconds:,.0f} rows/s), "
-        f"peak memory {_mib(peak)}."
+    label = "real-length text" if real_text else "short text"
+    bench.compare(
+        f"{size:,} ({label}): {question.name}",
+        bench.ours(store, *question.ours),
+        "jq",
+        peers.jq_question(question, store),
+        before_ours=touch_content,
     )
 
 
-def bench_huge(data: Path, rounds: int, env: dict[str, str]) -> list[str]:
-    """2,000,000 incidents: import a GTD-shaped CSV into a sqlite store, then ask."""
+NEW_INCIDENT = {
+    "id": "bench-added",
+    "date": "2022-12-02",
+    "location": {"country": "Afghanistan", "province": "Kabul", "city": "Kabul"},
+    "perpetrator": {"name": None, "attribution": "unknown"},
+    "attack_type": "Bombing/Explosion",
+    "target_type": "Police",
+    "target": "Checkpoint",
+    "weapon_types": ["Explosives"],
+    "killed": 3,
+    "wounded": 4,
+    "summary": "A bomb went off at a police checkpoint.",
+    "sources": [{"publisher": "Bench Wire", "date": "2022-12-03"}],
+}
+ADD_OPTIONS = [
+    "add", "--date", "2022-12-02", "--country", "Afghanistan", "--province", "Kabul",
+    "--city", "Kabul", "--attack-type", "bombing", "--target-type", "police",
+    "--target", "Checkpoint", "--weapon", "explosives", "--killed", "3", "--wounded", "4",
+    "--summary", "A bomb went off at a police checkpoint.",
+    "--source", "Bench Wire | 2022-12-03", "--force", "--yes",
+]  # fmt: skip
+
+
+def writes(bench: Bench, size: int) -> None:
+    import json
+
+    source = bench.store(size)
+    ours, theirs = bench.data / "writes-ours.json", bench.data / "writes-jq.json"
+    for copy in (ours, theirs):
+        shutil.copyfile(source, copy)
+    run(bench.ours(ours, "total"), bench.env)  # warm before the first write
+    bench.compare(
+        f"{size:,}: add one incident to the JSON store",
+        bench.ours(ours, *ADD_OPTIONS),
+        "jq",
+        peers.jq_append(theirs, json.dumps(NEW_INCIDENT)),
+    )
+    bench.alone(f"{size:,}: the question right after an add", bench.ours(ours, "total"))
+    bench.compare(
+        f"{size:,}: edit one field in the JSON store",
+        bench.ours(ours, "edit", "syn-0000001", "--set", "killed=7"),
+        "jq",
+        peers.jq_edit(theirs, "syn-0000001", 7),
+    )
+    for copy in (ours, theirs):
+        copy.unlink()
+
+
+def imports(bench: Bench, size: int) -> None:
+    csv_file = bench.gtd_csv(size)
+    mib = csv_file.stat().st_size / 2**20
+    json_store = bench.data / f"imported-{size}.json"
+    sqlite_store = bench.data / f"imported-{size}.sqlite"
+    duck = bench.data / f"imported-{size}.duckdb"
+    lite = bench.data / f"imported-{size}.sqlite3-cli.db"
+
+    def fresh(*paths: Path) -> Prepare:
+        def remove() -> None:
+            for path in paths:
+                path.unlink(missing_ok=True)
+
+        return remove
+
+    what = f"import a {size:,}-row GTD CSV ({mib:.0f} MiB, real-length text)"
+    bench.compare(
+        f"{what} into a new JSON store",
+        bench.ours(json_store, "import", "gtd", str(csv_file)),
+        "DuckDB read_csv",
+        peers.duckdb_table_from_csv(duck, csv_file),
+        before_ours=fresh(json_store),
+        before_peer=fresh(duck),
+    )
+    bench.compare(
+        f"{what} into a new .sqlite store",
+        bench.ours(sqlite_store, "import", "gtd", str(csv_file)),
+        "DuckDB read_csv",
+        peers.duckdb_table_from_csv(duck, csv_file),
+        before_ours=fresh(sqlite_store),
+        before_peer=fresh(duck),
+    )
+    bench.compare(
+        f"{what} into a new .sqlite store",
+        bench.ours(sqlite_store, "import", "gtd", str(csv_file)),
+        "sqlite3 .import",
+        peers.sqlite3_import(lite, csv_file),
+        before_ours=fresh(sqlite_store),
+        before_peer=fresh(lite),
+    )
+    bench.compare(
+        f"{size:,}: add one incident to a .sqlite store",
+        bench.ours(sqlite_store, *ADD_OPTIONS),
+        "sqlite3 insert",
+        peers.sqlite3_insert(lite, "gtd", {"eventid": "1", "summary": "A bomb went off."}),
+    )
+    sizes = {
+        "the CSV": csv_file,
+        "our .sqlite store": sqlite_store,
+        "our JSON store": json_store,
+        "DuckDB's table": duck,
+        "sqlite3's .import table": lite,
+    }
+    index = _index_of(bench, json_store)
+    if index:
+        sizes["the query index of our JSON store"] = index
+    listed = ", ".join(
+        f"{name} {path.stat().st_size / 2**20:.0f} MiB" for name, path in sizes.items()
+    )
+    bench.rows.append(f"| sizes on disk after the {size:,}-row import: {listed} | | | | | | |")
+
+
+def _index_of(bench: Bench, store: Path) -> Path | None:
+    run(bench.ours(store, "total"), bench.env)
+    result = subprocess.run(
+        bench.ours(store, "where"), capture_output=True, text=True, env=bench.env, check=True
+    )
+    for line in result.stderr.splitlines():
+        if line.startswith("Its query index: "):
+            return Path(line.removeprefix("Its query index: "))
+    return None
+
+
+def huge(bench: Bench) -> None:
     size = 2_000_000
-    database = data / f"imported-{size}.sqlite"
-    base = [sys.executable, "-m", "incidents", "--store", str(database)]
-    lines = [
-        bench_import(size, data, env, ".sqlite"),
-        "",
-        "| question (2,000,000 incidents, sqlite store) | median | peak memory |",
-        "|---|---|---|",
-    ]
+    csv_file = bench.gtd_csv(size)
+    store, duck = bench.data / f"imported-{size}.sqlite", bench.data / f"imported-{size}.duckdb"
+
+    def fresh(path: Path) -> Prepare:
+        return lambda: path.unlink(missing_ok=True)
+
+    bench.compare(
+        f"import a {size:,}-row GTD CSV ({csv_file.stat().st_size / 2**30:.1f} GiB) "
+        "into a new .sqlite store",
+        bench.ours(store, "import", "gtd", str(csv_file)),
+        "DuckDB read_csv",
+        peers.duckdb_table_from_csv(duck, csv_file),
+        before_ours=fresh(store),
+        before_peer=fresh(duck),
+        rounds=1,
+    )
     # The GTD-shaped rows name other places than the synthetic stores.
     places = {"Kandahar": "Balochistan", "Iraq": "Pakistan"}
-    for question in QUESTIONS[:4]:
+    for question in peers.QUESTIONS:
         asked = [places.get(word, word) for word in question.ours]
-        measure = Measure()
-        for _ in range(rounds):
-            seconds, peak = run([*base, *asked], env)
-            measure.seconds.append(seconds)
-            measure.peak_kib = max(measure.peak_kib, peak)
-        lines.append(f"| {question.name} | {measure.median:.3f} s | {_mib(measure.peak_kib)} |")
-    return lines
+        bench.alone(f"{size:,} (.sqlite store): {question.name}", bench.ours(store, *asked))
+
+
+SECTIONS = ("questions", "cold", "writes", "imports")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,200000", help="comma-separated store sizes")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--huge", action="store_true", help="also 2,000,000 in a sqlite store")
+    parser.add_argument("--huge", action="store_true", help="also 2,000,000 rows into sqlite")
+    parser.add_argument("--skip", default="", help=f"sections to skip: {', '.join(SECTIONS)}")
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--report", type=Path, default=HERE.parent / "BENCHMARKS.md")
     args = parser.parse_args()
-    if shutil.which("jq") is None:
-        raise SystemExit("jq is not on the PATH (Debian: apt-get install jq)")
+    for tool in ("jq", "sqlite3"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is not on the PATH (Debian: apt-get install {tool})")
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        raise SystemExit("DuckDB is not installed: pip install '.[bench]'") from None
+    skip = {s for s in args.skip.split(",") if s}
     args.data.mkdir(parents=True, exist_ok=True)
     cache = Path(tempfile.mkdtemp(prefix="incidents-bench-cache-"))
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
-    jq_version = subprocess.run(["jq", "--version"], capture_output=True, text=True).stdout.strip()
-    table = [
-        "| incidents | question | incidents (median) | peak memory | jq (median) "
-        "| jq peak memory | ours / jq |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for size in (int(s) for s in args.sizes.split(",")):
-        table += bench_size(size, args.data, args.rounds, env)
+    bench = Bench(args.data, args.rounds, env)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    largest = max(sizes)
+    if "questions" not in skip:
+        for size in sizes:
+            questions(bench, size)
+    if "cold" not in skip:
+        cold(bench, largest, real_text=False)
+        cold(bench, largest, real_text=True)
+    if "writes" not in skip:
+        writes(bench, largest)
+    if "imports" not in skip:
+        imports(bench, largest)
+    if args.huge:
+        huge(bench)
+    help_times = [run([sys.executable, "-m", "incidents", "--help"], env)[0] for _ in range(5)]
     report = [
         "# Benchmarks",
         "",
         "Written by `python bench/run.py` (see its docstring); do not edit by hand.",
         "",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}, SQLite {_sqlite_version()}, {jq_version}. "
-        f"Medians of {args.rounds} alternating runs; peak memory is the largest sum over the "
-        "command's processes, sampled every 5 ms. Warm questions run with the query index "
-        "fresh; the cold question changes the store before each of our runs, so that it "
-        "includes validating the store and rebuilding the index (jq has no index: its cold "
-        "time is its time).",
+        f"{platform.python_version()}, SQLite {_version(['sqlite3', '--version'])}, "
+        f"{_version(['jq', '--version'])}, DuckDB {_duckdb_version()}. Medians of "
+        f"{args.rounds} runs, ours and the peer's in turn; peak memory is the largest sum "
+        "over the command's processes, sampled every 5 ms. Warm questions run with the "
+        "query index fresh; a cold question changes one byte of the store before each of "
+        "our runs, so that it includes validating the store and rebuilding the index (jq "
+        "has no index: its cold time is its time). DuckDB answers from a native table "
+        "made once from our CSV export, in a Python process of its own.",
         "",
-        *table,
+        "| what | ours (median) | our peak memory | peer | peer (median) "
+        "| peer peak memory | ours / peer |",
+        "|---|---|---|---|---|---|---|",
+        *bench.rows,
         "",
-        bench_help(env, 5),
-        "",
-        bench_import(200_000, args.data, env, ".json"),
+        f"`incidents --help`: median {statistics.median(help_times):.3f} s over 5 runs.",
     ]
-    if args.huge:
-        report += ["", "## 2,000,000 incidents", "", *bench_huge(args.data, args.rounds, env)]
     report += ["", *sections(args.report)]  # the other benchmarks' own sections
     args.report.write_text("\n".join(report).rstrip("\n") + "\n", encoding="utf-8")
     print("\n".join(report))
@@ -270,10 +454,15 @@ def main() -> int:
     return 0
 
 
-def _sqlite_version() -> str:
-    import sqlite3
+def _version(command: Command) -> str:
+    output = subprocess.run(command, capture_output=True, text=True).stdout.split()
+    return output[0] if output else "?"
 
-    return sqlite3.sqlite_version
+
+def _duckdb_version() -> str:
+    import duckdb
+
+    return str(duckdb.__version__)
 
 
 if __name__ == "__main__":

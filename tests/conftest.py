@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from incidents.cli import cli
-from incidents.model import Incident
-from incidents.store import load_store
+from incidents.index import StoreIndex
+from incidents.index.build import memory_index
+from incidents.model import Incident, Store
+from incidents.query import Filters, GroupBy, Totals
+from incidents.store import dump_store, load_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_STORE = REPO_ROOT / "incidents.json"
@@ -20,12 +24,16 @@ SEED_STORE = REPO_ROOT / "incidents.json"
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test sees the developer's $INCIDENTS_STORE, colours or terminal width."""
+    """No test sees the developer's $INCIDENTS_STORE, date order, colours or terminal width."""
     monkeypatch.delenv("INCIDENTS_STORE", raising=False)
+    monkeypatch.delenv("INCIDENTS_DATE_ORDER", raising=False)
     # Query indexes go to a cache of the test's own.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
+    # Output is piped in tests (one line per incident) unless a test asks for a table.
+    for forced in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(forced, raising=False)
     monkeypatch.chdir(tmp_path)
 
 
@@ -56,6 +64,19 @@ def incident_data(**changes: Any) -> dict[str, Any]:
 
 def make_incident(**changes: Any) -> Incident:
     return Incident.model_validate_json(json.dumps(incident_data(**changes)))
+
+
+def index_of(incidents: Sequence[Incident]) -> StoreIndex:
+    """What answers questions about these incidents: their index, built in
+    memory as `--no-index` builds it."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "store.json"
+        path.write_text(dump_store(Store(incidents=list(incidents))), encoding="utf-8")
+        return StoreIndex(memory_index(path))
+
+
+def total(incidents: Sequence[Incident], by: GroupBy | None = None) -> Totals:
+    return index_of(incidents).totals(Filters(), by)
 
 
 @pytest.fixture

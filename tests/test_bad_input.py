@@ -44,7 +44,6 @@ BAD_STORES: list[tuple[str, str, str]] = [
     ("date as people write it", store_of(date="Oct 2021"), "expected YYYY, YYYY-MM or YYYY-MM-DD"),
     ("date a number", store_of(date=20220115), "date: input should be a valid string"),
     ("date in the future", store_of(date=FUTURE_YEAR), f"date: {FUTURE_YEAR} is in the future"),
-    ("date before 1970", store_of(date="1969-07"), "date: 1969-07 is before 1970"),
     ("end before start", store_of(end_date="2021"), "end_date 2021 is before date 2022-01-15"),
     (
         "claim before attack",
@@ -147,7 +146,7 @@ def test_writing_commands_refuse_a_bad_store_and_leave_it_alone(
 ) -> None:
     path = write_store(text)
     before = path.read_bytes()
-    result = run("remove", "2022-01-15-kabul", store=path)
+    result = run("remove", "2022-01-15-kabul", "--yes", store=path)
     assert result.exit_code == 1
     assert message in result.stderr
     assert "Run `incidents validate" in result.stderr
@@ -277,7 +276,12 @@ BAD_COMMAND_LINES: list[tuple[list[str], int, str]] = [
     (["add", "--weapon", "explosives,spoon"], 2, "'spoon' is not a known category"),
     (["add", "--wounded", "9-2"], 2, "runs backwards"),
     (["add", "--date", "2022", "--end-date", "2021"], 1, "end_date 2021 is before date 2022"),
-    (["add", "--date", "1950"], 1, "date: 1950 is before 1970"),
+    (["add", "--date", "0000"], 2, "Invalid value for --date: year 0 is out of range"),
+    (["list", "--since", "9.5.2022"], 2, "9.5.2022: 9 May or 5 September 2022?"),
+    (["list", "--since", "2023", "--until", "2022"], 2, "--since 2023 is later than --until 2022"),
+    (["list", "--limit", "1" + "0" * 30], 2, "Invalid value for '--limit'"),
+    (["add", "--killed", "1" + "0" * 30], 2, "Invalid value for --killed"),
+    (["edit", "2022-09-herat", "--set", "killed=" + "9" * 30], 2, "Invalid value for --set killed"),
     (["add", "--id", "UPPER"], 1, "id: string should match pattern"),
     (["add", "--source", "|"], 2, "Invalid value for --source"),
     (

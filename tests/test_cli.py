@@ -16,7 +16,7 @@ from .conftest import SEED_STORE, incident_data
 
 
 def test_list_shows_the_bundled_store_as_a_table(run):
-    result = run("list")
+    result = run("list", "--format", "table")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["ID", "Date", "Place", "Target", "Perp.", "Killed", "Wounded"]
@@ -55,7 +55,7 @@ def test_list_since_until_typed_as_people_type(run):
 def test_uncertain_dates_are_marked_and_can_be_excluded(run):
     marked = run("list", "--since", "2022-09-10")
     assert "2022-09~" in marked.stdout
-    assert "~ may fall outside the dates asked for." in marked.stdout
+    assert "~ may fall outside the dates asked for." in marked.stderr
     strict = run("list", "--since", "2022-09-10", "--strict-dates")
     assert "2022-09-herat" not in strict.stdout
 
@@ -128,7 +128,10 @@ def test_export_json_to_a_file_is_a_store(run, tmp_path):
     target = tmp_path / "religious.json"
     result = run("export", "--format", "json", "--target-type", "mosque", "-o", target)
     assert result.exit_code == 0
-    assert result.stderr == f"Wrote 5 incidents to {target} (json).\n"
+    assert result.stderr.splitlines() == [
+        "mosque: searched for Religious Figures/Institutions",
+        f"Wrote 5 incidents to {target} (json).",
+    ]
     assert len(load_store(target).incidents) == 5
     again = run("list", "--format", "ndjson", store=target)
     assert len(again.stdout.splitlines()) == 5
@@ -236,3 +239,136 @@ def test_markdown_export_marks_a_date_that_may_fall_outside(run):
     assert result.exit_code == 0
     assert "| 2022-09-herat | 2022-09~ |" in result.stdout
     assert result.stdout.rstrip().endswith("~: may fall outside the dates asked for.")
+
+
+# --- dates typed on the command line ----------------------------------------------
+
+DECEMBER_2 = ["2022-12-02-aybak", "2022-12-02-kabul"]
+
+
+def listed_ids(result):
+    assert result.exit_code == 0, result.output
+    return sorted(json.loads(line)["id"] for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize(
+    "typed", ["2022/12/02", "2022-12-2", "2022.12.02", "20221202", "2022-12-02T10:00:00Z"]
+)
+def test_a_filter_date_that_starts_with_its_year_is_year_month_day(run, typed):
+    assert listed_ids(run("list", "--on", typed, "--format", "ndjson")) == DECEMBER_2
+    assert listed_ids(run("list", "--on", "2022.12", "--format", "ndjson")) == DECEMBER_2
+
+
+def test_a_date_that_reads_two_ways_is_refused_unless_the_order_is_given(run, monkeypatch):
+    refused = run("list", "--on", "2/12/2022")
+    assert refused.exit_code == 2
+    assert refused.stdout == ""
+    assert (
+        "Error: Invalid value for '--on': 2/12/2022: 2 December or 12 February 2022? write"
+        " 2022-12-02 or 2022-02-12, or say how you write dates: --date-order dmy|mdy or"
+        " $INCIDENTS_DATE_ORDER\n"
+    ) in refused.stderr
+    day_first = run("--date-order", "dmy", "list", "--on", "2/12/2022", "--format", "ndjson")
+    assert listed_ids(day_first) == DECEMBER_2
+    assert listed_ids(run("list", "--on", "31/12/2022", "--format", "ndjson")) == []
+    monkeypatch.setenv("INCIDENTS_DATE_ORDER", "mdy")
+    assert listed_ids(run("list", "--on", "12/2/2022", "--format", "ndjson")) == DECEMBER_2
+    # The option beats the environment.
+    assert listed_ids(run("--date-order", "DMY", "list", "--on", "2/12/2022", "-f", "ndjson")) == (
+        DECEMBER_2
+    )
+    monkeypatch.setenv("INCIDENTS_DATE_ORDER", "ymd")
+    wrong = run("list")
+    assert wrong.exit_code == 2
+    assert "Invalid value for '--date-order' (env var: 'INCIDENTS_DATE_ORDER')" in wrong.stderr
+
+
+def test_the_date_order_is_documented_in_help(run):
+    text = " ".join(run("--help").stdout.split())
+    assert "--date-order [dmy|mdy]" in text
+    assert "[env var: INCIDENTS_DATE_ORDER]" in text
+    assert "9/5/2022" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["list", "--on", "31/31/2022"], "'--on': 31/31/2022: neither 31 nor 31 can be a month"),
+        (["list", "--since", "2022/02/30"], "2022/02/30: day 30 does not exist in 2022-02"),
+        (["list", "--until", "1/2/22"], "1/2/22: write the year in full (is 22 1922 or 2022?)"),
+        (
+            ["total", "--since", "2022-10", "--until", "2022-09"],
+            "Error: --since 2022-10 is later than --until 2022-09: no date lies between them",
+        ),
+        (
+            ["export", "--since", "1 Dec 2022", "--until", "30 Nov 2022"],
+            "--since 2022-12-01 is later than --until 2022-11-30",
+        ),
+        (["timeline", "--on", "2021", "--since", "2022"], "--on 2021 is before --since 2022"),
+        (
+            ["list", "--on", "2022-12", "--on", "2023-01", "--until", "2022"],
+            "--on 2023-01 is after --until 2022: it cannot match",
+        ),
+        (["list", "--limit", "9223372036854775808"], "Invalid value for '--limit'"),
+        (["list", "--min-killed", "10000000000000000000"], "Invalid value for '--min-killed'"),
+    ],
+)
+def test_dates_and_numbers_that_cannot_be_meant_are_usage_errors(run, args, message):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_since_and_until_that_share_days_are_fine(run):
+    result = run("list", "--since", "2022-09-10", "--until", "2022-09", "-f", "ndjson")
+    assert listed_ids(result) == ["2022-09-herat"]
+    assert run("list", "--on", "2022-09", "--since", "2022-09-10").exit_code == 0
+
+
+def test_numbers_as_large_as_sqlite_holds_are_fine(run):
+    largest = str(2**63 - 1)
+    assert run("list", "--limit", largest, "--min-killed", largest).exit_code == 0
+
+
+@pytest.mark.parametrize("no_index", [[], ["--no-index"]])
+def test_incidents_before_1970_are_kept_and_answered(run, write_store, no_index):
+    old = incident_data(id="1968-05-paris", date="1968-05", end_date="1968-06")
+    old["sources"] = [{"publisher": "Wire", "date": "1968-06-01"}]
+    ancient = incident_data(id="0800-x", date="0800", sources=[{"publisher": "Annals"}])
+    store = write_store([old, ancient, incident_data()])
+    validated = run("validate", store=store)
+    assert validated.exit_code == 0, validated.output
+    assert validated.stdout == ""
+    listed = run(*no_index, "list", "--until", "1969", "-f", "ndjson", store=store)
+    assert listed_ids(listed) == ["0800-x", "1968-05-paris"]
+    totals = run(*no_index, "total", "--by", "year", "--on", "1968", "-f", "csv", store=store)
+    assert totals.exit_code == 0, totals.output
+    assert "1968,1," in totals.stdout
+
+
+def test_an_imported_row_from_before_1970_leaves_a_store_every_command_reads(run, tmp_path):
+    from tests.fixtures.datasets import GTD_HEADER, gtd_row, write_csv
+
+    row = gtd_row(
+        eventid="196805100001",
+        iyear="1968",
+        imonth="5",
+        iday="0",
+        country_txt="France",
+        city="Paris",
+        specificity="1",
+        attacktype1="7",
+        targtype1="2",
+        target1="Police station",
+        gname="Unknown",
+        weaptype1="8",
+        nkill="0",
+        summary="An invented attack for a test.",
+    )
+    exported = write_csv(tmp_path / "gtd.csv", GTD_HEADER, [row])
+    store = tmp_path / "imported.json"
+    assert run("import", "gtd", exported, store=store).exit_code == 0
+    listed = run("list", "-f", "ndjson", store=store)
+    assert [json.loads(line)["date"] for line in listed.stdout.splitlines()] == ["1968-05"]
+    assert run("validate", store=store).exit_code == 0

@@ -201,7 +201,7 @@ def test_edit_of_an_unknown_id_suggests_close_ones(run: Run, store: Path) -> Non
 
 
 def test_remove(run: Run, store: Path) -> None:
-    result = run("remove", "2022-06-imam-sahib", store=store)
+    result = run("remove", "2022-06-imam-sahib", "--yes", store=store)
     assert result.exit_code == 0
     assert result.stderr == f"Removed 2022-06-imam-sahib from {store}.\n"
     assert [i.id for i in load_store(store).incidents if "imam" in i.id] == []
@@ -349,3 +349,190 @@ def test_a_store_reached_through_a_symlink_stays_a_symlink(run: Run, store: Path
     assert run(*KABUL_MOSQUE, store=link).exit_code == 0
     assert link.is_symlink()
     assert load_store(store).incidents[-1].id == "2022-12-10-kabul"
+
+
+# --- dates and counts as people type them -------------------------------------------
+
+
+def with_values(args: tuple[str, ...], **values: str) -> list[str]:
+    """KABUL_MOSQUE with the value after each --OPTION given replaced (option_name=value)."""
+    changed = list(args)
+    for name, value in values.items():
+        option = "--" + name.replace("_", "-")
+        if option in changed:
+            changed[changed.index(option) + 1] = value
+        else:
+            changed += [option, value]
+    return changed
+
+
+def test_add_reads_every_date_that_starts_with_its_year_as_year_month_day(
+    run: Run, store: Path
+) -> None:
+    args = with_values(
+        KABUL_MOSQUE,
+        date="2022/12/10",
+        end_date="2022.12.11",
+        claim_by="ISKP",
+        claim_date="20221212",
+        source="Test Wire | 2022/12/11 | https://wire.example/1",
+    )
+    result = run(*args, store=store)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "2022-12-10-kabul\n"
+    new = json.loads(store.read_text(encoding="utf-8"))["incidents"][-1]
+    assert (new["date"], new["end_date"], new["claim"]["date"]) == (
+        "2022-12-10",
+        "2022-12-11",
+        "2022-12-12",
+    )
+    assert new["sources"][0]["date"] == "2022-12-11"
+
+
+def test_edit_reads_every_date_that_starts_with_its_year_as_year_month_day(
+    run: Run, store: Path
+) -> None:
+    result = run(
+        "edit",
+        "2022-12-02-kabul",
+        "--set",
+        "date=2022-12-2T09:30",
+        "--set",
+        "end_date=2022/12/03",
+        "--set",
+        "claim.date=2022.12.04",
+        "--add-source",
+        "Reuters | 2022/12/05",
+        store=store,
+    )
+    assert result.exit_code == 0, result.output
+    edited = next(
+        i
+        for i in json.loads(store.read_text(encoding="utf-8"))["incidents"]
+        if i["id"] == "2022-12-02-kabul"
+    )
+    assert (edited["date"], edited["end_date"], edited["claim"]["date"]) == (
+        "2022-12-02",
+        "2022-12-03",
+        "2022-12-04",
+    )
+    assert edited["sources"][-1] == {"publisher": "Reuters", "date": "2022-12-05"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["add", "--date", "9/5/2022"],
+            "Invalid value for --date: 9/5/2022: 9 May or 5 September 2022? write 2022-05-09"
+            " or 2022-09-05",
+        ),
+        (["add", "--end-date", "31/31/2022"], "Invalid value for --end-date: 31/31/2022: neither"),
+        (["add", "--claim-date", "9/5/22"], "Invalid value for --claim-date: 9/5/22: write the"),
+        (
+            ["add", "--source", "Wire | 10/12/2022"],
+            "Invalid value for --source: the source 'Wire | 10/12/2022': 10/12/2022: 10 December"
+            " or 12 October 2022?",
+        ),
+        (["edit", "2022-09-herat", "--set", "claim.date=1/2/2022"], "--set claim.date: 1/2/2022:"),
+        (["edit", "2022-09-herat", "--add-source", "R | 3.4.2022"], "--add-source: the source"),
+        (["add", "--killed", "about 20"], "'at least 20', a range such as '15-25'"),
+        (["add", "--wounded", "dozens"], "Invalid value for --wounded: 'dozens' is vague"),
+        (
+            ["add", "--killed", "10000000000000000000"],
+            "Invalid value for --killed: 10000000000000000000 is more people than live on Earth",
+        ),
+        (
+            ["edit", "2022-09-herat", "--set", "wounded=at least 9223372036854775808"],
+            "Invalid value for --set wounded: 9223372036854775808 is more people",
+        ),
+    ],
+)
+def test_dates_and_counts_that_cannot_be_meant_are_refused(
+    run: Run, store: Path, args: list[str], message: str
+) -> None:
+    before = store.read_bytes()
+    if args[0] == "add":
+        args = with_values(KABUL_MOSQUE, **{args[1].lstrip("-").replace("-", "_"): args[2]})
+    result = run(*args, store=store)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert store.read_bytes() == before
+
+
+def test_the_day_month_order_given_is_how_add_and_edit_read_dates(
+    run: Run, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = with_values(KABUL_MOSQUE, date="10/12/2022", source="Test Wire | 11/12/2022")
+    result = run("--date-order", "dmy", *args, store=store)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "2022-12-10-kabul\n"
+    monkeypatch.setenv("INCIDENTS_DATE_ORDER", "mdy")
+    edited = run(
+        "edit",
+        "2022-12-10-kabul",
+        "--set",
+        "claim.by=ISKP",
+        "--set",
+        "claim.date=12/11/2022",
+        store=store,
+    )
+    assert edited.exit_code == 0, edited.output
+    new = load_store(store).incidents[-1]
+    assert str(new.sources[0].date) == "2022-12-11"
+    assert new.claim is not None and str(new.claim.date) == "2022-12-11"
+
+
+def test_none_killed_is_zero_and_unknown_is_unknown(run: Run, store: Path) -> None:
+    result = run(*with_values(KABUL_MOSQUE, killed="none", wounded="no one"), store=store)
+    assert result.exit_code == 0, result.output
+    new = json.loads(store.read_text(encoding="utf-8"))["incidents"][-1]
+    assert (new["killed"], new["wounded"]) == (0, 0)
+    edited = run("edit", new["id"], "--set", "killed=?", "--set", "wounded=nobody", store=store)
+    assert edited.exit_code == 0, edited.output
+    new = json.loads(store.read_text(encoding="utf-8"))["incidents"][-1]
+    assert (new["killed"], new["wounded"]) == (None, 0)
+
+
+def test_an_incident_from_before_1970_can_be_added(run: Run, store: Path) -> None:
+    args = with_values(KABUL_MOSQUE, date="5 September 1968", source="Test Wire | Sept 1968")
+    result = run(*args, store=store)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "1968-09-05-kabul\n"
+    assert run("validate", store=store).exit_code == 0
+
+
+def test_add_prompts_ask_again_for_a_date_or_count_that_cannot_be_meant(
+    run: Run, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("incidents.cli.keeping.on_terminal", lambda: True)
+    answers = [
+        "9/5/2022",  # date: day or month first? asked again
+        "[/] 2022",  # not a date, and no markup either
+        "2022/09/05",
+        "Afghanistan",
+        "Kabul",
+        "Kabul",
+        "bombing",
+        "police",
+        "Checkpoint",
+        "",
+        "",
+        "about 20",  # killed: vague, asked again
+        "none",
+        "?",  # wounded
+        "A bomb at a checkpoint.",
+        "Test Wire | 2022/09/06",
+        "y",
+    ]
+    result = run("add", store=store, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "9/5/2022: 9 May or 5 September 2022? write 2022-05-09 or 2022-09-05" in said
+    assert "cannot read '[/] 2022' as a date" in said
+    assert "Killed (16; none or 0; 'at least 3'; '3-5'; unknown, ? or empty)" in said
+    assert "'about 20' is vague" in said
+    new = json.loads(store.read_text(encoding="utf-8"))["incidents"][-1]
+    assert (new["date"], new["killed"], new["wounded"]) == ("2022-09-05", 0, None)
+    assert new["sources"] == [{"publisher": "Test Wire", "date": "2022-09-06"}]

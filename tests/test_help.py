@@ -83,7 +83,12 @@ def test_reading_commands_group_filters_apart_from_output(run):
         assert "--since" in grouped["Filters"]
         assert "--location" in grouped["Filters"]
         assert "-h" in grouped["Options"]
-    assert sections(run("timeline", "-h").stdout)["Output"] == ["--by", "--svg"]
+    assert sections(run("timeline", "-h").stdout)["Output"] == [
+        "--by",
+        "--svg",
+        "--png",
+        "--chart-style",
+    ]
 
 
 def test_the_filter_notes_line_up_with_the_rest_of_the_help(run):

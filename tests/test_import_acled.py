@@ -38,6 +38,7 @@ def test_a_suicide_bombing_keeps_every_field(acled: Incidents) -> None:
     assert "end_date" not in incident
     assert incident["location"] == {
         "country": "Afghanistan",
+        "country_code": "AFG",
         "province": "Kabul",
         "district": "Kabul",
         "city": "Kabul",

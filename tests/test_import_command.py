@@ -22,37 +22,26 @@ from tests.fixtures.datasets import (
     GTD_ROWS,
     UCDP_HEADER,
     csv_text,
-    gtd_row,
     write_all,
     write_csv,
 )
-from tests.importing import ACLED_CSV, GTD_CSV, UCDP_CSV, Runner, import_into, stored
+from tests.importing import (
+    ACLED_CSV,
+    GTD_CSV,
+    UCDP_CSV,
+    Runner,
+    gtd_good_row,
+    import_into,
+    spreadsheet,
+    stored,
+)
 
 
 def gtd_file(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") -> Path:
     return write_csv(path, GTD_HEADER, rows, encoding)
 
 
-def good_row(eventid: str, **changes: str) -> dict[str, str]:
-    """A plain valid GTD row."""
-    cells = {
-        "eventid": eventid,
-        "iyear": "2020",
-        "imonth": "5",
-        "iday": "4",
-        "country_txt": "Afghanistan",
-        "provstate": "Kabul",
-        "city": "Kabul",
-        "attacktype1": "3",
-        "targtype1": "14",
-        "target1": "Market",
-        "gname": "Unknown",
-        "weaptype1": "6",
-        "nkill": "1",
-        "nwound": "2",
-    }
-    cells.update(changes)
-    return gtd_row(**cells)
+good_row = gtd_good_row
 
 
 # --- merging by origin ------------------------------------------------------------
@@ -407,29 +396,8 @@ def test_acled_and_ucdp_headers_in_upper_case(run: Runner, tmp_path: Path) -> No
         assert stored(tmp_path / f"{dataset}.json")
 
 
-def _spreadsheet(path: Path, rows: list[dict[str, str]]) -> Path:
-    openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(GTD_HEADER)
-    for row in rows:
-        # Excel holds numbers as numbers: write them so.
-        sheet.append([_typed(row.get(column, "")) for column in GTD_HEADER])
-    book.save(path)
-    return path
-
-
-def _typed(text: str) -> object:
-    if text.lstrip("-").isdigit() and not text.startswith("0"):
-        return int(text)
-    try:
-        return float(text) if "." in text and text[0].isdigit() else text or None
-    except ValueError:
-        return text or None
-
-
 def test_a_gtd_spreadsheet_imports_like_the_csv(run: Runner, tmp_path: Path) -> None:
-    path = _spreadsheet(tmp_path / "gtd.xlsx", GTD_ROWS)
+    path = spreadsheet(tmp_path / "gtd.xlsx", GTD_ROWS)
     from_xlsx, from_csv = tmp_path / "xlsx.json", tmp_path / "csv.json"
     import_into(run, from_xlsx, "gtd", path)
     import_into(run, from_csv, "gtd", GTD_CSV)
@@ -439,7 +407,7 @@ def test_a_gtd_spreadsheet_imports_like_the_csv(run: Runner, tmp_path: Path) -> 
 def test_a_spreadsheet_without_openpyxl_says_how_to_install_it(
     run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = _spreadsheet(tmp_path / "gtd.xlsx", GTD_ROWS[:2])
+    path = spreadsheet(tmp_path / "gtd.xlsx", GTD_ROWS[:2])
     monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if not installed
     result = run("import", "gtd", path, store=tmp_path / "s.json")
     assert result.exit_code == 1

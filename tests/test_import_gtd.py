@@ -29,6 +29,7 @@ def test_an_exact_claimed_bombing_keeps_every_field(gtd: dict[str, dict[str, Any
     assert incident["date"] == "2017-10-08"
     assert incident["location"] == {
         "country": "Afghanistan",
+        "country_code": "AFG",
         "province": "Kabul",
         "city": "Kabul",
         "coordinates": {"lat": 34.516895, "lon": 69.147011, "precision": "city"},
@@ -121,7 +122,7 @@ def test_specificity_sets_the_coordinates_precision(gtd: dict[str, dict[str, Any
 
 
 def test_unknown_place_names_are_left_out(gtd: dict[str, dict[str, Any]]) -> None:
-    assert gtd["gtd-201604000005"]["location"] == {"country": "Afghanistan"}
+    assert gtd["gtd-201604000005"]["location"] == {"country": "Afghanistan", "country_code": "AFG"}
     assert gtd["gtd-201500000003"]["location"]["province"] == "Kunduz"
     assert "city" not in gtd["gtd-201500000003"]["location"]
 

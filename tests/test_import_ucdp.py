@@ -32,6 +32,7 @@ def test_one_sided_violence_keeps_every_field(ucdp: Incidents) -> None:
     assert "end_date" not in incident
     assert incident["location"] == {
         "country": "Afghanistan",
+        "country_code": "AFG",
         "province": "Kabul",
         "district": "Kabul",
         "site": "Imam Zaman mosque, Kabul city",

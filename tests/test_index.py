@@ -1,5 +1,6 @@
-"""The SQLite query index: it answers exactly as the in-memory path does,
-stays fresh, is rebuilt rather than trusted, and serves sqlite stores."""
+"""The SQLite query index: the one in the cache answers exactly as the one
+--no-index builds in memory, stays fresh, is rebuilt rather than trusted,
+and serves sqlite stores."""
 
 from __future__ import annotations
 
@@ -101,20 +102,28 @@ def test_every_grouping_answers_the_same_both_ways(by, generated):
 def test_tables_at_both_widths_and_the_other_commands(generated, monkeypatch):
     for columns in ("80", "160"):
         monkeypatch.setenv("COLUMNS", columns)
-        both_ways(generated, "list", "--sort", "killed", "--limit", "30")
+        for layout in ("table", "tsv"):
+            both_ways(generated, "list", "--format", layout, "--sort", "killed", "--limit", "30")
         both_ways(generated, "timeline", "--by", "year")
-    both_ways(generated, "show", "syn-0000042")
+    assert both_ways(generated, "show", "syn-0000042") == both_ways(
+        generated, "show", "SYN-0000042"
+    )
     both_ways(generated, "export", "--format", "markdown", "--location", "iraq")
     collection = json.loads(both_ways(SEED_STORE, "export", "--format", "geojson"))
     assert len(collection["features"]) == 8
-    code, _, err = invoke("--store", generated, "show", "syn-000004")
+    code, _, err = invoke("--store", generated, "show", "syn-00000042x")
     assert code == 1
-    assert err.startswith("Error: no incident has the id 'syn-000004'. Did you mean: syn-")
+    assert err.startswith("Error: no incident has the id 'syn-00000042x'. Did you mean: syn-")
+    # A beginning that several ids share lists them, both ways alike.
+    ambiguous = invoke("--store", generated, "show", "syn-000004")
+    assert ambiguous == invoke("--store", generated, "--no-index", "show", "syn-000004")
+    assert ambiguous[0] == 2
+    assert "'syn-000004' is the beginning of several ids: syn-0000040, syn-0000041" in ambiguous[2]
 
 
 def test_the_index_lives_in_the_cache_and_follows_the_store(write_store, tmp_path):
     store = write_store([incident_data(id="first")])
-    assert "1 incident." in invoke("--store", store, "list")[1]
+    assert "1 incident." in invoke("--store", store, "list")[2]
     index = index_path_for(store)
     assert index.is_file()
     assert index.parent == tmp_path / "cache" / "incidents"
@@ -122,14 +131,14 @@ def test_the_index_lives_in_the_cache_and_follows_the_store(write_store, tmp_pat
     # The same content with a new time is not rebuilt ...
     built = index.stat().st_ino
     os.utime(store, (1, 1))
-    assert "1 incident." in invoke("--store", store, "list")[1]
+    assert "1 incident." in invoke("--store", store, "list")[2]
     assert index.stat().st_ino == built
 
     # ... a change is.
     write_store([incident_data(id="first"), incident_data(id="second", date="2022-03")])
-    code, out, _ = invoke("--store", store, "list")
+    code, out, err = invoke("--store", store, "list")
     assert code == 0
-    assert "2 incidents." in out
+    assert "2 incidents." in err
     assert "second" in out
 
 
@@ -173,7 +182,12 @@ def test_a_store_in_another_layout_is_read_the_general_way(write_store, tmp_path
     tricky = tmp_path / "tricky.json"
     text = json.dumps({"incidents": [incident_data(id="a"), incident_data(id="b")]}, indent=4)
     tricky.write_text(text, encoding="utf-8")
-    assert "2 incidents." in both_ways(tricky, "list")
+    assert both_ways(tricky, "list").splitlines()[1:] == [
+        "a\t2022-01-15\tAfghanistan\tKabul\t\tReligious Figures/Institutions\tBombing/Explosion"
+        "\tIslamic State Khorasan Province\t3\t5",
+        "b\t2022-01-15\tAfghanistan\tKabul\t\tReligious Figures/Institutions\tBombing/Explosion"
+        "\tIslamic State Khorasan Province\t3\t5",
+    ]
 
 
 def test_a_sqlite_store_answers_every_reading_command(tmp_path):

@@ -83,7 +83,7 @@ def test_total_counts_each_attack_once_with_its_tolls_combined(run: Run, kabul: 
 
 
 def test_the_list_marks_which_data_sets_report_each_attack(run: Run, kabul: Path) -> None:
-    result = run("list", "--distinct", store=kabul)
+    result = run("list", "--distinct", "--format", "table", store=kabul)
     assert result.stdout.splitlines() == [
         "ID               Date       Place Target    Perp. Killed Wounded Sets",
         "─────────────────────────────────────────────────────────────────────",
@@ -92,7 +92,12 @@ def test_the_list_marks_which_data_sets_report_each_attack(run: Run, kabul: Path
         "2 incidents.",
         "≥N at least N; Sets: H hand-kept, G GTD, A ACLED, U UCDP GED.",
     ]
-    assert "Sets" not in run("list", store=kabul).stdout
+    assert "Sets" not in run("list", "--format", "table", store=kabul).stdout
+    piped = run("list", "--distinct", store=kabul).stdout.splitlines()
+    assert piped[0].endswith("\twounded\tsets")
+    assert piped[1].startswith("2022-09-05-kabul\t")
+    assert piped[1].endswith("\t≥6 (best 7)\t12\tHGAU")
+    assert run("list", store=kabul).stdout.splitlines()[0].endswith("\twounded")
 
 
 def test_the_attack_is_described_by_its_records_together(run: Run, kabul: Path) -> None:

@@ -105,6 +105,7 @@ def test_a_crash_before_the_rename_leaves_the_store_intact_and_unlocked(store: P
     after = subprocess.run(add_command(store, 2), capture_output=True, text=True, timeout=60)
     assert after.returncode == 0, after.stderr
     assert [i.id for i in load_store(store).incidents][-1] == "2023-03-03-town-2"
+    assert not leftovers[0].exists()  # the dead writer's, removed by the next write
 
 
 def test_a_lock_held_by_a_killed_process_does_not_block(store: Path) -> None:

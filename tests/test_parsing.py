@@ -44,15 +44,67 @@ from tests.conftest import incident_data
         ("unknown", None),
         ("?", None),
         ("", None),
+        ("none", 0),
+        ("None", 0),
+        ("no one", 0),
+        ("nobody", 0),
+        ("zero", 0),
+        ("  ", None),
+        ("n/a", None),
+        ("10000000000", 10_000_000_000),
     ],
 )
 def test_counts_are_read_as_people_write_them(text: str, expected: object) -> None:
     assert parse_count(text) == expected
 
 
-@pytest.mark.parametrize("text", ["sixteen", "-3", "5-3", "3.5", "about 10", "lots", "3 - "])
+@pytest.mark.parametrize("text", ["sixteen", "-3", "5-3", "3.5", "lots", "3 - "])
 def test_a_count_that_is_not_one_names_the_accepted_forms(text: str) -> None:
     with pytest.raises(ParseError, match=r"at least 3|backwards"):
+        parse_count(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "about 20",
+            "'about 20' is vague; write what the source supports: 'at least 20', a range"
+            " such as '15-25', or '15-25 best 20'",
+        ),
+        ("around 20", "'at least 20', a range such as '15-25'"),
+        ("~20", "'at least 20', a range such as '15-25'"),
+        ("20 or so", "'at least 20', a range such as '15-25'"),
+        (
+            "Dozens",
+            "'Dozens' is vague; write what the source supports for certain, such as"
+            " 'at least 24', or a range such as '15-25'",
+        ),
+        ("hundreds", "'at least 200'"),
+        ("several", "'at least 3'"),
+    ],
+)
+def test_a_vague_count_is_refused_with_what_to_write(text: str, message: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_count(text)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "10000000001",
+        "10000000000000000000",
+        "9223372036854775808",
+        "at least 9223372036854775808",
+        "3-10000000000000000000",
+        "more than 10000000000",
+        "3-5 best 99999999999",
+        "9" * 5000,
+    ],
+)
+def test_a_count_beyond_the_worlds_population_is_refused(text: str) -> None:
+    with pytest.raises(ParseError, match=r"is more people than live on Earth; a count is at most"):
         parse_count(text)
 
 
@@ -89,6 +141,22 @@ def test_a_source_is_a_publisher_then_parts_told_apart_by_their_form() -> None:
         parse_source(" | 2022-12-05")
     with pytest.raises(ParseError, match="two dates"):
         parse_source("Reuters | 2022 | 2023")
+
+
+def test_a_source_date_is_read_as_meant_or_refused() -> None:
+    assert parse_source("Reuters | 2022/09/05")["date"] == "2022-09-05"
+    assert parse_source("Reuters | 2022.12")["date"] == "2022-12"
+    assert parse_source("Reuters | 31/12/2022")["date"] == "2022-12-31"
+    # Words that are no date, or no date with a year, stay the title.
+    assert parse_source("Reuters | 9/11 | https://r.example")["title"] == "9/11"
+    assert parse_source("Reuters | May")["title"] == "May"
+    with pytest.raises(ParseError) as caught:
+        parse_source("Reuters | 9/5/2022")
+    assert str(caught.value).startswith(
+        "the source 'Reuters | 9/5/2022': 9/5/2022: 9 May or 5 September 2022?"
+    )
+    with pytest.raises(ParseError, match="write the year in full"):
+        parse_source("Reuters | 5 Sep 22")
 
 
 def test_yes_no_unknown() -> None:

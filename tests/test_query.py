@@ -1,4 +1,5 @@
-"""Filters, sorting and totals, without the command line."""
+"""Filters (as an import tests incidents one by one), sorting and totals
+(as the index answers them), without the command line."""
 
 from __future__ import annotations
 
@@ -13,11 +14,9 @@ from incidents.query import (
     SortKey,
     find_incident,
     select,
-    sort_matches,
-    total,
 )
 
-from .conftest import make_incident
+from .conftest import index_of, make_incident, total
 
 
 def ids(matches):
@@ -161,13 +160,13 @@ class TestPartialDatesAsIntervals:
 
 
 def test_sort_by_killed_puts_unknown_last(seed):
-    order = [m.incident.id for m in sort_matches(select(seed, Filters()), SortKey.KILLED)]
+    order = [row.id for row in index_of(seed).list_rows(Filters(), SortKey.KILLED, None)]
     assert order[0] == "2021-10-kunduz"
     assert order[-1] == "2022-12-02-kabul"
 
 
 def test_sort_by_date_is_chronological_by_first_possible_day(seed):
-    order = [m.incident.id for m in sort_matches(select(seed, Filters()), SortKey.DATE)]
+    order = [row.id for row in index_of(seed).list_rows(Filters(), SortKey.DATE, None)]
     assert order[0] == "2021-10-kunduz"
     assert order[-2:] == ["2022-12-02-aybak", "2022-12-02-kabul"]
 

@@ -1,21 +1,21 @@
 """The README's example outputs are what the tool prints today.
 
 Every ```console block in README.md whose first line is ``$ incidents ...``
-is run as a user would run it (a shell, 80 columns, NO_COLOR, the bundled
-store) and its output, standard error included, must be the block's text.
+is run as a user would run it (a shell in a terminal of 80 columns,
+NO_COLOR, the bundled store) and what the terminal shows, standard error
+included, must be the block's text.  A real pseudo-terminal, because the
+tool prints differently when piped (one tab-separated line per incident).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from .conftest import REPO_ROOT, SEED_STORE
+from .terminal import in_terminal
 
 README = REPO_ROOT / "README.md"
 CONSOLE_BLOCK = re.compile(r"^```console\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -39,27 +39,19 @@ def examples(text: str) -> list[tuple[str, list[str]]]:
 EXAMPLES = examples(README.read_text(encoding="utf-8"))
 
 
+# What the terminal shows of styles (bold, dim) that NO_COLOR keeps.
+STYLE = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def run_in_shell(command: str, cwd: Path) -> list[str]:
-    """What a terminal shows for the command: stdout and stderr, in order."""
-    # `incidents` is this interpreter's package, whatever is on PATH.
-    script = f'incidents() {{ "{sys.executable}" -m incidents "$@"; }}\n{command}'
-    env = {
-        **os.environ,
-        "COLUMNS": "80",
-        "NO_COLOR": "1",
-        "INCIDENTS_STORE": str(SEED_STORE),  # the same file as the bundled copy
-    }
-    env.pop("FORCE_COLOR", None)
-    finished = subprocess.run(
-        ["bash", "-c", script],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=False,
+    """What a terminal of 80 columns shows for the command: stdout and stderr, in order."""
+    shown = in_terminal(
+        command,
+        cwd,
+        columns=80,
+        env={"NO_COLOR": "1", "INCIDENTS_STORE": str(SEED_STORE)},  # the bundled copy's twin
     )
-    lines = [line.rstrip() for line in finished.stdout.splitlines()]
+    lines = [line.rstrip() for line in STYLE.sub("", shown).splitlines()]
     while lines and not lines[-1]:
         lines.pop()
     return lines

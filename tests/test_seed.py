@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from incidents.model import Attribution, Count, TargetType
-from incidents.query import Filters, select, total
+from incidents.query import Filters, select
 from incidents.store import dump_store, load_store
 
-from .conftest import SEED_STORE
+from .conftest import SEED_STORE, total
 
 
 def by_id(seed):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from incidents.files import atomic_writer
 from incidents.store import (
     StoreError,
-    atomic_writer,
     bundled_store,
     dump_store,
     load_store,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from rich.console import Console, RenderableType
@@ -191,29 +190,6 @@ def test_timeline_refuses_an_unknown_step(run):
     result = run("timeline", "--by", "day")
     assert result.exit_code == 2
     assert "Invalid value for '--by'" in result.stderr
-
-
-@pytest.mark.parametrize("command", [["timeline"], ["list"], ["total", "--by", "month"]])
-def test_svg_saves_what_is_shown(run, tmp_path, command):
-    picture = tmp_path / "out.svg"
-    result = run(*command, "--svg", picture)
-    assert result.exit_code == 0
-    assert result.stderr == f"Saved the picture to {picture}.\n"
-    svg = picture.read_text(encoding="utf-8")
-    assert svg.startswith("<svg")
-    assert svg.rstrip().endswith("</svg>")
-    title = re.search(r'-title" [^>]*>([^<]*)</text>', svg)
-    assert title and title.group(1).endswith(f"&#160;{command[0]}")  # the window's title
-    # rich writes each run of text as its own element, spaces as &#160;
-    first_word = result.stdout.split()[0]
-    assert f">{first_word}" in svg
-
-
-def test_svg_needs_the_table(run, tmp_path):
-    result = run("list", "--format", "csv", "--svg", tmp_path / "out.svg")
-    assert result.exit_code == 2
-    assert "--svg draws the table; it cannot go with --format csv" in result.stderr
-    assert not (tmp_path / "out.svg").exists()
 
 
 def test_svg_into_a_missing_directory_fails_cleanly(run, tmp_path):

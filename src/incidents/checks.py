@@ -2,10 +2,12 @@
 
 The model already refuses days that do not exist, an end date before the
 start and a range whose minimum exceeds its maximum.  These checks look at
-a store as a whole (duplicate ids) and at facts the types cannot know: a
-date in the future, before 1970 (where the GTD and this tool begin), a claim
-made before the attack, coordinates far from the named country, no source,
-a source older than the attack.
+a store as a whole (duplicate ids) and at facts the types cannot know: an
+attack, a claim or a source dated in the future (an end date may be: a
+window known to the week can end after today), a claim made before the
+attack, coordinates far from the named country, no source, a source older
+than the attack.  A date before 1970 is no error: the GTD starts then, but
+hand-kept stores of older attacks are legitimate.
 
 Errors make a store invalid.  Warnings are reported and let through: a
 point outside its country's rough box may be right, and an incident may be
@@ -15,16 +17,16 @@ recorded before its sources are.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from pathlib import Path
 
-from incidents.countries import near_country
+from incidents.countries import is_country_code, unknown_country
+from incidents.country_boxes import near_country
 from incidents.dates import PartialDate
 from incidents.model import Incident, Store
 from incidents.store import Problem, Severity, StoreError, parse_store, read_text
 from incidents.vocabulary import place_key
-
-EARLIEST_YEAR = 1970
 
 
 def check_store(store: Store, name: str, today: date | None = None) -> list[Problem]:
@@ -68,21 +70,29 @@ def _date_problems(incident: Incident, today: date) -> Iterable[tuple[str, str]]
     ]
     dated += [(f"sources[{i}].date", source.date) for i, source in enumerate(incident.sources)]
     for field, value in dated:
-        # A month or year still under way is not in the future: only its first day counts.
-        if value is not None and value.first_day > today:
+        # A month or year still under way is not in the future: only its first
+        # day counts.  Nor is a window that only ends after today (an event of
+        # yesterday known to the week): an end date is never in the future.
+        if field != "end_date" and value is not None and value.first_day > today:
             yield field, f"{value} is in the future (today is {today.isoformat()})"
-    for field, value in dated[:2]:
-        if value is not None and value.year < EARLIEST_YEAR:
-            yield field, f"{value} is before {EARLIEST_YEAR}, where this store's records begin"
     claimed_on = incident.claim.date if incident.claim else None
     if claimed_on is not None and claimed_on.last_day < incident.date.first_day:
         yield "claim.date", f"the claim ({claimed_on}) is dated before the attack ({incident.date})"
 
 
 def _warnings(incident: Incident) -> Iterable[tuple[str, str]]:
-    coordinates = incident.location.coordinates
-    country = incident.location.country
-    if coordinates is not None and near_country(country, coordinates.lat, coordinates.lon) is False:
+    location = incident.location
+    coordinates = location.coordinates
+    country = location.country
+    if location.country_code is None and (problem := unknown_country(country)):
+        yield "location.country", problem
+    if location.country_code is not None and not is_country_code(location.country_code):
+        yield (
+            "location.country_code",
+            f"{location.country_code} is not an ISO 3166 alpha-3 country code",
+        )
+    near = near_country(location.code(), coordinates.lat, coordinates.lon) if coordinates else None
+    if coordinates is not None and near is False:
         yield (
             "location.coordinates",
             f"{coordinates.lat}, {coordinates.lon} lies far outside {country}"
@@ -122,11 +132,12 @@ def validate_text(text: str, name: str, today: date | None = None) -> list[Probl
     return check_store(store, name, today)
 
 
-def validate_file(path: str, today: date | None = None) -> list[Problem]:
-    from pathlib import Path
-
+def validate_file(
+    path: str, today: date | None = None, read: Callable[[Path], str] = read_text
+) -> list[Problem]:
+    """Every problem of the store at ``path``, whose text ``read`` gives."""
     try:
-        text = read_text(Path(path))
+        text = read(Path(path))
     except StoreError as error:
         return list(error.problems)
     return validate_text(text, path, today)

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from incidents.inert import inert
 from incidents.vocabulary import (
     PERPETRATOR_NAMES,
     PLACE_NAMES,
@@ -36,9 +37,12 @@ def open_quietly(store_option: str | os.PathLike[str] | None) -> StoreIndex | No
 
 
 def matching(choices: Iterable[str], incomplete: str) -> list[str]:
-    """The choices that begin with what was typed, ignoring case and accents."""
+    """The choices that begin with what was typed, ignoring case and accents;
+    a control character in one shows as its escape, never reaching the terminal."""
     typed = fold(incomplete)
-    return sorted({c for c in choices if fold(c).startswith(typed) or c.startswith(incomplete)})
+    return sorted(
+        {inert(c) for c in choices if fold(c).startswith(typed) or c.startswith(incomplete)}
+    )
 
 
 def incident_ids(store: StoreIndex) -> list[str]:

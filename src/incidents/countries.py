@@ -1,143 +1,177 @@
-"""Rough bounding boxes of countries, to catch coordinates far from their place.
+"""Country names and their ISO 3166 alpha-3 codes.
 
-A box is (south, north, west, east) in decimal degrees, drawn loosely around
-the country's territory; it catches swapped latitude and longitude, a sign
-dropped from a longitude, or a point copied from the wrong incident, and is
-not meant for anything finer.  A west edge greater than the east edge means
-the box crosses the 180th meridian.  Countries not listed are not checked.
+The codes and names come from pycountry (the Debian iso-codes data: ISO
+3166-1 for today's countries, ISO 3166-3 for those withdrawn).  What the
+library cannot know is how the data sets write a country; those spellings
+are facts of usage, listed here:
+
+- a state that was only renamed takes today's code, so that one query finds
+  it under both names: Zaire is COD, Burma MMR, Rhodesia ZWE;
+- a state that split up or was absorbed keeps its ISO 3166-3 code: the
+  Soviet Union is SUN, Yugoslavia YUG, Czechoslovakia CSK, East Germany DDR,
+  South Yemen YMD; the half that went on under its own code keeps it: West
+  Germany is DEU, North Yemen YEM, South Vietnam VNM;
+- UCDP writes today's name with the former one in brackets, "DR Congo
+  (Zaire)": a name not known as a whole is looked up without its brackets;
+- Kosovo has no ISO code; XKX, the user-assigned code the European Union and
+  the IMF use for it, stands in.
+
+The store keeps each name as its source wrote it; the code is added beside it.
 """
 
 from __future__ import annotations
 
-from incidents.vocabulary import fold
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
-# How far outside its box (in degrees) a point may lie before it is reported.
-MARGIN_DEGREES = 1.0
+from incidents.vocabulary import place_key
 
-Box = tuple[float, float, float, float]
-
-_BOXES: dict[str, Box] = {
-    "Afghanistan": (29.3, 38.5, 60.5, 74.9),
-    "Algeria": (18.9, 37.1, -8.7, 12.0),
-    "Argentina": (-55.1, -21.8, -73.6, -53.6),
-    "Australia": (-43.7, -10.1, 113.1, 153.7),
-    "Bahrain": (25.5, 26.4, 50.3, 50.9),
-    "Bangladesh": (20.7, 26.7, 88.0, 92.7),
-    "Belgium": (49.5, 51.6, 2.5, 6.4),
-    "Benin": (6.2, 12.5, 0.7, 3.9),
-    "Brazil": (-33.8, 5.3, -74.0, -34.8),
-    "Burkina Faso": (9.4, 15.1, -5.6, 2.4),
-    "Cameroon": (1.6, 13.1, 8.4, 16.2),
-    "Canada": (41.6, 83.2, -141.1, -52.6),
-    "Central African Republic": (2.2, 11.1, 14.4, 27.5),
-    "Chad": (7.4, 23.5, 13.4, 24.0),
-    "Chile": (-56.0, -17.5, -75.7, -66.4),
-    "China": (18.1, 53.6, 73.5, 134.8),
-    "Colombia": (-4.3, 13.4, -81.8, -66.8),
-    "Democratic Republic of the Congo": (-13.5, 5.4, 12.2, 31.3),
-    "Egypt": (22.0, 31.7, 24.7, 36.9),
-    "Ethiopia": (3.4, 14.9, 33.0, 48.0),
-    "France": (41.3, 51.1, -5.2, 9.6),
-    "Germany": (47.2, 55.1, 5.8, 15.1),
-    "Ghana": (4.7, 11.2, -3.3, 1.2),
-    "India": (6.7, 35.7, 68.1, 97.4),
-    "Indonesia": (-11.0, 6.1, 95.0, 141.0),
-    "Iran": (25.0, 39.8, 44.0, 63.4),
-    "Iraq": (29.0, 37.4, 38.8, 48.6),
-    "Israel": (29.5, 33.3, 34.2, 35.9),
-    "Ivory Coast": (4.3, 10.8, -8.6, -2.5),
-    "Jordan": (29.2, 33.4, 34.9, 39.3),
-    "Kenya": (-4.7, 5.0, 33.9, 41.9),
-    "Kuwait": (28.5, 30.1, 46.5, 48.5),
-    "Lebanon": (33.0, 34.7, 35.1, 36.6),
-    "Libya": (19.5, 33.2, 9.3, 25.2),
-    "Mali": (10.1, 25.0, -12.3, 4.3),
-    "Mauritania": (14.7, 27.3, -17.1, -4.8),
-    "Mexico": (14.5, 32.7, -118.4, -86.7),
-    "Morocco": (20.7, 35.9, -17.1, -1.0),
-    "Mozambique": (-26.9, -10.5, 30.2, 40.9),
-    "Myanmar": (9.8, 28.6, 92.2, 101.2),
-    "Nepal": (26.3, 30.5, 80.0, 88.2),
-    "New Zealand": (-47.3, -34.4, 166.4, 178.6),
-    "Niger": (11.7, 23.5, 0.1, 16.0),
-    "Nigeria": (4.2, 13.9, 2.7, 14.7),
-    "Oman": (16.6, 26.4, 51.9, 59.9),
-    "Pakistan": (23.6, 37.1, 60.9, 77.8),
-    "Palestine": (31.2, 32.6, 34.2, 35.6),
-    "Peru": (-18.4, 0.0, -81.4, -68.6),
-    "Philippines": (4.6, 21.1, 116.9, 126.6),
-    "Qatar": (24.4, 26.2, 50.7, 51.7),
-    "Russia": (41.2, 81.9, 19.6, -169.0),
-    "Saudi Arabia": (16.3, 32.2, 34.5, 55.7),
-    "Somalia": (-1.7, 12.0, 40.9, 51.4),
-    "South Sudan": (3.5, 12.3, 23.4, 35.9),
-    "Spain": (27.6, 43.8, -18.2, 4.4),
-    "Sri Lanka": (5.9, 9.9, 79.6, 81.9),
-    "Sudan": (8.6, 22.3, 21.8, 38.6),
-    "Syria": (32.3, 37.4, 35.7, 42.4),
-    "Tajikistan": (36.6, 41.1, 67.3, 75.2),
-    "Tanzania": (-11.8, -1.0, 29.3, 40.5),
-    "Thailand": (5.6, 20.5, 97.3, 105.7),
-    "Togo": (6.1, 11.2, -0.2, 1.8),
-    "Tunisia": (30.2, 37.6, 7.5, 11.6),
-    "Turkey": (35.8, 42.1, 25.6, 44.8),
-    "Turkmenistan": (35.1, 42.8, 52.4, 66.7),
-    "Uganda": (-1.5, 4.3, 29.5, 35.1),
-    "Ukraine": (44.3, 52.4, 22.1, 40.3),
-    "United Arab Emirates": (22.6, 26.1, 51.5, 56.4),
-    "United Kingdom": (49.8, 60.9, -8.7, 1.8),
-    "United States": (18.9, 71.4, -179.2, -66.9),
-    "Uzbekistan": (37.1, 45.6, 56.0, 73.2),
-    "Venezuela": (0.6, 12.2, -73.4, -59.8),
-    "Yemen": (12.1, 19.0, 42.5, 54.6),
+# ISO 3166-3 codes of states that were renamed, not dissolved: today's code.
+_RENAMED = {
+    "AFI": "DJI",  # French Afars and Issas: Djibouti
+    "BUR": "MMR",  # Burma: Myanmar
+    "BYS": "BLR",  # Byelorussian SSR: Belarus
+    "DHY": "BEN",  # Dahomey: Benin
+    "HVO": "BFA",  # Upper Volta: Burkina Faso
+    "NHB": "VUT",  # New Hebrides: Vanuatu
+    "RHO": "ZWE",  # Southern Rhodesia: Zimbabwe
+    "TMP": "TLS",  # East Timor: Timor-Leste
+    "ZAR": "COD",  # Zaire: Democratic Republic of the Congo
 }
 
-# Other names data sets use for the same countries (GTD, ACLED, UCDP, news).
-_OTHER_NAMES: dict[str, str] = {
-    "Afghanestan": "Afghanistan",
-    "Burma": "Myanmar",
-    "Côte d'Ivoire": "Ivory Coast",
-    "Cote d'Ivoire": "Ivory Coast",
-    "DR Congo": "Democratic Republic of the Congo",
-    "DRC": "Democratic Republic of the Congo",
-    "Congo (Kinshasa)": "Democratic Republic of the Congo",
-    "Democratic Republic of Congo": "Democratic Republic of the Congo",
-    "Great Britain": "United Kingdom",
-    "UK": "United Kingdom",
-    "United States of America": "United States",
-    "USA": "United States",
-    "US": "United States",
-    "Iran (Islamic Republic of)": "Iran",
-    "Russian Federation": "Russia",
-    "Syrian Arab Republic": "Syria",
-    "Türkiye": "Turkey",
-    "Turkiye": "Turkey",
-    "West Bank and Gaza Strip": "Palestine",
-    "Palestinian Territories": "Palestine",
-    "State of Palestine": "Palestine",
-    "Yemen (North Yemen)": "Yemen",
-    "UAE": "United Arab Emirates",
+# Spellings of GTD, ACLED, UCDP and the news that ISO's names do not cover.
+_DATASET_NAMES: dict[str, tuple[str, ...]] = {
+    "ARE": ("UAE",),
+    "BES": ("Caribbean Netherlands", "Bonaire"),
+    "BFA": ("Upper Volta",),
+    "BIH": ("Bosnia-Herzegovina",),
+    "BRN": ("Brunei",),
+    "CIV": ("Ivory Coast",),
+    "COD": (
+        "Democratic Republic of Congo",
+        "Democratic Republic of the Congo",
+        "DR Congo",
+        "DRC",
+        "Congo (Kinshasa)",
+        "Congo-Kinshasa",
+        "Zaire",
+    ),
+    "COG": ("Republic of Congo", "Congo (Brazzaville)", "People's Republic of the Congo"),
+    "CPV": ("Cape Verde",),
+    "CSK": ("Czechoslovakia",),
+    "DDR": ("East Germany", "East Germany (GDR)"),
+    "DEU": ("West Germany", "West Germany (FRG)"),
+    "FLK": ("Falkland Islands",),
+    "FRA": ("Corsica",),
+    "FSM": ("Micronesia",),
+    "GBR": ("Great Britain", "Britain", "UK", "Northern Ireland"),
+    "KHM": ("Kampuchea",),
+    "KNA": ("St. Kitts and Nevis",),
+    "LCA": ("St. Lucia",),
+    "MAC": ("Macau",),
+    "MDG": ("Malagasy Republic",),
+    "MKD": ("Macedonia", "Macedonia, FYR", "FYR Macedonia"),
+    "MMR": ("Burma",),
+    "PSE": (
+        "Palestine",
+        "State of Palestine",
+        "West Bank and Gaza Strip",
+        "Palestinian Territories",
+    ),
+    "RUS": ("Russia",),
+    "SCG": ("Serbia-Montenegro",),
+    "SUN": ("Soviet Union", "USSR"),
+    "SWZ": ("Swaziland",),
+    "TLS": ("East Timor",),
+    "TUR": ("Turkey",),
+    "USA": ("USA", "US"),
+    "VAT": ("Vatican City", "Vatican"),
+    "VCT": ("St. Vincent and the Grenadines",),
+    "VDR": ("North Vietnam",),
+    "VIR": ("Virgin Islands (U.S.)",),
+    "VNM": ("South Vietnam",),
+    "XKX": ("Kosovo",),
+    "YEM": ("North Yemen",),
+    "YMD": ("South Yemen",),
+    "YUG": ("Yugoslavia",),
+    "ZWE": ("Rhodesia",),
 }
 
-_BY_KEY: dict[str, Box] = {fold(name): box for name, box in _BOXES.items()} | {
-    fold(other): _BOXES[name] for other, name in _OTHER_NAMES.items()
-}
+# "DR Congo (Zaire)": a name, and a former one in brackets.
+_BRACKETED = re.compile(r"^(?P<name>[^()]+?)\s*\([^()]*\)\s*$")
+_CODE = re.compile(r"^[A-Z]{3}$")
 
 
-def country_box(country: str) -> Box | None:
-    """The rough box of a country by any of its usual names, or None if not known."""
-    return _BY_KEY.get(fold(country))
+@dataclass(frozen=True)
+class _Table:
+    codes: dict[str, str]  # place key of a name: its code
+    spellings: dict[str, str]  # place key of a name: the name as written
+    known_codes: frozenset[str]
 
 
-def near_country(country: str, lat: float, lon: float) -> bool | None:
-    """Whether the point lies in (or just outside) the country's box; None if unknown."""
-    box = country_box(country)
-    if box is None:
+@cache
+def _table() -> _Table:
+    import pycountry
+
+    codes: dict[str, str] = {}
+    spellings: dict[str, str] = {}
+
+    def add(name: str, code: str) -> None:
+        key = place_key(name)
+        codes.setdefault(key, code)
+        spellings.setdefault(key, name)
+
+    # Names of the data sets first: they decide where ISO's old names differ
+    # (ISO's "East Timor" is TMP, withdrawn when it became Timor-Leste).
+    for code, names in _DATASET_NAMES.items():
+        for name in names:
+            add(name, code)
+    for country in pycountry.countries:
+        # The common name first: the one suggestions should show.
+        for field in ("common_name", "name", "official_name"):
+            spelling = getattr(country, field, None)
+            if spelling:
+                add(str(spelling), country.alpha_3)
+    historic = {country.alpha_3: country.name for country in pycountry.historic_countries}
+    for code, name in historic.items():
+        add(name, _RENAMED.get(code, code))
+    known = frozenset(codes.values()) | frozenset(historic)
+    return _Table(codes, spellings, known)
+
+
+@lru_cache(maxsize=4096)
+def country_code(name: str) -> str | None:
+    """The ISO alpha-3 code of a country by any usual name, or None if not known."""
+    table = _table()
+    code = table.codes.get(place_key(name))
+    if code is None and (bracketed := _BRACKETED.match(name)):
+        code = table.codes.get(place_key(bracketed["name"]))
+    return code
+
+
+def is_country_code(text: str) -> bool:
+    """Whether the text is an alpha-3 code, in capitals, of a country known to ISO
+    3166-1 or 3166-3 (or Kosovo's XKX)."""
+    return bool(_CODE.match(text)) and text in _table().known_codes
+
+
+def closest_countries(name: str, count: int = 3) -> list[str]:
+    """The known country names closest to a misspelt one, closest first."""
+    import difflib
+
+    table = _table()
+    if is_country_code(name.upper()):  # a code given for a name: the code's name
+        return [next(table.spellings[k] for k, code in table.codes.items() if code == name.upper())]
+    close = difflib.get_close_matches(place_key(name), list(table.spellings), n=count, cutoff=0.75)
+    return [table.spellings[key] for key in close]
+
+
+@lru_cache(maxsize=1024)
+def unknown_country(name: str) -> str | None:
+    """What is wrong with a name given as a country, or None when it is one."""
+    if country_code(name) is not None:
         return None
-    south, north, west, east = box
-    if not south - MARGIN_DEGREES <= lat <= north + MARGIN_DEGREES:
-        return False
-    if west <= east:
-        return west - MARGIN_DEGREES <= lon <= east + MARGIN_DEGREES
-    # The box crosses the 180th meridian: east of its west edge or west of its east edge.
-    return lon >= west - MARGIN_DEGREES or lon <= east + MARGIN_DEGREES
+    close = closest_countries(name)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"{name!r} is not a country name that this tool knows{hint}"

@@ -1,10 +1,11 @@
 """Add, edit and remove incidents without ever losing the store.
 
 Every change follows the same steps: take the store's lock, read and
-validate the current file, apply the change to its JSON data, validate the
-whole new store (the model and the checks), and only then write it through
-``store.atomic_writer`` (temporary file, fsync, rename, directory fsync).
-When anything is wrong the old file is left exactly as it was.
+validate the current store, apply the change to its JSON data, validate the
+whole new store (the model and the checks), and only then write it: a JSON
+store through ``files.atomic_writer`` (temporary file, fsync, rename,
+directory fsync), a ``.sqlite`` store in one transaction (``StoreFile``).
+When anything is wrong the old store is left exactly as it was.
 
 Values arrive as text, as people type them ("at least 3", "Oct 2021",
 "embassy"), keyed by a field path (``killed``, ``location.city``); the
@@ -14,8 +15,6 @@ same table of fields serves ``incidents add`` and ``incidents edit --set``.
 from __future__ import annotations
 
 import json
-import os
-import stat
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from incidents.categories import (
     WeaponType,
 )
 from incidents.checks import check_store, errors, likely_twin
+from incidents.countries import country_code, is_country_code
 from incidents.dates import DateError, parse_user_date
 from incidents.errors import IncidentsError
 from incidents.locking import store_lock
@@ -49,21 +49,15 @@ from incidents.store import (
     Problem,
     Severity,
     StoreError,
-    atomic_writer,
-    bundled_store,
     dump_store,
     parse_store,
-    read_text,
 )
+from incidents.store_files import JsonStoreFile, StoreFile, ensure_writable
 from incidents.vocabulary import VocabularyError, resolve_category
 
 
 class WriteRefused(StoreError):
     """The store after the change would not be valid; nothing was written."""
-
-
-class NotWritable(IncidentsError):
-    """The store cannot be changed where it is (checked before any prompt)."""
 
 
 class LikelyTwin(IncidentsError):
@@ -137,6 +131,15 @@ def _coordinates(value: str) -> dict[str, float] | None:
     return {"lat": lat, "lon": lon}
 
 
+def _country_code(value: str) -> str | None:
+    code = value.strip().upper()
+    if not code:
+        return None
+    if not is_country_code(code):
+        raise ParseError(f"expected an ISO 3166 alpha-3 country code such as AFG; got {value!r}")
+    return code
+
+
 def _number(value: str) -> float:
     try:
         return float(value)
@@ -150,6 +153,7 @@ FIELDS: dict[str, Parser] = {
     "date": _date,
     "end_date": _date,
     "location.country": _text,
+    "location.country_code": _country_code,
     "location.province": _text,
     "location.district": _text,
     "location.city": _text,
@@ -259,8 +263,10 @@ def new_incident_data(
     "suspected".
     """
     data: dict[str, Any] = {}
+    settings = list(settings)
     for name, text in settings:
         apply_setting(data, name, text)
+    _code_country(data, {name for name, _ in settings})
     data.setdefault("killed", None)
     data.setdefault("wounded", None)
     perpetrator = data.setdefault("perpetrator", {})
@@ -272,6 +278,18 @@ def new_incident_data(
     _claim_by_perpetrator(data)
     data["sources"] = [read_source(text) for text in sources]
     return data
+
+
+def _code_country(data: dict[str, Any], names: set[str]) -> None:
+    """A country set without its code gets the code of its name (or none)."""
+    location = data.get("location")
+    if "location.country" not in names or "location.country_code" in names or not location:
+        return
+    code = country_code(location.get("country") or "")
+    if code:
+        location["country_code"] = code
+    else:
+        location.pop("country_code", None)
 
 
 def _claim_by_perpetrator(data: dict[str, Any]) -> None:
@@ -319,6 +337,7 @@ class Change:
     incident: Incident
     warnings: list[Problem] = field(default_factory=list)
     written: bool = False
+    notes: list[str] = field(default_factory=list)  # about the write: an owner not kept
 
     def diff(self) -> str:
         import difflib
@@ -332,46 +351,23 @@ class Change:
         return "".join(lines)
 
 
-def ensure_writable(path: Path) -> None:
-    """NotWritable unless the store and its directory can be written (checked before prompts)."""
-    if path.resolve() == bundled_store().resolve():
-        raise NotWritable(
-            f"{path}: this is the copy bundled with the tool, which is not edited in place; "
-            "make your own with `incidents export --format json -o incidents.json` "
-            "and work in its directory (or use --store)"
-        )
-    if not path.is_file():
-        raise NotWritable(f"{path}: no such store file")
-    if not os.access(path, os.W_OK) or not _has_write_bits(path):
-        raise NotWritable(f"{path}: the store is read-only")
-    directory = path.resolve().parent  # where atomic_writer puts its temporary file
-    if not os.access(directory, os.W_OK | os.X_OK) or not _has_write_bits(directory):
-        raise NotWritable(
-            f"{path}: its directory {directory} is not writable (a safe save writes beside it)"
-        )
-
-
-def _has_write_bits(path: Path) -> bool:
-    # Even root honours a file its owner made read-only.
-    return bool(path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-
-
 Edit = Callable[[list[Incident], list[dict[str, Any]]], tuple[list[dict[str, Any]], str]]
 
 
 def change_store(
-    path: Path, edit: Edit, *, dry_run: bool = False, today: date | None = None
+    store: Path | StoreFile, edit: Edit, *, dry_run: bool = False, today: date | None = None
 ) -> Change:
     """Apply ``edit`` to the store under its lock; validate; write unless ``dry_run``.
 
     ``edit`` gets the current incidents and their JSON data and returns the new
-    data and the id of the incident it touched.
+    data and the id of the incident it touched.  A ``Path`` is a JSON store.
     """
+    store_file = JsonStoreFile(store) if isinstance(store, Path) else store
+    path = store_file.path
     if not dry_run:
         ensure_writable(path)
-    # Locked by its real path, so that writers through two symlinks still meet.
-    with nullcontext() if dry_run else store_lock(path.resolve()):
-        before = read_text(path)
+    with nullcontext() if dry_run else store_lock(path):
+        before = store_file.read()
         current = parse_store(before, str(path))
         records = [incident.model_dump(mode="json") for incident in current.incidents]
         new_records, touched_id = edit(list(current.incidents), records)
@@ -388,10 +384,15 @@ def change_store(
             p for p in problems if p.severity is Severity.WARNING and p.incident_id == touched_id
         ]
         written = not dry_run and after != before
+        notes: list[str] = []
         if written:
-            with atomic_writer(path) as stream:
-                stream.write(after)
-    return Change(path, before, after, touched, warnings, written)
+            store_file.write(current, new_store, after, notes)
+            # Still under the lock, so that the next question finds the index
+            # up to date.  (Imported here: the index lives a floor above.)
+            from incidents.index import after_write
+
+            after_write(path)
+    return Change(path, before, after, touched, warnings, written, notes)
 
 
 def _links_after(current: Store, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -427,7 +428,7 @@ def _validated(
 
 
 def add_incident(
-    path: Path,
+    store: Path | StoreFile,
     data: dict[str, Any],
     *,
     force: bool = False,
@@ -444,17 +445,17 @@ def add_incident(
             record = {"id": new_incident_id(record, (i.id for i in incidents)), **record}
         new_records = [*records, record]
         if not force:
-            new = _validated(None, new_records, str(path)).incidents[-1]
+            new = _validated(None, new_records, str(_path_of(store))).incidents[-1]
             twin = likely_twin(new, incidents)
             if twin is not None:
                 raise LikelyTwin(new, twin)
         return new_records, str(record["id"])
 
-    return change_store(path, add, dry_run=dry_run, today=today)
+    return change_store(store, add, dry_run=dry_run, today=today)
 
 
 def edit_incident(
-    path: Path,
+    store: Path | StoreFile,
     incident_id: str,
     settings: Sequence[tuple[str, str]],
     sources: Sequence[str] = (),
@@ -472,15 +473,16 @@ def edit_incident(
         record = records[index]
         for name, text in settings:
             apply_setting(record, name, text)
+        _code_country(record, {name for name, _ in settings})
         _claim_by_perpetrator(record)
         record["sources"] = [*record.get("sources", []), *added_sources]
         return records, str(record.get("id"))
 
-    return change_store(path, edit, dry_run=dry_run, today=today)
+    return change_store(store, edit, dry_run=dry_run, today=today)
 
 
 def remove_incident(
-    path: Path, incident_id: str, *, dry_run: bool = False, today: date | None = None
+    store: Path | StoreFile, incident_id: str, *, dry_run: bool = False, today: date | None = None
 ) -> Change:
     def remove(
         incidents: list[Incident], records: list[dict[str, Any]]
@@ -488,4 +490,8 @@ def remove_incident(
         index = incidents.index(find_incident(incidents, incident_id))
         return records[:index] + records[index + 1 :], incident_id
 
-    return change_store(path, remove, dry_run=dry_run, today=today)
+    return change_store(store, remove, dry_run=dry_run, today=today)
+
+
+def _path_of(store: Path | StoreFile) -> Path:
+    return store if isinstance(store, Path) else store.path

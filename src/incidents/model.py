@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from incidents.categories import (
     AttackType,
@@ -18,6 +18,7 @@ from incidents.categories import (
     TargetType,
     WeaponType,
 )
+from incidents.countries import country_code
 from incidents.dates import DateInterval, PartialDate
 from incidents.vocabulary import place_label
 
@@ -43,8 +44,19 @@ __all__ = [
 ]
 
 
+# More people than live on Earth: no source reports it, and every sum of
+# such figures stays far below the 2**63 that SQLite's integer columns and
+# sums can hold (a larger one in a store would overflow them).
+MAX_FIGURE = 10_000_000_000
+Figure = Annotated[int, Field(ge=0, le=MAX_FIGURE)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# A decimal best estimate: finite and not negative.
+Estimate = Annotated[float, Field(ge=0, le=MAX_FIGURE, allow_inf_nan=False)]
 
 
 class Count(_Strict):
@@ -53,11 +65,16 @@ class Count(_Strict):
     ``{"min": 1}`` is "at least one"; ``{"min": 3, "max": 5}`` is a range;
     ``best`` is a best estimate inside the range.  An exact figure is stored
     as a plain integer and an unknown one as null: see ``Casualties``.
+
+    A best estimate may be a decimal where the source gives one: older GTD
+    releases share the casualties of linked attacks among them (19.8 killed
+    in each of the sixteen 1993 Bombay bombings), a figure kept as given so
+    that sums over the linked attacks come to the source's own.
     """
 
-    min: NonNegativeInt
-    max: NonNegativeInt | None = None
-    best: NonNegativeInt | None = None
+    min: Figure
+    max: Figure | None = None
+    best: Figure | Estimate | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Count:
@@ -71,7 +88,7 @@ class Count(_Strict):
 
 
 # An exact count (16), a bound or range (Count), or null: not known.
-Casualties = NonNegativeInt | Count | None
+Casualties = Figure | Count | None
 
 
 class Coordinates(_Strict):
@@ -81,7 +98,13 @@ class Coordinates(_Strict):
 
 
 class Location(_Strict):
-    country: str = Field(min_length=1)
+    country: str = Field(min_length=1, description="As the source names it")
+    country_code: str | None = Field(
+        None,
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 3166-1 alpha-3 code of the country (ISO 3166-3 for a state that "
+        "split up, e.g. SUN); when absent, the tool derives it from the name",
+    )
     province: str | None = None
     district: str | None = None
     city: str | None = None
@@ -96,6 +119,10 @@ class Location(_Strict):
         """Every place name of this location, largest first."""
         levels = (self.country, self.province, self.district, self.city)
         return [name for name in levels if name] + list(self.aliases)
+
+    def code(self) -> str | None:
+        """The country's ISO code: as stored, else from its name (None if not known)."""
+        return self.country_code or country_code(self.country)
 
     def label(self) -> str:
         """A short human name: the most precise settled place and its province."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from incidents.dates import DateError, parse_user_date
+from incidents.dates import DateError, NotADate, parse_user_date
+from incidents.model import MAX_FIGURE
 
 
 class ParseError(ValueError):
@@ -24,6 +25,12 @@ class ParseError(ValueError):
 
 
 UNKNOWN_WORDS = frozenset({"unknown", "?", "null", "none", "n/a", "na", "not known", "unclear"})
+# For a count, "none" means no one, as in "none were killed": zero, not unknown.
+ZERO_WORDS = frozenset({"none", "no one", "noone", "nobody", "zero", "nil"})
+_UNKNOWN_COUNT_WORDS = UNKNOWN_WORDS - ZERO_WORDS
+
+# The model's bound on a figure: more people than live on Earth.
+LARGEST_COUNT = MAX_FIGURE
 
 _NUMBER = r"(\d+)"
 _COUNT_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -35,31 +42,94 @@ _COUNT_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^{_NUMBER}\s*(?:-|–|—|to|\.\.)\s*{_NUMBER}$"), "range"),
 )
 _BEST = re.compile(r"^(.*?)[,;(]?\s*(?:best|likely|about|around|~)\s*(\d+)\)?$")
+# Figures as reporters write them when they do not know: refused with the
+# forms that say what is known for certain.
+_ABOUT = re.compile(
+    r"^(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|circa|ca?\.|~|≈)"
+    rf"\s*{_NUMBER}$|^{_NUMBER}\s*(?:or so|odd|-?ish)$"
+)
+_VAGUE_WORDS = {
+    "a dozen": 12,
+    "a hundred": 100,
+    "a couple": 2,
+    "dozens": 24,
+    "scores": 40,
+    "hundreds": 200,
+    "thousands": 2000,
+    "tens": 20,
+    "several": 3,
+    "a few": 2,
+    "few": 2,
+    "some": 1,
+    "many": 2,
+    "numerous": 2,
+    "multiple": 2,
+}
 
-COUNT_FORMS_HELP = "a number (16), 'at least 3' (or 3+), '3-5', '3-5 best 4', or 'unknown'"
+COUNT_FORMS_HELP = (
+    "a number (16), 'at least 3' (or 3+), '3-5', '3-5 best 4', none (0), or unknown (or ?)"
+)
 
 
 def parse_count(text: str) -> int | dict[str, int] | None:
     """A casualty figure: 16, ``{"min": 3}``, ``{"min": 3, "max": 5}`` or None (unknown)."""
     cleaned = " ".join(text.strip().lower().split()).replace(",", "") if text else ""
-    if not cleaned or cleaned in UNKNOWN_WORDS:
+    if not cleaned or cleaned in _UNKNOWN_COUNT_WORDS:
         return None
+    if cleaned in ZERO_WORDS:
+        return 0
+    _refuse_vague(cleaned, text)
     best: int | None = None
     found_best = _BEST.match(cleaned)
     if found_best and found_best.group(1).strip():
-        cleaned, best = found_best.group(1).strip(), int(found_best.group(2))
+        cleaned, best = found_best.group(1).strip(), _whole_number(found_best.group(2))
     for pattern, kind in _COUNT_FORMS:
         found = pattern.match(cleaned)
         if not found:
             continue
-        numbers = [int(n) for n in found.groups()]
+        numbers = [_whole_number(n) for n in found.groups()]
         if kind == "exact" and best is None:
             return numbers[0]
         count = _count_of(kind, numbers, text)
         if best is not None:
             count["best"] = best
+        if max(count.values()) > LARGEST_COUNT:
+            raise _too_large(max(count.values()))
         return count
     raise ParseError(f"expected {COUNT_FORMS_HELP}; got {text!r}")
+
+
+def _whole_number(digits: str) -> int:
+    # Python refuses to read integers of thousands of digits: check the width first.
+    if len(digits) > len(str(LARGEST_COUNT)) or int(digits) > LARGEST_COUNT:
+        raise _too_large(digits)
+    return int(digits)
+
+
+def _too_large(number: object) -> ParseError:
+    digits = str(number)
+    shown = digits if len(digits) <= 20 else f"{digits[:10]}... ({len(digits)} digits)"
+    return ParseError(
+        f"{shown} is more people than live on Earth; a count is at most {LARGEST_COUNT:,}"
+    )
+
+
+def _refuse_vague(cleaned: str, text: str) -> None:
+    """'about 20' or 'dozens' says nothing certain: ask for what the source supports."""
+    about = _ABOUT.match(cleaned)
+    if about:
+        guess = _whole_number(about.group(1) or about.group(2))
+        spread = max(1, round(guess / 4))
+        low, high = max(0, guess - spread), guess + spread
+        raise ParseError(
+            f"{text.strip()!r} is vague; write what the source supports: 'at least {guess}',"
+            f" a range such as '{low}-{high}', or '{low}-{high} best {guess}'"
+        )
+    if cleaned in _VAGUE_WORDS:
+        raise ParseError(
+            f"{text.strip()!r} is vague; write what the source supports for certain,"
+            f" such as 'at least {_VAGUE_WORDS[cleaned]}', or a range such as '15-25'"
+        )
 
 
 def _count_of(kind: str, numbers: list[int], text: str) -> dict[str, int]:
@@ -129,8 +199,10 @@ def parse_source(text: str) -> dict[str, Any]:
         if key is None:
             try:
                 value, key = str(parse_user_date(part)), "date"
-            except DateError:
+            except NotADate:
                 key = "title"
+            except DateError as error:
+                raise ParseError(f"the source {text!r}: {error}") from None
         if key in source:
             raise ParseError(f"the source {text!r} has two {key}s; expected {SOURCE_FORMS_HELP}")
         source[key] = value

@@ -1,4 +1,9 @@
-"""Filters, sorting and totals over incidents, as plain functions.
+"""What a question asks (filters, order, grouping) and what totals hold.
+
+Every list, total and export is answered by one engine, the SQLite index
+(``index.StoreIndex``).  Plain Python predicates remain only where one
+incident at a time is tested against filters: an import's filters, as rows
+stream in (``select``); the tests hold the two to the same answers.
 
 Partial dates filter as intervals.  An incident of "September 2022" lies
 wholly inside ``--since 2022-09-01`` and matches for certain; against
@@ -17,15 +22,10 @@ from typing import TYPE_CHECKING, Protocol
 from incidents.categories import AttackType, Attribution, TargetType, WeaponType
 from incidents.dates import DateInterval, PartialDate
 from incidents.errors import QueryError
-from incidents.records import (
-    Figure,
-    ListRow,
-    csv_line,
-    figure_bounds,
-    flat_record,
-    list_row,
-)
-from incidents.vocabulary import fold, normalise, perpetrator_names, place_key, place_keys
+from incidents.groups import NO_VALUE as NO_VALUE
+from incidents.locations import location_queries, matches
+from incidents.records import Figure, ListRow, estimate_number, figure_bounds
+from incidents.vocabulary import fold, normalise, perpetrator_names
 
 if TYPE_CHECKING:
     from incidents.model import Incident, Link
@@ -64,7 +64,8 @@ class Match:
 
 
 def select(incidents: Iterable[Incident], filters: Filters) -> list[Match]:
-    """The incidents that pass every filter, in store order."""
+    """The incidents that pass every filter, tested one by one, in the order given
+    (for incidents not in a store yet: a question to a store goes to its index)."""
     tests = _tests(filters)
     window = filters.window
     on_intervals = [d.interval for d in filters.on]
@@ -115,17 +116,8 @@ def _tests(filters: Filters) -> list[Callable[[Incident], bool]]:
 
 
 def _location_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
-    keys = place_keys(queries)
-    folded = [fold(q) for q in queries]
-
-    def test(incident: Incident) -> bool:
-        location = incident.location
-        if not keys.isdisjoint(place_keys(location.places())):
-            return True
-        site = fold(location.site or "")
-        return bool(site) and any(q and _has_words(site, q) for q in folded)
-
-    return test
+    wanted = location_queries(queries)
+    return lambda incident: any(matches(incident.location, query) for query in wanted)
 
 
 def _perpetrator_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
@@ -180,26 +172,15 @@ def _has_words(text: str, phrase: str) -> bool:
     return f" {phrase} " in f" {text} "
 
 
-# --- sorting -------------------------------------------------------------------
-
-
 class SortKey(StrEnum):
+    """Date: oldest first.  Casualties: highest lower bound first, unknown last."""
+
     DATE = "date"
     KILLED = "killed"
     WOUNDED = "wounded"
 
 
-def sort_matches(matches: Sequence[Match], key: SortKey) -> list[Match]:
-    """Date: oldest first.  Casualties: highest lower bound first, unknown last."""
-    if key is SortKey.DATE:
-        return sorted(matches, key=lambda m: (m.incident.date.first_day, m.incident.id))
-
-    def casualty_order(match: Match) -> tuple[bool, int, int]:
-        count = match.incident.killed if key is SortKey.KILLED else match.incident.wounded
-        low, high = figure_bounds(count)
-        return (count is None, -low, -(high if high is not None else low))
-
-    return sorted(matches, key=casualty_order)
+# --- ids -----------------------------------------------------------------------
 
 
 def find_incident(incidents: Sequence[Incident], incident_id: str) -> Incident:
@@ -210,14 +191,47 @@ def find_incident(incidents: Sequence[Incident], incident_id: str) -> Incident:
     raise unknown_id(incident_id, [incident.id for incident in incidents])
 
 
+def suggestion_prefix(incident_id: str) -> str:
+    """Ids suggested for a mistyped one begin as it does, or contain it whole."""
+    return incident_id[:3]
+
+
 def unknown_id(incident_id: str, ids: Sequence[str]) -> QueryError:
     """The error for an id not in the store, naming the closest ones."""
     import difflib
 
+    prefix = suggestion_prefix(incident_id)
+    ids = [i for i in ids if i.startswith(prefix) or incident_id in i]
     close = difflib.get_close_matches(incident_id, ids, n=3, cutoff=0.5)
     close += [i for i in ids if incident_id and incident_id in i and i not in close][:3]
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     return QueryError(f"no incident has the id {incident_id!r}.{hint}")
+
+
+class AmbiguousId(QueryError):
+    """An id typed short that begins several ids."""
+
+
+SHOWN_CANDIDATES = 10
+
+
+def resolve_id(source: IncidentSource, typed: str) -> str:
+    """The id that ``typed`` names: itself in any case, or the only id that
+    begins with it.  AmbiguousId lists the ids it begins; an id that nothing
+    begins raises the unknown-id error, with its suggestions."""
+    wanted = typed.lower()  # ids are lower case
+    found = source.ids_starting(wanted, SHOWN_CANDIDATES + 1) if wanted else []
+    # In id order, the id itself comes before every longer one it begins.
+    if found and (found[0] == wanted or len(found) == 1):
+        return found[0]
+    if found:
+        listed = ", ".join(found[:SHOWN_CANDIDATES])
+        more = " and more" if len(found) > SHOWN_CANDIDATES else ""
+        raise AmbiguousId(
+            f"{typed!r} is the beginning of several ids: {listed}{more}; "
+            "type more of the one you mean."
+        )
+    return source.incident(typed).id  # raises, naming the closest ids
 
 
 # --- totals --------------------------------------------------------------------
@@ -238,7 +252,7 @@ class CountSum:
     # The sum of best estimates: a count's own best estimate where it has one,
     # otherwise its exact value or lower bound.  Worth showing only when at
     # least one count had a best estimate (``estimated``).
-    estimate: int = 0
+    estimate: int | float = 0
     estimated: int = 0
 
     def add(self, count: Figure) -> None:
@@ -254,13 +268,21 @@ class CountSum:
         self.estimated += best is not None
 
     @property
-    def best(self) -> int | None:
+    def best(self) -> int | float | None:
         """The best-estimate sum, or None when no count gave a best estimate."""
-        return self.estimate if self.estimated else None
+        return estimate_number(self.estimate) if self.estimated else None
 
     @property
     def exact(self) -> bool:
         return self.high == self.low and self.unknown == 0
+
+    def merge(self, other: CountSum) -> None:
+        """Add another sum's counts to this one."""
+        self.low += other.low
+        self.high = None if self.high is None or other.high is None else self.high + other.high
+        self.unknown += other.unknown
+        self.estimate += other.estimate
+        self.estimated += other.estimated
 
 
 class GroupBy(StrEnum):
@@ -286,6 +308,11 @@ class Group:
         self.killed.add(incident.killed)
         self.wounded.add(incident.wounded)
 
+    def merge(self, other: Group) -> None:
+        self.incidents += other.incidents
+        self.killed.merge(other.killed)
+        self.wounded.merge(other.wounded)
+
 
 @dataclass
 class Totals:
@@ -294,10 +321,7 @@ class Totals:
     overall: Group
 
 
-NO_VALUE = "(none)"
-
-
-def period_key(incident: Incident, precision_of: int) -> str:
+def known_period(incident: Incident, precision_of: int) -> str:
     """The year (4) or month (7) an incident falls in, as ISO text.
 
     An incident known only to a coarser precision keys on what is known: a
@@ -309,7 +333,7 @@ def period_key(incident: Incident, precision_of: int) -> str:
 
 
 def period_of(start: str, end: str | None, precision_of: int) -> str:
-    """``period_key`` from the dates' ISO text."""
+    """``known_period`` from the dates' ISO text."""
     end = end or start
     key = start[:precision_of]
     if end[:precision_of] != key:
@@ -317,53 +341,14 @@ def period_of(start: str, end: str | None, precision_of: int) -> str:
     return key
 
 
-_KEYS: dict[GroupBy, Callable[[Incident], str]] = {
-    GroupBy.TARGET_TYPE: lambda i: i.target_type.value,
-    GroupBy.ATTACK_TYPE: lambda i: i.attack_type.value,
-    GroupBy.PERPETRATOR: lambda i: i.perpetrator.name or "unknown",
-    GroupBy.COUNTRY: lambda i: i.location.country,
-    GroupBy.PROVINCE: lambda i: i.location.province or NO_VALUE,
-    GroupBy.CITY: lambda i: i.location.city or NO_VALUE,
-    GroupBy.YEAR: lambda i: period_key(i, 4),
-    GroupBy.MONTH: lambda i: period_key(i, 7),
-}
-
-
-def group_key(incident: Incident, by: GroupBy) -> str:
-    return _KEYS[by](incident)
-
-
-def total(incidents: Iterable[Incident], by: GroupBy | None = None) -> Totals:
-    """Counts and casualty sums over the incidents, overall and per group.
-
-    Places group by their canonical spelling, so "Mazar-e Sharif" and
-    "Mazar-i-Sharif" are one row, named as first seen.
-    """
-    overall = Group("total")
-    groups: dict[str, Group] = {}
-    for incident in incidents:
-        overall.add(incident)
-        if by is None:
-            continue
-        key = group_key(incident, by)
-        identity = place_key(key) if by in _PLACE_GROUPS and key != NO_VALUE else key
-        groups.setdefault(identity, Group(key)).add(incident)
-    if by in (GroupBy.YEAR, GroupBy.MONTH):
-        ordered = sorted(groups.values(), key=lambda g: g.key)
-    else:
-        ordered = sorted(groups.values(), key=lambda g: (-g.incidents, g.key))
-    return Totals(by, ordered, overall)
-
-
-_PLACE_GROUPS = {GroupBy.COUNTRY, GroupBy.PROVINCE, GroupBy.CITY}
-
-
-# --- the two ways to answer: in memory, or from the index ------------------------
+# --- what every reading command asks -------------------------------------------
 
 
 class IncidentSource(Protocol):
-    """What every reading command asks of the store, answered the same way by
-    the in-memory path (``InMemory``) and the SQLite index (``index.StoreIndex``)."""
+    """What every reading command asks of the store.  One engine answers:
+    ``index.StoreIndex``, over the store's index in the cache, an index built
+    in memory (``--no-index``) or a sqlite store; a source that narrows
+    another wraps it."""
 
     def count(self) -> int: ...
 
@@ -389,64 +374,16 @@ class IncidentSource(Protocol):
 
     def incident(self, incident_id: str) -> Incident: ...
 
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        """The ids that begin with ``prefix``, in id order, at most ``limit``."""
+        ...
+
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals: ...
+
+    def place_names(self) -> list[str]: ...
+
+    def perpetrators(self) -> list[str]: ...
 
     def links(self) -> list[Link]:
         """The store's links between records of one attack (``incidents match``)."""
         ...
-
-
-class InMemory:
-    """Answers from incidents loaded into memory: the reference the index is held to."""
-
-    def __init__(self, incidents: Sequence[Incident], links: Sequence[Link] = ()) -> None:
-        self._incidents = incidents
-        self._links = list(links)
-
-    def count(self) -> int:
-        return len(self._incidents)
-
-    def _matches(self, filters: Filters, sort: SortKey | None, limit: int | None) -> list[Match]:
-        matches = select(self._incidents, filters)
-        if sort is not None:
-            matches = sort_matches(matches, sort)
-        return matches[:limit]
-
-    def list_rows(self, filters: Filters, sort: SortKey | None, limit: int | None) -> list[ListRow]:
-        return [list_row(m.incident, m.date_uncertain) for m in self._matches(filters, sort, limit)]
-
-    def csv_lines(
-        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
-    ) -> Iterator[str]:
-        for match in self._matches(filters, sort, limit):
-            yield csv_line(flat_record(match.incident))
-
-    def stored_texts(
-        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
-    ) -> Iterator[str]:
-        from incidents.store import stored_json
-
-        for match in self._matches(filters, sort, limit):
-            yield stored_json(match.incident)
-
-    def json_lines(
-        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
-    ) -> Iterator[str]:
-        from incidents.store import incident_json
-
-        for match in self._matches(filters, sort, limit):
-            yield incident_json(match.incident)
-
-    def incidents(
-        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
-    ) -> list[Incident]:
-        return [m.incident for m in self._matches(filters, sort, limit)]
-
-    def incident(self, incident_id: str) -> Incident:
-        return find_incident(self._incidents, incident_id)
-
-    def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
-        return total((m.incident for m in select(self._incidents, filters)), by)
-
-    def links(self) -> list[Link]:
-        return list(self._links)

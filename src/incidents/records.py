@@ -1,8 +1,8 @@
 """Flat views of an incident: the cells of a CSV row and the columns of a list.
 
-Both the in-memory path and the SQLite index produce these, so that the two
-print the same thing to the letter.  Nothing here imports pydantic: the
-index builds these rows from its own columns without loading the model.
+The index makes these from its own columns and the incidents' stored JSON,
+without loading the model (nothing here imports pydantic); the model's own
+(``list_row``, ``flat_record``) serve incidents that are in no store yet.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from incidents.countries import country_code
 from incidents.vocabulary import place_label
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class CountLike(Protocol):
     @property
     def max(self) -> int | None: ...
     @property
-    def best(self) -> int | None: ...
+    def best(self) -> int | float | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +36,20 @@ class Bounds:
 
     min: int
     max: int | None = None
-    best: int | None = None
+    best: int | float | None = None
 
 
 Figure = int | CountLike | None
+
+
+def estimate_number(value: float) -> int | float:
+    """A best estimate, or a sum of them, as it is shown: a whole number as an
+    integer, a decimal to six places, so that sixteen times GTD's 19.8 reads
+    316.8 and not the 316.80000000000007 of binary arithmetic."""
+    if isinstance(value, int):
+        return value
+    rounded = round(value, 6)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def figure_bounds(figure: Figure) -> tuple[int, int | None]:
@@ -53,7 +64,9 @@ def figure_bounds(figure: Figure) -> tuple[int, int | None]:
     return figure.min, figure.max
 
 
-def figure_from_columns(low: int, high: int | None, best: int | None, unknown: int) -> Figure:
+def figure_from_columns(
+    low: int, high: int | None, best: int | float | None, unknown: int
+) -> Figure:
     if unknown:
         return None
     if high == low and best is None:
@@ -68,6 +81,7 @@ FLAT_COLUMNS = (
     "date_precision",
     "end_date",
     "country",
+    "country_code",
     "province",
     "district",
     "city",
@@ -89,11 +103,23 @@ FLAT_COLUMNS = (
     "wounded_max",
     "summary",
     "sources",
+    # Added after the others, so that the columns before keep their places.
+    "killed_best",
+    "wounded_best",
 )
 
 # Columns that hold numbers; the rest is text a spreadsheet might misread.
 NUMERIC_COLUMNS = frozenset(
-    {"latitude", "longitude", "killed_min", "killed_max", "wounded_min", "wounded_max"}
+    {
+        "latitude",
+        "longitude",
+        "killed_min",
+        "killed_max",
+        "wounded_min",
+        "wounded_max",
+        "killed_best",
+        "wounded_best",
+    }
 )
 
 
@@ -128,6 +154,15 @@ def _bound_cells(figure: Any) -> tuple[str, str]:
     return str(figure["min"]), "" if high is None else str(high)
 
 
+def _best_cell(figure: Any) -> str:
+    """The best estimate of a figure as stored: an exact figure is its own,
+    a bound or range has one only where the source gave it (UCDP's best)."""
+    if figure is None or isinstance(figure, int):
+        return "" if figure is None else str(figure)
+    best = figure.get("best")
+    return "" if best is None else str(estimate_number(best))
+
+
 _PRECISION = {4: "year", 7: "month", 10: "day"}
 
 
@@ -149,6 +184,7 @@ def flat_cells(data: Mapping[str, Any]) -> tuple[str, ...]:
         _PRECISION[len(data["date"])],
         data.get("end_date") or "",
         location["country"],
+        location.get("country_code") or country_code(location["country"]) or "",
         location.get("province") or "",
         location.get("district") or "",
         location.get("city") or "",
@@ -170,6 +206,8 @@ def flat_cells(data: Mapping[str, Any]) -> tuple[str, ...]:
         wounded_max,
         data["summary"],
         "; ".join(_source_cell(source) for source in data["sources"]),
+        _best_cell(data["killed"]),
+        _best_cell(data["wounded"]),
     )
 
 
@@ -198,6 +236,8 @@ class ListRow:
     suspected: bool
     killed: Figure
     wounded: Figure
+    country: str
+    site: str | None = None
     date_uncertain: bool = False
     # With --distinct: the data sets that report the attack (``incidents match``).
     reported_by: tuple[str, ...] = ()
@@ -223,6 +263,8 @@ def list_row(incident: Incident, date_uncertain: bool = False) -> ListRow:
         suspected=incident.perpetrator.attribution.value == "suspected",
         killed=incident.killed,
         wounded=incident.wounded,
+        country=location.country,
+        site=location.site,
         date_uncertain=date_uncertain,
     )
 
@@ -238,7 +280,9 @@ def flat_fields(incident: Incident) -> dict[str, FlatValue]:
         if cell == "":
             fields[column] = None
         elif column in NUMERIC_COLUMNS:
-            fields[column] = float(cell) if column in ("latitude", "longitude") else int(cell)
+            # A best estimate may be a decimal (GTD's shared figures: 19.8).
+            is_decimal = column in ("latitude", "longitude") or "." in cell
+            fields[column] = float(cell) if is_decimal else int(cell)
         else:
             fields[column] = cell
     return fields

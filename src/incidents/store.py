@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from incidents.errors import IncidentsError
 
@@ -114,14 +112,88 @@ def read_text(path: Path) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a pipe or device is read as a stream, within bounds."""
+    import stat
+
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise StoreError([Problem(str(path), "no such file")]) from None
-    except IsADirectoryError:
-        raise StoreError([Problem(str(path), "is a directory, not a store file")]) from None
+        mode = os.stat(path).st_mode
+    except OSError:
+        raise not_a_store_file(path) from None
+    if stat.S_ISDIR(mode):
+        raise not_a_store_file(path)
+    try:
+        return path.read_bytes() if stat.S_ISREG(mode) else _read_stream(path)
     except OSError as error:
         raise StoreError([Problem(str(path), f"cannot read: {error.strerror}")]) from None
+
+
+def not_a_store_file(path: Path) -> StoreError:
+    """Why ``path`` is no regular file, without reading it (a pipe read once is gone)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return StoreError([Problem(str(path), "no such file")])
+    except OSError as error:
+        return StoreError([Problem(str(path), f"cannot read: {error.strerror}")])
+    if stat.S_ISDIR(mode):
+        return StoreError([Problem(str(path), "is a directory, not a store file")])
+    return StoreError([Problem(str(path), "not a regular file")])
+
+
+# A store read from a pipe or a device (`--store /dev/stdin`, `<(...)`) is
+# held in memory whole, and may never end (`/dev/zero`, a FIFO nobody
+# closes): it is refused past this size, or when nothing comes for this long.
+STREAM_LIMIT_BYTES = 1 << 30
+STREAM_IDLE_SECONDS = 60.0
+_STREAM_CHUNK = 1 << 16
+
+
+def _read_stream(path: Path) -> bytes:
+    import select
+
+    name = str(path)
+    # Non-blocking, so that a FIFO with no writer yet cannot hang the open.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    chunks: list[bytes] = []
+    size = 0
+    opened = False
+    try:
+        poller = select.poll()
+        poller.register(descriptor, select.POLLIN)
+        while True:
+            if not poller.poll(STREAM_IDLE_SECONDS * 1000):
+                waited = f"{STREAM_IDLE_SECONDS:g}"
+                raise StoreError([Problem(name, f"nothing came through for {waited} s")])
+            try:
+                chunk = os.read(descriptor, _STREAM_CHUNK)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                return b"".join(chunks)
+            opened = opened or _opens_a_store(chunk, name)
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > STREAM_LIMIT_BYTES:
+                limit = f"{STREAM_LIMIT_BYTES / (1 << 20):,.0f} MB"
+                problem = f"more than {limit} came through; a store this large must be a file"
+                raise StoreError([Problem(name, problem)])
+    finally:
+        os.close(descriptor)
+
+
+def _opens_a_store(chunk: bytes, name: str) -> bool:
+    """Whether the chunk opens a JSON store ('{' after any blanks); a stream
+    that cannot be one (`/dev/zero`, `yes`) is refused at its first byte."""
+    text = chunk.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if not text:
+        return False  # only blanks so far
+    if text[:1] != b"{":
+        raise StoreError(
+            [Problem(name, f"not a JSON store: it starts with byte {text[0]:#04x}, not '{{'")]
+        )
+    return True
 
 
 def decode_text(raw: bytes, name: str) -> str:
@@ -259,6 +331,9 @@ def _message(item: Mapping[str, Any]) -> str:
         return 'expected an object {"incidents": [...]}, got ' + _json_kind(given)
     if kind == "enum":
         return f"{given!r} is not one of: {item['ctx']['expected']}"
+    if kind == "less_than_equal" and {"killed", "wounded"} & set(item["loc"]):
+        limit = item["ctx"]["le"]
+        return f"a figure is at most {limit:,} (more people than live on Earth), got {given}"
     text = str(item["msg"])
     if text.startswith("Value error, "):
         text = text[len("Value error, ") :]
@@ -360,55 +435,3 @@ def incident_json(incident: Incident, indent: int | None = None) -> str:
     data = incident.model_dump(mode="json", exclude_defaults=True)
     separators = None if indent is not None else (",", ":")
     return json.dumps(data, indent=indent, ensure_ascii=False, separators=separators)
-
-
-@contextmanager
-def atomic_writer(path: Path, newline: str | None = None) -> Iterator[TextIO]:
-    """Write a file whole or not at all: temp file beside it, fsync, rename.
-
-    If the body raises, the temporary file is removed and ``path`` is left
-    exactly as it was.
-    """
-    target = path.resolve() if path.is_symlink() else path
-    directory = target.parent
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=directory
-        )
-    except OSError as error:
-        raise StoreError(
-            [Problem(str(path), f"cannot write in {directory}: {error.strerror}")]
-        ) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        if target.exists():
-            os.chmod(temporary, target.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_directory(directory)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from incidents.model import Incident
-from incidents.query import Group, GroupBy, group_key
+from incidents.query import Group, known_period
 
 
 class Step(StrEnum):
@@ -43,13 +43,13 @@ def timeline(incidents: Iterable[Incident], step: Step = Step.MONTH) -> Timeline
         overall.add(incident)
         key = period_key(incident, step)
         if key is None:
-            coarse = group_key(incident, GroupBy.MONTH if step is Step.WEEK else GroupBy.YEAR)
+            coarse = known_period(incident, 7 if step is Step.WEEK else 4)
             apart.setdefault(coarse, Group(coarse)).add(incident)
         else:
             placed.setdefault(key, Group(key)).add(incident)
     return Timeline(
         step,
-        [placed.get(key) or Group(key) for key in _keys_between(placed, step)],
+        [placed.get(key) or Group(key) for key in keys_between(placed, step)],
         sorted(apart.values(), key=lambda g: g.key),
         overall,
     )
@@ -61,7 +61,7 @@ def period_key(incident: Incident, step: Step) -> str | None:
         first, last = _iso_week(incident.interval.start), _iso_week(incident.interval.end)
         return first if first == last else None
     # The totals' grouping already keys an incident by the finest period known.
-    key = group_key(incident, GroupBy.YEAR if step is Step.YEAR else GroupBy.MONTH)
+    key = known_period(incident, _KEY_LENGTH[step])
     return key if len(key) == _KEY_LENGTH[step] else None
 
 
@@ -75,7 +75,15 @@ def _iso_week(day: dt.date | None) -> str | None:
     return f"{year}-W{week:02d}"
 
 
-def _keys_between(keys: Iterable[str], step: Step) -> list[str]:
+def period_of_day(day: dt.date, step: Step) -> str:
+    """The period a day lies in: ``2022``, ``2022-10``, ``2022-W40``."""
+    if step is Step.WEEK:
+        return str(_iso_week(day))
+    return f"{day.year:04d}" if step is Step.YEAR else f"{day.year:04d}-{day.month:02d}"
+
+
+def keys_between(keys: Iterable[str], step: Step) -> list[str]:
+    """Every period from the first of the keys to the last, in order."""
     present = sorted(keys)
     if not present:
         return []

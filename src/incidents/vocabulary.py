@@ -231,6 +231,35 @@ def resolve_category(category: type[C], word: str) -> C:
     raise VocabularyError(f"{word!r} is not a known category.{hint} Choices: {choices}")
 
 
+# Words that name more than one category: a filter searches them all, while
+# a new incident takes the first (``resolve_category``).
+_WIDER_WORDS: dict[type[Category], dict[str, tuple[Category, ...]]] = {
+    TargetType: {"government": (TargetType.GOVERNMENT, TargetType.DIPLOMATIC)},
+    AttackType: {"hostage": (AttackType.BARRICADE, AttackType.KIDNAPPING)},
+}
+
+
+def search_categories(category: type[C], word: str) -> tuple[frozenset[C], str | None]:
+    """The members a filter word searches, and a note saying so when they are
+    not what the word itself names ("church: searched for Religious
+    Figures/Institutions"); VocabularyError for a word that names none."""
+    key = normalise(word)
+    wider = _WIDER_WORDS.get(category, {}).get(key)
+    members: tuple[C, ...] = wider or (resolve_category(category, word),)  # type: ignore[assignment]
+    if len(members) == 1 and _is_own_name(key, members[0]):
+        return frozenset(members), None
+    return frozenset(members), f"{word}: searched for {' and '.join(m.value for m in members)}"
+
+
+def _is_own_name(key: str, member: Category) -> bool:
+    """The code, the label, or its beginning or some of its words ("religious",
+    "diplomatic", "educ"): nothing to say."""
+    label = normalise(member.value)
+    return (
+        key == str(member.code) or label.startswith(key) or set(key.split()) <= set(label.split())
+    )
+
+
 def category_words(category: type[Category]) -> list[str]:
     """The words a user may type for a category, for help and completion."""
     return sorted(w for w in _LOOKUP[category] if not w.isdigit())
@@ -273,6 +302,15 @@ def place_keys(names: Iterable[str]) -> set[str]:
     return {place_key(name) for name in names}
 
 
+_PLACE_DISPLAY: dict[str, str] = {normalise(names[0]): names[0] for names in PLACE_NAMES}
+
+
+def place_name(name: str) -> str:
+    """The name this tool prints for a place: the vocabulary's when it knows
+    the spelling ("Hirat": "Herat"), otherwise the name as given."""
+    return _PLACE_DISPLAY.get(place_key(name), name)
+
+
 def place_label(city: str | None, district: str | None, province: str | None, country: str) -> str:
     """A short human name: the most precise settled place and its province."""
     settled = city or district
@@ -285,6 +323,8 @@ def place_label(city: str | None, district: str | None, province: str | None, co
 
 # --- perpetrators ------------------------------------------------------------
 
+# Names of one group, first the one this tool prints; then how GTD, ACLED and
+# UCDP write it (ACLED names the Islamic State's branches by country).
 PERPETRATOR_NAMES: tuple[tuple[str, ...], ...] = (
     (
         "Islamic State Khorasan Province",
@@ -295,11 +335,26 @@ PERPETRATOR_NAMES: tuple[tuple[str, ...], ...] = (
         "IS-KP",
         "Khorasan Chapter of the Islamic State",
         "Daesh Khorasan",
+        "Islamic State (Afghanistan)",
     ),
-    ("Islamic State", "ISIS", "ISIL", "IS", "Daesh"),
-    ("Taliban", "Islamic Emirate of Afghanistan"),
-    ("Tehrik-i-Taliban Pakistan", "TTP", "Pakistani Taliban"),
+    (
+        "Islamic State",
+        "ISIS",
+        "ISIL",
+        "IS",
+        "Daesh",
+        "Islamic State of Iraq and the Levant (ISIL)",
+    ),
+    ("Taliban", "Taleban", "Islamic Emirate of Afghanistan"),
+    (
+        "Tehrik-i-Taliban Pakistan",
+        "TTP",
+        "Pakistani Taliban",
+        "Tehrik-i-Taliban Pakistan (TTP)",
+    ),
 )
+# GTD writes "Unknown" where no perpetrator is known: the same as none.
+UNKNOWN_PERPETRATOR = "unknown"
 
 _PERPETRATOR_ALIASES: dict[str, tuple[str, ...]] = {
     normalise(variant): tuple(normalise(n) for n in names)
@@ -312,3 +367,23 @@ def perpetrator_names(name: str) -> tuple[str, ...]:
     """The normalised name and every alias known for that group."""
     key = normalise(name)
     return _PERPETRATOR_ALIASES.get(key, (key,))
+
+
+def perpetrator_key(name: str | None) -> str:
+    """One key for every name of a group; GTD's "Unknown" and no name at all
+    are both the unknown perpetrator."""
+    if name is None:
+        return UNKNOWN_PERPETRATOR
+    return perpetrator_names(name)[0]
+
+
+_PERPETRATOR_DISPLAY = {normalise(names[0]): names[0] for names in PERPETRATOR_NAMES}
+
+
+def perpetrator_name(name: str | None) -> str:
+    """The name this tool prints for a group: the vocabulary's first name when it
+    knows the group ("ISKP": "Islamic State Khorasan Province"), "unknown" for
+    no name, otherwise the name as given."""
+    if name is None or perpetrator_key(name) == UNKNOWN_PERPETRATOR:
+        return UNKNOWN_PERPETRATOR
+    return _PERPETRATOR_DISPLAY.get(perpetrator_key(name), name)

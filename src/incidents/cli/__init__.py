@@ -5,8 +5,8 @@ so that ``incidents --help`` stays fast and never touches the store.
 
 What lives where:
 - ``app``: the group, the context every command gets, errors turned into exits.
-- ``options``: shared options (filters, formats, --svg) and help sections.
-- ``output``: printing tables and pictures, progress lines.
+- ``options``: shared options (filters, formats, pictures) and help sections.
+- ``output``: printing tables, saving pictures (charts and their captions), progress lines.
 - ``completing``: shell completion of option values.
 - ``reading``: list, show, total, export, where, timeline.
 - ``keeping``: validate, schema, add, edit, remove.

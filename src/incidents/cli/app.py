@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,10 +13,11 @@ import click
 
 from incidents.cli.options import OTHER_OPTIONS, SECTION_ORDER, SectionOption
 from incidents.cli.output import index_progress
+from incidents.inert import inert
 
 if TYPE_CHECKING:
-    from incidents.model import Incident, Link
-    from incidents.query import IncidentSource
+    from incidents.model import Incident
+    from incidents.query import Filters, IncidentSource
     from incidents.store import StoreLocation
 
 
@@ -29,13 +31,14 @@ class AppContext:
     store_option: str | None
     use_index: bool = True
     _incidents: list[Incident] | None = field(default=None, repr=False)
-    _links: list[Link] = field(default_factory=list, repr=False)
     _source: IncidentSource | None = field(default=None, repr=False)
 
     def source(self, distinct: bool = False) -> IncidentSource:
-        """What reading commands query: the store's index, or (``--no-index``)
-        the store loaded into memory.  Both answer alike.  ``distinct``: the
-        store with each linked group of records as one incident."""
+        """What reading commands query: the store's index in the cache, or
+        (``--no-index``, or a cache that cannot hold it) one built in memory
+        by the same code.  One engine answers either way.  ``distinct``: the
+        store with each linked group of records as one incident, indexed by
+        the same code (in the cache beside the store's, or in memory)."""
         if self._source is None:
             self._source = self._open_source()
         if not distinct:
@@ -43,30 +46,43 @@ class AppContext:
         from incidents.index import index_path_for
         from incidents.matching.sources import distinct_source
 
-        index = index_path_for(self.location().path)
-        counted = distinct_source(self._source, index.with_name(index.stem + ".distinct.sqlite"))
+        path = self.location().path
+        cache = None
+        if self.use_index and (path.is_file() or not path.exists()):
+            index = index_path_for(path)
+            cache = index.with_name(index.stem + ".distinct.sqlite")
+        counted = distinct_source(self._source, cache)
         click.echo(counted.counted.note(), err=True)
         return counted
 
     def _open_source(self) -> IncidentSource:
-        from incidents.index import SQLITE_SUFFIXES, IndexUnwritable, open_index
-        from incidents.query import Filters, InMemory
+        from incidents.index import IndexUnwritable, open_index, open_memory_index
         from incidents.store import StoreError
 
         path = self.location().path
-        sqlite_store = path.suffix.lower() in SQLITE_SUFFIXES
-        if not (self.use_index or sqlite_store):
-            return InMemory(self.incidents(), self._links)
+        # A store read from a pipe (--store /dev/stdin) can be read only once,
+        # and has no index kept for it: it is indexed in memory.
+        streamed = path.exists() and not path.is_file()
         try:
-            source = open_index(path, progress=index_progress())
-        except IndexUnwritable as error:
-            click.echo(f"Note: {error}; answering without it.", err=True)
-            return InMemory(self.incidents(), self._links)
+            if self.use_index and not streamed:
+                try:
+                    return open_index(path, progress=index_progress())
+                except IndexUnwritable as error:
+                    click.echo(inert(f"Note: {error}; answering without it."), err=True)
+            return open_memory_index(path, progress=index_progress())
         except StoreError as error:
             fail_with_problems(error.problems)
-        if not self.use_index:
-            return InMemory(source.incidents(Filters()), source.links())
-        return source
+
+    def filters(self, options: dict[str, Any]) -> Filters:
+        """The filter options as Filters; a place or perpetrator that no incident
+        of the store has is said on stderr, with the closest names."""
+        from incidents.cli.options import build_filters
+        from incidents.unmatched import unmatched_notes
+
+        filters = build_filters(options)
+        for note in unmatched_notes(self.source(), filters):
+            click.echo(note, err=True)
+        return filters
 
     def location(self) -> StoreLocation:
         from incidents.store import locate_store
@@ -89,7 +105,6 @@ class AppContext:
             if problems:
                 fail_with_problems(problems)
             self._incidents = store.incidents
-            self._links = store.links
         return self._incidents
 
 
@@ -98,7 +113,7 @@ pass_app = click.make_pass_decorator(AppContext)
 
 def fail_with_problems(problems: Sequence[object], hint: str | None = None) -> NoReturn:
     """Exit 1 with the first few problems and a hint (by default: run validate)."""
-    shown = [str(p) for p in problems[:SHOWN_PROBLEMS]]
+    shown = [inert(str(p)) for p in problems[:SHOWN_PROBLEMS]]
     if len(problems) > SHOWN_PROBLEMS:
         shown.append(f"... and {len(problems) - SHOWN_PROBLEMS} more problems")
     if hint is None:
@@ -139,10 +154,13 @@ class IncidentsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except IncidentsError as error:
-            raise click.ClickException(str(error)) from None
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            ctx.exit(130)
+            raise click.ClickException(inert(str(error), lines=True)) from None
+        except KeyboardInterrupt as stop:
+            # SIGTERM and SIGHUP arrive as a KeyboardInterrupt that names them
+            # while a temporary file is being written (``temporary.Terminated``).
+            number = getattr(stop, "signum", signal.SIGINT)
+            click.echo("Interrupted." if number == signal.SIGINT else "Terminated.", err=True)
+            ctx.exit(128 + number)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -172,12 +190,23 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 @click.option(
     "--no-index",
     is_flag=True,
-    help="Answer from the store loaded into memory instead of its query index "
-    "(a SQLite file in the cache directory, rebuilt whenever the store changes).",
+    help="Answer from a query index built in memory instead of the one kept in the "
+    "cache directory (a SQLite file, rebuilt whenever the store changes).",
+)
+@click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"], case_sensitive=False),
+    envvar="INCIDENTS_DATE_ORDER",
+    show_envvar=True,
+    help="How you write a date whose year comes last: dmy reads 9/5/2022 as 9 May, mdy as "
+    "5 September. Without it, such a date is refused unless it reads only one way "
+    "(31/12/2022). A date that starts with its year is always year, month, day.",
 )
 @click.version_option(package_name="incidents", prog_name="incidents")
 @click.pass_context
-def cli(ctx: click.Context, store_option: str | None, no_index: bool) -> None:
+def cli(
+    ctx: click.Context, store_option: str | None, no_index: bool, date_order: str | None
+) -> None:
     """Look up terrorist and political violence incidents.
 
     Dates known only to the month or year stay that way, unknown casualty
@@ -191,6 +220,11 @@ def cli(ctx: click.Context, store_option: str | None, no_index: bool) -> None:
       incidents export --format csv > attacks.csv
     """
     ctx.obj = AppContext(store_option, use_index=not no_index)
+    from incidents.dates import DayMonthOrder, day_month_order
+
+    # Every date the command reads from its options, prompts and --set values.
+    order = day_month_order.set(DayMonthOrder(date_order.lower()) if date_order else None)
+    ctx.call_on_close(lambda: day_month_order.reset(order))
 
 
 def main() -> None:

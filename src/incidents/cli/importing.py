@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from incidents.cli.app import AppContext, cli, fail_with_problems, pass_app
 from incidents.cli.options import build_filters, filter_options, non_empty
-
-if TYPE_CHECKING:
-    pass
+from incidents.inert import inert
 
 
 @cli.command("import")
@@ -65,25 +64,52 @@ def import_command(
       incidents --store afg.json import acled acled-export.csv --since 2020
       incidents --store afg.json import ucdp ged.csv --dry-run
     """
-    from incidents.importers import ImportOptions, datasets, import_file
-    from incidents.index import SQLITE_SUFFIXES, SqliteStoreImport
-    from incidents.model import Store
-    from incidents.store import (
-        StoreError,
-        atomic_writer,
-        bundled_store,
-        link_texts,
-        load_store,
-        store_document,
-        stored_json,
-    )
+    from incidents.cli.output import writing
+    from incidents.index import SQLITE_SUFFIXES
 
     location = app.location()
-    if location.path == bundled_store():
+    store = _store_to_import_into(location.path)
+    chosen, import_options = _import_setup(dataset, countries, max_errors, strict, options)
+    notes: list[str] = []
+    # The lock is held from the reading of the store to its writing, so that
+    # no other writer's change lands in between and is lost.
+    with writing(store, dry_run):
+        if store.suffix.lower() in SQLITE_SUFFIXES:
+            report = _into_sqlite(store, chosen, file, import_options, dry_run)
+            written = not dry_run
+        else:
+            report, written = _into_json(store, chosen, file, import_options, dry_run, notes)
+    for note in notes:
+        click.echo(inert(note), err=True)
+    for line in _import_summary(report, location.path, dry_run, written):
+        click.echo(line, err=True)
+
+
+def _store_to_import_into(path: Path) -> Path:
+    """The store named, refused when it is the bundled copy or no file."""
+    from incidents.files import kind_of, status
+    from incidents.store import bundled_store
+
+    if path == bundled_store():
         raise click.UsageError(
             "no store to import into: give --store PATH (the file is created if it does not "
             "exist) or set $INCIDENTS_STORE."
         )
+    found = status(path)
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        raise click.UsageError(f"{path}: {kind_of(found.st_mode)}, not a store file to write")
+    return path
+
+
+def _import_setup(
+    dataset: str,
+    countries: tuple[str, ...],
+    max_errors: int,
+    strict: bool,
+    options: dict[str, Any],
+) -> tuple[Any, Any]:
+    from incidents.importers import ImportOptions, datasets
+
     chosen = datasets()[dataset.lower()]
     import_options = ImportOptions(
         countries=countries,
@@ -91,58 +117,72 @@ def import_command(
         max_errors=max_errors,
         strict=strict,
     )
-    if location.path.suffix.lower() in SQLITE_SUFFIXES:
-        # A sqlite store takes the incidents as they come: it is never loaded whole.
-        merge = SqliteStoreImport(location.path, chosen.name)
-        try:
-            with _ImportProgress() as progress:
-                report = import_file(
-                    chosen,
-                    file,
-                    merge,
-                    import_options,
-                    on_progress=progress.update,
-                    on_problem=progress.problem,
-                )
-        except BaseException:
-            merge.abort()
-            raise
-        if dry_run:
-            merge.abort()
-        else:
-            merge.commit()
-        written = not dry_run
-    else:
-        store = Store(incidents=[])
-        if location.path.exists():
-            try:
-                store = load_store(location.path)
-            except StoreError as error:
-                fail_with_problems(error.problems)
+    return chosen, import_options
+
+
+def _into_sqlite(store: Path, chosen: Any, file: Path, options: Any, dry_run: bool) -> Any:
+    """Merge the file into a sqlite store as it is read: it is never loaded whole."""
+    from incidents.importers import import_file
+    from incidents.index import SqliteStoreImport
+
+    merge = SqliteStoreImport(store, chosen.name)
+    try:
         with _ImportProgress() as progress:
             report = import_file(
                 chosen,
                 file,
-                store.incidents,
-                import_options,
+                merge,
+                options,
                 on_progress=progress.update,
                 on_problem=progress.problem,
             )
-        written = False
-        if not dry_run and (report.changed or not location.path.exists()):
-            if sys.stderr.isatty():
-                count = len(report.incidents)
-                click.echo(f"Writing {count:,} incidents to {location.path}...", err=True)
-            with atomic_writer(location.path) as stream:
-                for piece in store_document(
-                    (stored_json(i) for i in report.incidents),
-                    store.schema_url,
-                    link_texts(store.links),  # links name records by origin: they hold
-                ):
-                    stream.write(piece)
-            written = True
-    for line in _import_summary(report, location.path, dry_run, written):
-        click.echo(line, err=True)
+    except BaseException:
+        merge.abort()
+        raise
+    if dry_run:
+        merge.abort()
+    else:
+        merge.commit()
+    return report
+
+
+def _into_json(
+    store: Path, chosen: Any, file: Path, options: Any, dry_run: bool, notes: list[str]
+) -> tuple[Any, bool]:
+    """Merge the file into a JSON store in memory, and write it once, at the end."""
+    from incidents.files import atomic_writer
+    from incidents.importers import import_file
+    from incidents.index import after_write
+    from incidents.model import Store
+    from incidents.store import StoreError, link_texts, load_store, store_document, stored_json
+
+    current = Store(incidents=[])
+    if store.exists():
+        try:
+            current = load_store(store)
+        except StoreError as error:
+            fail_with_problems(error.problems)
+    with _ImportProgress() as progress:
+        report = import_file(
+            chosen,
+            file,
+            current.incidents,
+            options,
+            on_progress=progress.update,
+            on_problem=progress.problem,
+        )
+    if dry_run or not (report.changed or not store.exists()):
+        return report, False
+    if sys.stderr.isatty():
+        count = len(report.incidents)
+        click.echo(f"Writing {count:,} incidents to {store}...", err=True)
+    with atomic_writer(store, notes=notes) as stream:
+        texts = (stored_json(i) for i in report.incidents)
+        # Links name records by their origin: they hold through the import.
+        for piece in store_document(texts, current.schema_url, link_texts(current.links)):
+            stream.write(piece)
+    after_write(store)  # still under the lock: the next question finds the index up to date
+    return report, True
 
 
 class _ImportProgress:
@@ -192,13 +232,13 @@ class _ImportProgress:
 
     def problem(self, problem: object) -> None:
         if self._bar is not None:
-            self._bar.console.print(str(problem), markup=False)
+            self._bar.console.print(inert(str(problem)), markup=False, emoji=False)
         else:
-            click.echo(str(problem), err=True)
+            click.echo(inert(str(problem)), err=True)
 
 
 def _import_summary(report: Any, store_path: Path, dry_run: bool, written: bool) -> list[str]:
-    from incidents.importers.tabular import UTF8, UTF8_BOM, encoding_name
+    from incidents.importers.encodings import UTF8, UTF8_BOM, encoding_name
 
     def rows(number: int) -> str:
         return f"{number:,} row{'s' if number != 1 else ''}"
@@ -217,7 +257,7 @@ def _import_summary(report: Any, store_path: Path, dry_run: bool, written: bool)
     if report.outside_filters:
         lines.append(f"Left out {rows(report.outside_filters)} outside the filters.")
     if report.left_out:
-        kinds = ", ".join(f"{n:,} {kind}" for kind, n in report.left_out.most_common())
+        kinds = ", ".join(f"{n:,} {inert(kind)}" for kind, n in report.left_out.most_common())
         total = sum(report.left_out.values())
         verb = "is" if total == 1 else "are"
         lines.append(f"Left out {rows(total)} that {verb} not violence ({kinds}).")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -11,10 +11,12 @@ import click
 from incidents.cli.app import AppContext, cli, fail_with_problems, pass_app
 from incidents.cli.completing import complete_ids
 from incidents.cli.options import INCIDENT_FIELDS, format_option, section_option
-from incidents.cli.output import on_terminal, prompt_console
+from incidents.cli.output import on_terminal, prompt_console, writing
+from incidents.inert import for_terminal, inert
 
 if TYPE_CHECKING:
     from incidents.categories import Category
+    from incidents.store_files import StoreFile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,9 +38,13 @@ def validate(app: AppContext, path: str | None, output_format: str) -> None:
       not JSON, not UTF-8; wrong types, unknown or missing fields; unknown
       categories; a day that does not exist (2022-02-30); a negative count,
       or a range whose min exceeds its max; latitude or longitude out of
-      range; duplicate ids; a date in the future or before 1970; an end date
-      or a claim date before the attack.
+      range; duplicate ids; an attack, claim or source date in the future
+      (an end date may be later than today; any past date is fine, before
+      1970 too); an end date or a claim date before the attack.
     Warnings:
+      a country name this tool does not know (Afganistan: did you mean
+      Afghanistan?), unless the incident gives its code; a country_code that
+      is not an ISO 3166 alpha-3 code;
       coordinates far outside the named country (a rough box per country);
       an incident that cites no source (the model allows an empty "sources"
       list so that an incident can be recorded before it is sourced); a
@@ -50,10 +56,11 @@ def validate(app: AppContext, path: str | None, output_format: str) -> None:
       incidents validate drafts.json --format json
     """
     from incidents.checks import validate_file
+    from incidents.index import store_file
     from incidents.store import Severity
 
     file = path or str(app.location().path)
-    problems = validate_file(file)
+    problems = validate_file(file, read=lambda given: store_file(given).read())
     error_count = sum(p.severity is Severity.ERROR for p in problems)
     warning_count = len(problems) - error_count
     if output_format == "json":
@@ -66,10 +73,10 @@ def validate(app: AppContext, path: str | None, output_format: str) -> None:
             "warnings": warning_count,
             "problems": [p.as_data() for p in problems],
         }
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        for_terminal(sys.stdout).write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(inert(str(problem)))
         summary = f"{_plural(error_count, 'error')}, {_plural(warning_count, 'warning')}"
         click.echo(f"{file}: {'valid' if not error_count else 'not valid'} ({summary}).", err=True)
     if error_count:
@@ -103,7 +110,13 @@ INCIDENT_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("--id", "id", "ID", "Id to store it under [default: date and place, e.g. 2022-12-02-kabul]."),
     ("--date", "date", "DATE", "When: 2022-12-02, 'Oct 2021', 2022."),
     ("--end-date", "end_date", "DATE", "Last day, for an attack that lasted."),
-    ("--country", "location.country", "NAME", "Country."),
+    ("--country", "location.country", "NAME", "Country: Afghanistan, 'DR Congo', Zaire..."),
+    (
+        "--country-code",
+        "location.country_code",
+        "CODE",
+        "ISO 3166 alpha-3 code of the country [default: from --country, e.g. AFG].",
+    ),
     ("--province", "location.province", "NAME", "Province (first administrative level)."),
     ("--district", "location.district", "NAME", "District."),
     ("--city", "location.city", "NAME", "City, town or village."),
@@ -130,7 +143,12 @@ INCIDENT_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("--target-type", "target_type", "WORD", "embassy, mosque, school, police..."),
     ("--target", "target", "TEXT", "What or who was attacked, in words."),
     ("--weapon", "weapon_types", "WORDS", "explosives, firearms, vehicle...; ',' between them."),
-    ("--killed", "killed", "COUNT", "16, 'at least 3', '3-5', 'unknown' [default: unknown]."),
+    (
+        "--killed",
+        "killed",
+        "COUNT",
+        "16, none (0), 'at least 3' (3+), '3-5', unknown (?) [default: unknown].",
+    ),
     ("--wounded", "wounded", "COUNT", "As --killed [default: unknown]."),
     ("--summary", "summary", "TEXT", "What happened, in a sentence or two."),
     ("--property-damage", "property_damage.occurred", "YES/NO", "yes, no or unknown."),
@@ -152,8 +170,8 @@ ADD_PROMPTS: tuple[tuple[str, str], ...] = (
     ("target", "Target, in words"),
     ("weapon_types", "Weapons (',' between them)"),
     ("perpetrator.name", "Perpetrator (empty if unknown)"),
-    ("killed", "Killed (16, 'at least 3', '3-5', unknown)"),
-    ("wounded", "Wounded"),
+    ("killed", "Killed (16; none or 0; 'at least 3'; '3-5'; unknown, ? or empty)"),
+    ("wounded", "Wounded (as killed)"),
     ("summary", "Summary"),
 )
 _PROMPT_CATEGORIES = {
@@ -182,14 +200,15 @@ def dry_run_option(command: F) -> F:
     )(command)
 
 
-def _store_to_change(app: AppContext, dry_run: bool) -> Path:
+def _store_to_change(app: AppContext, dry_run: bool) -> StoreFile:
     """The store in use, refused before any prompt when it cannot be written."""
-    from incidents.editing import ensure_writable
+    from incidents.index import store_file
+    from incidents.store_files import ensure_writable
 
     path = app.location().path
     if not dry_run:
         ensure_writable(path)
-    return path
+    return store_file(path)
 
 
 def run_change(change: Callable[[], Any], option_hint: Callable[[str | None], str]) -> Any:
@@ -211,11 +230,13 @@ def run_change(change: Callable[[], Any], option_hint: Callable[[str | None], st
 def report_change(change: Any, done: str) -> None:
     """Warnings, then what was done (``done`` names {id} and {path}) or the dry run's diff."""
     for warning in change.warnings:
-        click.echo(str(warning), err=True)
+        click.echo(inert(str(warning)), err=True)
+    for note in change.notes:
+        click.echo(inert(note), err=True)
     if change.written or change.before == change.after:
         click.echo(done.format(id=change.incident.id, path=change.path), err=True)
     else:
-        click.echo(change.diff(), nl=False)
+        for_terminal(sys.stdout).write(change.diff())
         click.echo("Dry run: nothing was written.", err=True)
 
 
@@ -228,7 +249,12 @@ def report_change(change: Any, done: str) -> None:
     metavar="SOURCE",
     help="'PUBLISHER | DATE | TITLE | URL', only the publisher required; repeat for more.",
 )
-@click.option("--force", is_flag=True, help="Add it even if it looks like a stored incident.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Add it even if it looks like a stored incident, or its country is not one "
+    "this tool knows.",
+)
 @click.option("--yes", "-y", is_flag=True, help="On a terminal, save without asking.")
 @dry_run_option
 @pass_app
@@ -250,7 +276,9 @@ def add(
     that). Casualties left out are unknown, never zero.
 
     A new incident whose dates overlap a stored one with the same place and
-    target type is refused, naming the likely twin, unless --force. The whole
+    target type is refused, naming the likely twin, unless --force; so is a
+    country name that is not one (Afganistan: did you mean Afghanistan?),
+    unless it comes with --country-code or --force. The whole
     new store is validated before it is written (atomically, under a lock);
     the new id is printed.
 
@@ -265,7 +293,7 @@ def add(
     """
     from incidents.editing import add_incident, new_incident_data
 
-    path = _store_to_change(app, dry_run)
+    store = _store_to_change(app, dry_run)
     settings = {
         key: value
         for option, key, _, _ in INCIDENT_OPTIONS
@@ -275,11 +303,15 @@ def add(
     interactive = on_terminal()
     missing = [_OPTION_OF_FIELD[key] for key in ADD_REQUIRED if key not in settings]
     if missing and interactive:
-        _ask_missing(settings, source_list)
+        force_country = _ask_missing(settings, source_list, force)
     elif missing:
         raise click.UsageError(
             f"missing {', '.join(missing)} (on a terminal, `incidents add` asks for them)"
         )
+    else:
+        force_country = force
+    if problem := _unknown_country(settings, force_country):
+        raise click.BadParameter(f"{problem} (--force adds it as written)", param_hint="--country")
 
     def option_of(key: str | None) -> str:
         return _OPTION_OF_FIELD.get(key or "", "an option")
@@ -287,29 +319,50 @@ def add(
     data = run_change(lambda: new_incident_data(settings.items(), source_list), option_of)
     if interactive and not yes and not dry_run:
         from rich.prompt import Confirm
+        from rich.text import Text
 
-        from incidents.formats.table import incident_details
+        from incidents.formats.details import incident_details
 
-        preview = run_change(lambda: add_incident(path, data, force=force, dry_run=True), option_of)
+        preview = run_change(
+            lambda: add_incident(store, data, force=force, dry_run=True), option_of
+        )
         prompts = prompt_console()
         prompts.print(incident_details(preview.incident))
-        if not Confirm.ask(f"Save it to {path}?", console=prompts, default=True):
+        question = Text(f"Save it to {inert(str(store.path))}?")
+        if not Confirm.ask(question, console=prompts, default=True):
             raise click.ClickException("Not saved.")
-    change = run_change(lambda: add_incident(path, data, force=force, dry_run=dry_run), option_of)
+    with writing(store.path, dry_run):
+        change = run_change(
+            lambda: add_incident(store, data, force=force, dry_run=dry_run), option_of
+        )
     report_change(change, "Added {id} to {path}.")
     if change.written:
         click.echo(change.incident.id)
 
 
-def _ask_missing(settings: dict[str, str], sources: list[str]) -> None:
-    """Ask on the terminal for each field not given, re-asking until it reads."""
+def _unknown_country(settings: dict[str, str], force: bool) -> str | None:
+    """What is wrong with the country given, unless forced or given with its code."""
+    from incidents.countries import unknown_country
+
+    country = settings.get("location.country", "")
+    if force or "location.country_code" in settings or not country.strip():
+        return None
+    return unknown_country(country.strip())
+
+
+def _ask_missing(settings: dict[str, str], sources: list[str], force: bool) -> bool:
+    """Ask on the terminal for each field not given, re-asking until it reads;
+    True when the country is to be kept though it is not one (forced, or typed
+    twice)."""
     from rich.prompt import Prompt
+    from rich.text import Text
 
     from incidents import categories
     from incidents.editing import apply_setting
     from incidents.parsing import ParseError
 
     prompts = prompt_console()
+    refused = None
     for key, question in ADD_PROMPTS:
         if key in settings:
             continue
@@ -322,8 +375,14 @@ def _ask_missing(settings: dict[str, str], sources: list[str]) -> None:
             try:
                 apply_setting({}, key, answer)
             except ParseError as error:
-                prompts.print(f"[red]{error}[/red]")
+                prompts.print(Text(inert(str(error)), style="red"))
                 continue
+            problem = _unknown_country({key: answer}, force) if key == "location.country" else None
+            if problem and answer != refused:
+                prompts.print(Text(inert(f"{problem} (type it again to keep it)"), style="red"))
+                refused = answer
+                continue
+            force = force or bool(problem)
             if answer.strip() or key not in ADD_REQUIRED:
                 break
             prompts.print("[red]This one is needed.[/red]")
@@ -339,6 +398,7 @@ def _ask_missing(settings: dict[str, str], sources: list[str]) -> None:
         if not answer.strip():
             break
         sources.append(answer)
+    return force
 
 
 @cli.command()
@@ -368,9 +428,10 @@ def edit(
     store is validated before it is written.
 
     \b
-    FIELDs: id, date, end_date, location.country, location.province,
-    location.district, location.city, location.site, location.aliases (';'
-    between names), location.coordinates (LAT,LON), location.coordinates.lat,
+    FIELDs: id, date, end_date, location.country (its code follows, unless
+    set too), location.country_code, location.province, location.district,
+    location.city, location.site, location.aliases (';' between names),
+    location.coordinates (LAT,LON), location.coordinates.lat,
     location.coordinates.lon, location.coordinates.precision,
     perpetrator.name, perpetrator.attribution, claim.by, claim.date,
     claim.channel, attack_type, target_type, target, weapon_types (','
@@ -393,14 +454,15 @@ def edit(
         pairs = [parse_setting(text) for text in settings]
     except ParseError as error:
         raise click.BadParameter(str(error), param_hint="--set") from None
-    path = _store_to_change(app, dry_run)
+    store = _store_to_change(app, dry_run)
 
     def option_of(key: str | None) -> str:
         return "--add-source" if key == "sources" else f"--set {key}"
 
-    change = run_change(
-        lambda: edit_incident(path, incident_id, pairs, sources, dry_run=dry_run), option_of
-    )
+    with writing(store.path, dry_run):
+        change = run_change(
+            lambda: edit_incident(store, incident_id, pairs, sources, dry_run=dry_run), option_of
+        )
     report_change(change, "Changed {id} in {path}.")
 
 
@@ -412,28 +474,38 @@ def edit(
 def remove(app: AppContext, incident_id: str, yes: bool, dry_run: bool) -> None:
     """Remove one incident from the store.
 
-    On a terminal it asks first, unless --yes.
+    On a terminal it asks first; elsewhere (a script, a pipe) it removes
+    nothing without --yes.
 
     \b
     Examples:
       incidents remove 2022-06-imam-sahib
       incidents remove 2022-06-imam-sahib --dry-run
+      incidents remove 2022-06-imam-sahib --yes    (in a script)
     """
     from incidents.editing import remove_incident
 
-    path = _store_to_change(app, dry_run)
-    if on_terminal() and not yes and not dry_run:
-        from incidents.query import find_incident
+    store = _store_to_change(app, dry_run)
+    if not yes and not dry_run:
+        if not on_terminal():
+            raise click.UsageError(
+                "remove asks before it removes, and there is no terminal to ask on: "
+                "give --yes to remove without asking (or --dry-run to see the change)"
+            )
         from incidents.records import list_row
 
-        incident = find_incident(app.incidents(), incident_id)
+        preview = run_change(lambda: remove_incident(store, incident_id, dry_run=True), _id_hint)
+        incident = preview.incident
         question = (
-            f"Remove {incident.id} ({list_row(incident).date_text}, {incident.location.label()}: "
-            f"{incident.target}) from {path}?"
+            f"Remove {incident.id} ({list_row(incident).date_text}, "
+            f"{inert(incident.location.label())}: {inert(incident.target)}) from {store.path}?"
         )
         if not click.confirm(question, err=True):
             raise click.ClickException("Nothing removed.")
-    change = run_change(
-        lambda: remove_incident(path, incident_id, dry_run=dry_run), lambda key: "ID"
-    )
+    with writing(store.path, dry_run):
+        change = run_change(lambda: remove_incident(store, incident_id, dry_run=dry_run), _id_hint)
     report_change(change, "Removed {id} from {path}.")
+
+
+def _id_hint(key: str | None) -> str:
+    return "ID"

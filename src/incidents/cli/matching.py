@@ -107,7 +107,7 @@ def match_command(
         return
     path = app.location().path
     if not dry_run:
-        from incidents.editing import ensure_writable
+        from incidents.store_files import ensure_writable
 
         ensure_writable(path)
     from incidents.matching.session import Session

@@ -1,15 +1,17 @@
-"""Options shared by several commands: filters, formats, --svg, and help sections."""
+"""Options shared by several commands: filters, formats, pictures, and help sections."""
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from incidents.cli.completing import complete_from_store, complete_words
+from incidents.cli.output import OutputFile
 
 if TYPE_CHECKING:
     from incidents.categories import Category
@@ -17,6 +19,9 @@ if TYPE_CHECKING:
     from incidents.query import Filters
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# The largest integer SQLite holds; the query index compares numbers options give.
+LARGEST_INTEGER = 2**63 - 1
 
 
 FILTERS = "Filters"
@@ -60,13 +65,23 @@ def _category_option(
         ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     ) -> frozenset[Category]:
         from incidents import categories
-        from incidents.vocabulary import VocabularyError, resolve_category
+        from incidents.vocabulary import VocabularyError, search_categories
 
         category: type[Category] = getattr(categories, kind)
-        try:
-            return frozenset(resolve_category(category, v) for v in values)
-        except VocabularyError as error:
-            raise click.BadParameter(str(error), ctx, param) from None
+        members: set[Category] = set()
+        notes: dict[str, None] = {}
+        for value in values:
+            try:
+                searched, note = search_categories(category, value)
+            except VocabularyError as error:
+                raise click.BadParameter(str(error), ctx, param) from None
+            members |= searched
+            if note:
+                notes[note] = None
+        if not ctx.resilient_parsing:  # not while completing a command line
+            for note in notes:
+                click.echo(note, err=True)
+        return frozenset(members)
 
     return convert
 
@@ -83,7 +98,9 @@ Filters: repeat an option for "any of these"; different options must all hold.
 Dates are intervals: an incident of "2022-09" is on every day of September. It
 matches --since/--until/--on for certain when its whole interval lies inside
 them; when it only may (e.g. "2022-09" against --since 2022-09-10) it is kept
-and its date marked "~" in tables, unless --strict-dates is given."""
+and its date marked "~" in tables, unless --strict-dates is given. A date that
+starts with its year is year, month, day (2022/9/5, 20220905); 9/5/2022 needs
+`incidents --date-order dmy|mdy` (see `incidents --help`)."""
 
 
 def filter_options(command: F) -> F:
@@ -121,7 +138,8 @@ def filter_options(command: F) -> F:
             multiple=True,
             callback=_category_option("TargetType"),
             shell_complete=complete_words("TargetType"),
-            help="Target category or a word for it: embassy, mosque, school, police...",
+            help="Target category or a word for it: embassy, mosque, school, police... "
+            "(government: General and Diplomatic).",
         ),
         section_option(
             FILTERS,
@@ -131,7 +149,8 @@ def filter_options(command: F) -> F:
             multiple=True,
             callback=_category_option("AttackType"),
             shell_complete=complete_words("AttackType"),
-            help="Attack category: bombing, armed assault, assassination, kidnapping...",
+            help="Attack category: bombing, armed assault, assassination, kidnapping... "
+            "(hostage: both kinds).",
         ),
         section_option(
             FILTERS,
@@ -151,8 +170,9 @@ def filter_options(command: F) -> F:
             multiple=True,
             callback=non_empty,
             shell_complete=complete_from_store("place_names"),
-            help="Country, province, district, city or site, any spelling "
-            "(Mazar-e Sharif = Mazar-i-Sharif).",
+            help="Country (or its ISO code: AFG), province, district, city or site, any "
+            "spelling (Mazar-e Sharif = Mazar-i-Sharif); 'Kabul, Afghanistan': Kabul "
+            "within Afghanistan.",
         ),
         section_option(
             FILTERS,
@@ -177,13 +197,12 @@ def filter_options(command: F) -> F:
         section_option(
             FILTERS,
             "--min-killed",
-            type=click.IntRange(min=0),
+            type=click.IntRange(min=0, max=LARGEST_INTEGER),
             metavar="N",
             help="At least N killed for certain (unknown tolls do not match).",
         ),
     ]
-    for option in reversed(options):
-        command = option(command)
+    command = stacked(options, command)
     # Dedent first: the appended text starts at column 0, and click dedents
     # the whole help by its least indented line.
     command.__doc__ = inspect.cleandoc(command.__doc__ or "") + "\n" + FILTER_HELP
@@ -193,10 +212,12 @@ def filter_options(command: F) -> F:
 def build_filters(options: dict[str, Any]) -> Filters:
     from incidents.query import Filters
 
+    since, until, on = options.pop("since"), options.pop("until"), options.pop("on")
+    _refuse_empty_dates(since, until, on)
     return Filters(
-        since=options.pop("since"),
-        until=options.pop("until"),
-        on=options.pop("on"),
+        since=since,
+        until=until,
+        on=on,
         strict_dates=options.pop("strict_dates"),
         target_types=options.pop("target_types"),
         attack_types=options.pop("attack_types"),
@@ -206,6 +227,21 @@ def build_filters(options: dict[str, Any]) -> Filters:
         texts=options.pop("texts"),
         min_killed=options.pop("min_killed"),
     )
+
+
+def _refuse_empty_dates(
+    since: PartialDate | None, until: PartialDate | None, on: tuple[PartialDate, ...]
+) -> None:
+    """Dates that no incident can fall within are a mistyped command, not 0 results."""
+    if since is not None and until is not None and since.first_day > until.last_day:
+        raise click.UsageError(
+            f"--since {since} is later than --until {until}: no date lies between them"
+        )
+    for day in on:
+        if since is not None and day.last_day < since.first_day:
+            raise click.UsageError(f"--on {day} is before --since {since}: it cannot match")
+        if until is not None and day.first_day > until.last_day:
+            raise click.UsageError(f"--on {day} is after --until {until}: it cannot match")
 
 
 def distinct_option(command: F) -> F:
@@ -232,18 +268,84 @@ def format_option(choices: Sequence[str], default: str | None, help_text: str) -
     )
 
 
-def svg_option(command: F) -> F:
-    return section_option(
-        OUTPUT,
-        "--svg",
-        metavar="FILE",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        help="Also save the table or chart, as shown, to FILE as an SVG picture.",
-    )(command)
+def _picture_path(suffix: str, other: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() == other:
+            raise click.BadParameter(
+                f"{value} ends in {other}; this option writes {suffix}: "
+                f"use --{other.lstrip('.')} {value}",
+                ctx,
+                param,
+            )
+        return value
+
+    return check
 
 
-def no_svg_unless_table(svg: Path | None, output_format: str) -> None:
-    if svg is not None and output_format != "table":
+PICTURE_STYLES = ("report", "terminal")
+
+
+def picture_options(command: F) -> F:
+    """--svg, --png and --chart-style: pictures of the answer, saved beside it."""
+    options = [
+        section_option(
+            OUTPUT,
+            "--svg",
+            metavar="FILE",
+            type=OutputFile(),
+            callback=_picture_path("SVG", ".png"),
+            help="Also save a chart of the answer to FILE as SVG, for a report: "
+            "with a title, the filters, the source and the date.",
+        ),
+        section_option(
+            OUTPUT,
+            "--png",
+            metavar="FILE",
+            type=OutputFile(),
+            callback=_picture_path("PNG", ".svg"),
+            help="Also save the chart to FILE as PNG (needs: pip install 'incidents[png]').",
+        ),
+        section_option(
+            OUTPUT,
+            "--chart-style",
+            type=click.Choice(PICTURE_STYLES),
+            default="report",
+            show_default=True,
+            help="report: a chart on a white page; terminal: the table or chart "
+            "as the terminal shows it.",
+        ),
+    ]
+    return stacked(options, command)
+
+
+def stacked(options: Sequence[Callable[[F], F]], command: F) -> F:
+    """The command with the options, listed in their order in --help."""
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class Pictures:
+    """The pictures a command was asked to save."""
+
+    svg: Path | None = None
+    png: Path | None = None
+    terminal: bool = False
+
+    @property
+    def wanted(self) -> bool:
+        return self.svg is not None or self.png is not None
+
+
+def build_pictures(options: dict[str, Any], output_format: str = "table") -> Pictures:
+    pictures = Pictures(
+        svg=options.pop("svg"),
+        png=options.pop("png"),
+        terminal=options.pop("chart_style") == "terminal",
+    )
+    if pictures.wanted and pictures.terminal and output_format != "table":
         raise click.UsageError(
-            f"--svg draws the table; it cannot go with --format {output_format}."
+            f"--chart-style terminal draws the table; it cannot go with --format {output_format}."
         )
+    return pictures

@@ -10,9 +10,12 @@ Adding a format is adding its module, a member here and its renderer: a
 test loops over the enum.  The renderers import their modules when called,
 so that ``incidents --help`` can list the choices without loading them.
 
-What lives where: ``table`` (the terminal's tables and an incident's
-details), ``timeline`` (the terminal's chart), ``csv``, ``json`` (and
-NDJSON), ``geojson``, ``markdown``; ``labels``, the marks they share.
+What lives where: ``listing`` (the list: a table on the terminal, TSV lines
+when piped) and its ``columns``, ``details`` (one incident, for ``show``),
+``table`` (the totals), ``timeline`` (the terminal's chart), ``csv``,
+``json`` (and NDJSON), ``geojson``, ``markdown``; ``labels``, the marks
+they share; ``charts/``, the SVG charts for a report (--svg, --png).
+Text from the store reaches them all through ``inert``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ T = TypeVar("T")
 
 class Format(StrEnum):
     TABLE = "table"
+    TSV = "tsv"
     CSV = "csv"
     JSON = "json"
     NDJSON = "ndjson"
@@ -43,6 +47,7 @@ class Format(StrEnum):
         """The data format a file name ending implies (``.csv``, ``.json``...)."""
         endings = {
             ".csv": cls.CSV,
+            ".tsv": cls.TSV,
             ".json": cls.JSON,
             ".ndjson": cls.NDJSON,
             ".jsonl": cls.NDJSON,
@@ -60,6 +65,7 @@ class Selection:
     filters: Filters
     sort: SortKey | None = None
     limit: int | None = None
+    columns: tuple[str, ...] | None = None  # the list's columns (table, TSV), by name
 
 
 @dataclass
@@ -98,11 +104,23 @@ class Renderer:
 
 
 def _incidents_table(selection: Selection) -> RenderableType:
-    from incidents.formats.table import incidents_table
+    from incidents.formats.listing import incidents_table
 
     source = selection.source
     rows = source.list_rows(selection.filters, selection.sort, selection.limit)
-    return incidents_table(rows, source.count())
+    return incidents_table(rows, source.count(), selection.columns)
+
+
+def _tsv_incidents(selection: Selection, stream: TextIO) -> Written:
+    from incidents.formats import listing
+    from incidents.formats.columns import DISTINCT_PIPED_COLUMNS, PIPED_COLUMNS
+
+    source = selection.source
+    rows = source.list_rows(selection.filters, selection.sort, selection.limit)
+    counted_once = any(row.reported_by for row in rows)
+    columns = selection.columns or (DISTINCT_PIPED_COLUMNS if counted_once else PIPED_COLUMNS)
+    listing.write_lines(rows, stream, columns)
+    return Written(len(rows), listing.notes(rows, source.count(), columns))
 
 
 def _totals_table(totals: Totals) -> RenderableType:
@@ -175,6 +193,7 @@ def _markdown_incidents(selection: Selection, stream: TextIO) -> Written:
 
 RENDERERS: dict[Format, Renderer] = {
     Format.TABLE: Renderer(incidents_view=_incidents_table, totals_view=_totals_table),
+    Format.TSV: Renderer(write_incidents=_tsv_incidents),
     Format.CSV: Renderer(write_incidents=_csv_incidents, write_totals=_csv_totals),
     Format.JSON: Renderer(write_incidents=_json_incidents, write_totals=_json_totals),
     Format.NDJSON: Renderer(write_incidents=_ndjson_incidents, write_totals=_ndjson_totals),

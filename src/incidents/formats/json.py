@@ -38,7 +38,7 @@ def write_lines(texts: Iterable[str], stream: TextIO) -> None:
         stream.write(text + "\n")
 
 
-def _sum(total: CountSum) -> dict[str, int | None]:
+def _sum(total: CountSum) -> dict[str, int | float | None]:
     return {"min": total.low, "max": total.high, "unknown": total.unknown, "best": total.best}
 
 

@@ -16,6 +16,7 @@ from incidents.formats.labels import (
     count_text,
     perpetrator_text,
 )
+from incidents.inert import inert
 from incidents.records import ListRow, list_row
 
 if TYPE_CHECKING:
@@ -27,9 +28,10 @@ ALIGNMENTS = ("---", "---", "---", "---", "---", "---", "---:", "---:")
 
 
 def cell(text: str) -> str:
-    """Text made safe inside a table cell: no line breaks, pipes and markup escaped."""
-    flat = " ".join(text.split())
-    for special in ("\\", "|", "*", "_", "`", "[", "]", "<", ">"):
+    """Text made safe inside a table cell: no line breaks, control characters
+    made visible, pipes, markup and character references (``&#x202e;``) escaped."""
+    flat = inert(" ".join(text.split()))
+    for special in ("\\", "|", "*", "_", "`", "[", "]", "<", ">", "&"):
         flat = flat.replace(special, "\\" + special)
     return flat
 

@@ -18,7 +18,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from incidents.formats.labels import count_text
+from incidents.formats.labels import count_text, dataset_mark
+from incidents.inert import inert
 from incidents.matching.records import dataset_name, dataset_of, dataset_rank
 from incidents.records import Bounds, Figure, date_text
 from incidents.vocabulary import place_label
@@ -26,13 +27,6 @@ from incidents.vocabulary import place_label
 if TYPE_CHECKING:
     from incidents.matching.groups import Pair
     from incidents.matching.sources import Twin
-
-# Letters for the data sets in the list table's "Sets" column.
-DATASET_MARKS = {"hand-kept": "H", "gtd": "G", "acled": "A", "ucdp": "U"}
-
-
-def dataset_mark(dataset: str) -> str:
-    return DATASET_MARKS.get(dataset, dataset[:1].upper())
 
 
 def marks_legend(datasets: Sequence[str]) -> str:
@@ -92,20 +86,20 @@ def pair_view(
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False)
     table.add_column("")
     for data in (first, second):
-        table.add_column(Text(f"{data['id']} ({dataset_name(dataset_of(data))})"), ratio=1)
+        table.add_column(Text(inert(f"{data['id']} ({dataset_name(dataset_of(data))})")), ratio=1)
     for label, cell in _ROWS:
-        table.add_row(Text(label, style="bold"), Text(cell(first)), Text(cell(second)))
+        row = (Text(inert(cell(first), lines=True)), Text(inert(cell(second), lines=True)))
+        table.add_row(Text(label, style="bold"), *row)
     score = f", score {pair.score:.2f}" if pair.score is not None else ""
     heading = Text(f"Link {number} of {total}: {pair.status.value}{score}", style="bold")
-    evidence = Text("Evidence: " + (pair.evidence or "none recorded"))
+    evidence = Text(inert("Evidence: " + (pair.evidence or "none recorded")))
     return RenderGroup(heading, table, evidence)
 
 
-def add_twins(details: RenderableType, twins: Sequence[Twin]) -> RenderableType:
-    """The details of an incident (``table.incident_details``) with its twins:
-    the records linked to it, and why."""
-    if not twins or not isinstance(details, Table):
-        return details
+def twin_fields(twins: Sequence[Twin]) -> list[tuple[str, str]]:
+    """The twins of an incident as labelled fields for ``details``: the
+    records linked to it, what is known of each link, and why."""
+    fields = []
     for twin in twins:
         link = twin.link
         score = f", score {link.score:.2f}" if link.score is not None else ""
@@ -113,8 +107,8 @@ def add_twins(details: RenderableType, twins: Sequence[Twin]) -> RenderableType:
         line = f"{named}: {link.status.value}{score}"
         if link.evidence:
             line += f"; {link.evidence}"
-        details.add_row(_TWIN_LABELS[link.status.value], Text(line))
-    return details
+        fields.append((_TWIN_LABELS[link.status.value], line))
+    return fields
 
 
 _TWIN_LABELS = {
@@ -148,13 +142,14 @@ def overlap_table(combinations: Counter[tuple[str, ...]]) -> RenderableType:
     )
     total = sum(combinations.values())
     for number, dataset in enumerate(datasets):
-        table.add_column(dataset_name(dataset), "Total" if number == 0 else "", justify="center")
+        heading = inert(dataset_name(dataset))
+        table.add_column(heading, "Total" if number == 0 else "", justify="center")
     table.add_column("Attacks", f"{total:,}", justify="right")
     for combination, count in _ordered(combinations):
         marks = ["●" if d in combination else "" for d in datasets]
         table.add_row(*marks, f"{count:,}")
     per_dataset = [
-        f"{dataset_name(d)} reports {_sum_with(combinations, d):,} attacks, "
+        f"{inert(dataset_name(d))} reports {_sum_with(combinations, d):,} attacks, "
         f"{_shared(combinations, d):,} of them also in another data set"
         for d in datasets
     ]

@@ -15,6 +15,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
 from incidents.formats.labels import AT_LEAST_MARK, UNKNOWN_MARK, sum_text
+from incidents.inert import inert
 from incidents.query import Group
 from incidents.timeline import Step, Timeline
 
@@ -75,7 +76,7 @@ _HEADINGS = ("Incidents", "Killed")
 def _layout(
     groups: Sequence[Group], overall: Group, title: str, options: ConsoleOptions
 ) -> _Columns:
-    label = max(len(title), len("Total"), *(len(g.key) for g in groups))
+    label = max(len(title), len("Total"), *(len(inert(g.key)) for g in groups))
     count = len(str(overall.incidents))
     killed = max(len(sum_text(g.killed)) for g in [*groups, overall])
     # What is left for the bars (after the spaces before them, and a cell for
@@ -105,7 +106,7 @@ def _header(columns: _Columns, title: str) -> Text:
 def _line(group: Group, columns: _Columns) -> Text:
     empty = group.incidents == 0
     text = Text(no_wrap=True, overflow="crop")
-    text.append(group.key.ljust(columns.label + _GAP), style="dim" if empty else "")
+    text.append(inert(group.key).ljust(columns.label + _GAP), style="dim" if empty else "")
     text.append(str(group.incidents).rjust(columns.count) + " ", style="dim" if empty else "")
     text.append(
         _bar(group.incidents, columns.most_incidents, columns.count_bar).ljust(

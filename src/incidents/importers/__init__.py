@@ -9,9 +9,12 @@ otherwise, so importing the same file twice adds nothing.
 
 Nothing here writes: the caller writes the merged store once, at the end.
 
-What lives where: ``tabular`` (CSV and .xlsx files, encodings, headers),
-``common`` (cell readers shared by the data sets), ``gtd``, ``acled``,
-``ucdp`` (one row to one incident, by each codebook).
+What lives where: ``tabular`` (CSV and .xlsx files, headers), ``spreadsheet``
+(an .xlsx sheet, within bounds), ``encodings``
+(one encoding per file, mixed files refused), ``quotes`` (a quote left open),
+``common`` (cell readers shared by the data sets), ``layouts`` (dates as each
+codebook writes them), ``gtd``, ``acled``, ``ucdp`` (one row to one incident,
+by each codebook), ``checking`` (the store's checks on each incident).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from types import ModuleType
 from typing import Protocol
 
 from incidents.errors import IncidentsError
+from incidents.importers.checking import checked
 from incidents.importers.common import LeftOut, RowError
 from incidents.importers.tabular import BadRow, Columns, HeaderMismatch, Row, TableFile
 from incidents.model import Incident
@@ -44,6 +48,10 @@ class DataSet:
     country_column: str
     origin_id: Callable[[Row], str]
     to_incident: Callable[[Row], Incident]
+    # The first and last year a row's incident may fall in, read cheaply, or
+    # None when the cells do not say: rows outside --since/--until are then
+    # passed over before they are mapped, and are not counted as bad rows.
+    years: Callable[[Row], tuple[int, int] | None]
 
     @classmethod
     def from_module(cls, module: ModuleType) -> DataSet:
@@ -54,6 +62,7 @@ class DataSet:
             country_column=module.COUNTRY_COLUMN,
             origin_id=module.origin_id,
             to_incident=module.to_incident,
+            years=module.years,
         )
 
 
@@ -160,6 +169,7 @@ def import_file(
     report = ImportReport(dataset, path, merge.incidents, encoding=table.encoding)
     wanted_countries = {place_key(c) for c in options.countries}
     filtering = options.filters != Filters()
+    wanted_years = _years_wanted(options.filters)
     first_line: dict[str, int] = {}
 
     def skip(problem: RowProblem) -> None:
@@ -187,6 +197,9 @@ def import_file(
         if wanted_countries and place_key(item[dataset.country_column]) not in wanted_countries:
             report.outside_filters += 1
             continue
+        if wanted_years and _surely_outside(dataset.years(item), wanted_years):
+            report.outside_filters += 1
+            continue
         try:
             original = dataset.origin_id(item)
             if original in first_line:
@@ -195,7 +208,7 @@ def import_file(
                     original,
                     f"the same event as line {first_line[original]}; the row is skipped",
                 )
-            incident = dataset.to_incident(item)
+            incident = checked(dataset.to_incident(item))
             first_line[original] = item.line
         except RowError as error:
             skip(RowProblem(str(path), item.line, error.reason, error.column, error.value))
@@ -219,6 +232,24 @@ def import_file(
     if on_progress:
         on_progress(report.rows, report.rows)
     return report
+
+
+def _years_wanted(filters: Filters) -> list[tuple[int, int]]:
+    """The spans of years the date filters allow (several for --on), or none
+    when the dates are not filtered."""
+    if not (filters.since or filters.until or filters.on):
+        return []
+    since = filters.since.first_day.year if filters.since else 1
+    until = filters.until.last_day.year if filters.until else 9999
+    spans = [(on.first_day.year, on.last_day.year) for on in filters.on] or [(since, until)]
+    return [(max(first, since), min(last, until)) for first, last in spans]
+
+
+def _surely_outside(years: tuple[int, int] | None, wanted: list[tuple[int, int]]) -> bool:
+    if years is None:
+        return False
+    first, last = years
+    return all(last < since or first > until for since, until in wanted)
 
 
 def _rows(table: TableFile, dataset: DataSet) -> Iterable[Row | BadRow]:

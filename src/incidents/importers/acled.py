@@ -19,14 +19,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from incidents.countries import country_code
 from incidents.dates import PartialDate
 from incidents.importers.common import (
     LeftOut,
     RowError,
-    calendar_day,
     coordinates,
     count,
     dataset_source,
+    day,
     incident_id,
     integer,
     labelled,
@@ -34,6 +35,7 @@ from incidents.importers.common import (
     sentences,
     text,
 )
+from incidents.importers.layouts import day_first, day_named_month, iso
 from incidents.importers.tabular import Columns, Row
 from incidents.model import (
     AttackType,
@@ -165,8 +167,39 @@ _GEO_PRECISION = {
 }
 
 
+# Exports up to 2023 number their rows in data_id; ACLED renumbers them in
+# each export, so a row is known by it only when its event id is blank (seen
+# in a real export of 2020).
+_DATA_ID_PREFIX = "data_id:"
+
+
 def origin_id(row: Row) -> str:
-    return required_text(row, ID_COLUMN)
+    event_id = text(row, ID_COLUMN)
+    if event_id:
+        return event_id
+    data_id = text(row, "data_id")
+    if data_id is None:
+        raise RowError(ID_COLUMN, "", "is blank, and no data_id names the row either")
+    return _DATA_ID_PREFIX + data_id
+
+
+def years(row: Row) -> tuple[int, int] | None:
+    """The event's year; a week around a date may reach into the next or last."""
+    year = row["year"].strip()
+    if not year.isdigit():
+        return None
+    spread = 1 if row["time_precision"].strip() == "2" else 0
+    return int(year) - spread, int(year) + spread
+
+
+def _without_event_id(original: str) -> str | None:
+    if not original.startswith(_DATA_ID_PREFIX):
+        return None
+    return (
+        f"ACLED gives no event id; the row's data_id ({original[len(_DATA_ID_PREFIX) :]}) "
+        "stands for it, but ACLED renumbers data_id in each export, so a newer one may add "
+        "this event again"
+    )
 
 
 def to_incident(row: Row) -> Incident:
@@ -179,6 +212,7 @@ def to_incident(row: Row) -> Incident:
     geo_precision = _geo_precision(row)
     location = Location(
         country=required_text(row, COUNTRY_COLUMN),
+        country_code=country_code(row[COUNTRY_COLUMN]),
         province=text(row, "admin1"),
         district=text(row, "admin2"),
         city=text(row, "location") if geo_precision != 3 else None,
@@ -209,6 +243,7 @@ def to_incident(row: Row) -> Incident:
         summary=text(row, "notes") or _summary(original, event_type, sub_event_type, location),
         sources=[dataset_source(PUBLISHER, f"ACLED event {original}"), *_sources(row)],
         notes=sentences(
+            _without_event_id(original),
             date_note,
             f"Coordinates stand for {text(row, 'location')}"
             if geo_precision == 3 and text(row, "location")
@@ -243,21 +278,28 @@ def _attack(event_type: str, sub_event_type: str | None) -> tuple[AttackType, We
     return _EVENTS.get(event, (AttackType.UNKNOWN, _UNKNOWN_WEAPON))
 
 
+# ACLED's exports over the years: 2016-07-02, 9-May-20 (through Excel),
+# 21 March 2020, 01-January-2015, and numbers day first as its codebook says
+# ("recorded as day / month / year"): 02/01/1997 is 2 January.
+_EVENT_DATE_LAYOUTS = (iso, day_named_month, day_first)
+_EVENT_DATE_EXPECTED = "as ACLED writes them (2016-07-02, 9-May-20, 21 March 2020, 02/01/1997)"
+
+
 def _dates(row: Row) -> tuple[PartialDate, PartialDate | None, str | None]:
-    day = calendar_day(row, "event_date")
+    when = day(row, "event_date", _EVENT_DATE_LAYOUTS, _EVENT_DATE_EXPECTED)
     year = integer(row, "year")
-    if year is not None and year != day.year:
+    if year is not None and year != when.year:
         raise RowError("event_date", row["event_date"].strip(), f"is not in the year {year}")
     precision = integer(row, "time_precision")
     if precision in (None, 1):
-        return PartialDate.from_date(day), None, None
+        return PartialDate.from_date(when), None, None
     if precision == 2:
-        start, end = day - timedelta(days=3), day + timedelta(days=3)
-        note = f"Date known to the week: ACLED gives {day.isoformat()}, the middle of it"
+        start, end = when - timedelta(days=3), when + timedelta(days=3)
+        note = f"Date known to the week: ACLED gives {when.isoformat()}, the middle of it"
         return PartialDate.from_date(start), PartialDate.from_date(end), note
     if precision == 3:
-        note = f"Date known to the month (ACLED gives {day.isoformat()})"
-        return PartialDate(day.year, day.month), None, note
+        note = f"Date known to the month (ACLED gives {when.isoformat()})"
+        return PartialDate(when.year, when.month), None, note
     raise RowError("time_precision", row["time_precision"].strip(), "expected 1, 2 or 3")
 
 

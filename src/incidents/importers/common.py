@@ -7,10 +7,18 @@ is reported as: which line, which column, what value, and why.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 
-from incidents.dates import DateError, PartialDate, parse_user_date
+from incidents.dates import PartialDate
+from incidents.importers.layouts import (
+    Layout,
+    NotADay,
+    day_named_month,
+    iso,
+    named_month_day,
+    read_day,
+)
 from incidents.importers.tabular import Row
 from incidents.model import CoordinatePrecision, Coordinates, Source
 
@@ -108,88 +116,16 @@ def _degrees(column: str, value: str, limit: float) -> float:
     return number
 
 
-def calendar_day(row: Row, column: str) -> date:
-    """A full date in any common layout: 2016-07-02, 9-May-20, 02/01/1997 (day first)."""
+def day(row: Row, column: str, layouts: Sequence[Layout], expected: str) -> date:
+    """A full date written in one of the data set's ``layouts``; ``expected``
+    names them for the message when it is not (``m/d/yyyy, as 10/31/2001``)."""
     value = row[column].strip()
     if not value:
         raise RowError(column, value, "is blank, but every row needs a date")
-    day = _calendar_day(value)
-    if day is None:
-        raise RowError(column, value, "expected a date such as 2016-07-02 or 02/01/1997")
-    return day
-
-
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][0-9:.]*)?$")
-# The layouts the data sets use, read without dateutil: it is the slowest
-# step of a large import.  Anything else still goes to dateutil.
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{2}|\d{4})$")
-_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$")
-_NUMERIC_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-
-
-def _calendar_day(value: str) -> date | None:
     try:
-        return _known_layout(value)
-    except ValueError:
-        return None
-    except _OtherLayout:
-        pass
-    try:
-        partial = parse_user_date(value)
-    except DateError:
-        return None
-    if partial.day is None or partial.month is None:
-        return None
-    return partial.first_day
-
-
-class _OtherLayout(Exception):
-    pass
-
-
-def _known_layout(value: str) -> date:
-    """The date in one of the data sets' layouts; ValueError if it is no date."""
-    if found := _ISO_DAY.match(value):
-        return date(int(found[1]), int(found[2]), int(found[3]))
-    if found := _NUMERIC_DAY_FIRST.match(value):
-        return date(int(found[3]), int(found[2]), int(found[1]))
-    if found := _DAY_MONTH_YEAR.match(value):
-        day, month, year = found[1], found[2], found[3]
-    elif found := _MONTH_DAY_YEAR.match(value):
-        month, day, year = found[1], found[2], found[3]
-    else:
-        raise _OtherLayout
-    number = _MONTHS.get(month.lower())
-    if number is None:
-        raise _OtherLayout
-    # Two-digit years as ACLED writes them (9-May-20): 69 and later are 1900s.
-    full_year = int(year) if len(year) == 4 else _century(int(year))
-    return date(full_year, number, int(day))
-
-
-def _century(two_digits: int) -> int:
-    return 1900 + two_digits if two_digits >= 69 else 2000 + two_digits
+        return read_day(value, layouts)
+    except NotADay as error:
+        raise RowError(column, value, f"expected a date written {expected} ({error})") from None
 
 
 def dataset_source(publisher: str, title: str, url: str | None = None) -> Source:
@@ -204,6 +140,9 @@ _TRAILING_DATE = re.compile(
     r"[,;]?\s*(?P<date>(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})|(?:\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4})"
     r"|(?:\d{4}-\d{2}-\d{2}))\.?\s*$"
 )
+
+
+_CITATION_LAYOUTS = (named_month_day, day_named_month, iso)
 
 
 def citation_source(citation: str) -> Source:
@@ -221,10 +160,13 @@ def citation_source(citation: str) -> Source:
         rest = quoted["rest"].strip(" .,;")
     when = None
     dated = _TRAILING_DATE.search(rest)
-    day = _calendar_day(dated["date"]) if dated else None
-    if dated and day:
-        when = PartialDate.from_date(day)
-        rest = rest[: dated.start()].strip(" .,;")
+    if dated:
+        try:
+            when = PartialDate.from_date(read_day(dated["date"], _CITATION_LAYOUTS))
+        except NotADay:  # "February 30, 2011": the text stays in the publisher
+            pass
+        else:
+            rest = rest[: dated.start()].strip(" .,;")
     if not rest or (title is None and when is None and url is None):
         return Source(publisher=whole or "unnamed source", url=url)
     return Source(publisher=rest, date=when, title=title, url=url)

@@ -10,17 +10,19 @@ for; ``gname`` "Unknown" means no perpetrator is known.
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar, cast
 
 from incidents.categories import Category
+from incidents.countries import country_code
 from incidents.dates import DateError, PartialDate
 from incidents.importers.common import (
     RowError,
-    calendar_day,
     citation_source,
     coordinates,
     count,
     dataset_source,
+    day,
     flag,
     incident_id,
     integer,
@@ -29,12 +31,15 @@ from incidents.importers.common import (
     sentences,
     text,
 )
+from incidents.importers.layouts import excel_serial, iso, month_first
 from incidents.importers.tabular import Columns, Row
 from incidents.model import (
     AttackType,
     Attribution,
+    Casualties,
     Claim,
     CoordinatePrecision,
+    Count,
     Incident,
     Location,
     Origin,
@@ -90,6 +95,14 @@ def origin_id(row: Row) -> str:
     return required_text(row, ID_COLUMN)
 
 
+def years(row: Row) -> tuple[int, int] | None:
+    """The attack's year; an extended one may end any year after."""
+    year = row["iyear"].strip()
+    if not year.isdigit():
+        return None
+    return int(year), 9999 if row["extended"].strip() == "1" else int(year)
+
+
 def to_incident(row: Row) -> Incident:
     """The incident a GTD row describes; RowError names the cell that is wrong."""
     eventid = origin_id(row)
@@ -106,10 +119,12 @@ def to_incident(row: Row) -> Incident:
     target = text(row, "target1") or text(row, "corp1") or text(row, "targsubtype1_txt")
     target = target or target_types[0].value
     summary = text(row, "summary") or _summary(eventid, attack_types[0], target, location)
+    end, end_note = _end_date(row, when)
+    killed, wounded, shares_note = _casualties(row)
     return Incident(
         id=incident_id(DATASET, eventid),
         date=when,
-        end_date=_end_date(row, when),
+        end_date=end,
         location=location,
         perpetrator=perpetrator,
         claim=claim,
@@ -117,8 +132,8 @@ def to_incident(row: Row) -> Incident:
         target_type=target_types[0],
         target=target,
         weapon_types=weapon_types,
-        killed=count(row, "nkill", UNKNOWN),
-        wounded=count(row, "nwound", UNKNOWN),
+        killed=killed,
+        wounded=wounded,
         summary=summary,
         property_damage=_property(row),
         sources=[
@@ -129,7 +144,7 @@ def to_incident(row: Row) -> Incident:
             ),
             *_citations(row),
         ],
-        notes=_notes(row, attack_types, target_types),
+        notes=sentences(_notes(row, attack_types, target_types), end_note, shares_note),
         origin=Origin(dataset=DATASET, id=eventid),
     )
 
@@ -155,14 +170,58 @@ def _date(row: Row) -> PartialDate:
     return PartialDate(year, month, day if month else None)
 
 
-def _end_date(row: Row, start: PartialDate) -> PartialDate | None:
-    """The resolution date of an incident that lasted more than a day."""
+# The codebook's CSV writes the resolution month first (10/31/2001); a
+# spreadsheet holds a date cell (read as 2001-10-31) or, without its date
+# format, Excel's day number (37195).
+_RESOLUTION_LAYOUTS = (month_first, iso, excel_serial)
+
+
+def _end_date(row: Row, start: PartialDate) -> tuple[PartialDate | None, str | None]:
+    """The resolution date of an incident that lasted more than a day, and a
+    note when the row gives one that cannot be the end (1899-12-30, a
+    spreadsheet's day 0): then the end is not known, and the incident stays."""
     if not flag(row, "extended") or not text(row, "resolution"):
-        return None
-    end = PartialDate.from_date(calendar_day(row, "resolution"))
+        return None, None
+    given = row["resolution"].strip()
+    try:
+        end = PartialDate.from_date(day(row, "resolution", _RESOLUTION_LAYOUTS, "m/d/yyyy"))
+    except RowError as error:
+        return None, f"GTD's resolution date {given} is left out: {error.reason}"
     if end.last_day < start.first_day:
-        raise RowError("resolution", row["resolution"].strip(), f"is before the date {start}")
-    return end if end != start else None
+        return None, f"GTD's resolution date {given} ({end}) is left out: it is before the attack"
+    return (end if end != start else None), None
+
+
+_FRACTION = re.compile(r"^\d*\.\d+$")
+
+
+def _casualties(row: Row) -> tuple[Casualties, Casualties, str | None]:
+    """``nkill`` and ``nwound``, and a note when GTD gives a fraction.
+
+    Older releases share the casualties reported for linked attacks among
+    them (19.8 killed, 78.125 wounded in each of sixteen Bombay bombings of
+    1993; 0.33 wounded in each of six attacks in Lima).  How many died in
+    one attack is then not known, so the figure is at least 0 with GTD's
+    share as its best estimate: kept as given, and the best-estimate sum
+    over the linked attacks is GTD's own sum.
+    """
+    figures: list[Casualties] = []
+    shares = []
+    for column, label in (("nkill", "killed"), ("nwound", "wounded")):
+        value = row[column].strip()
+        if _FRACTION.match(value) and not float(value).is_integer():
+            figures.append(Count(min=0, best=float(value)))
+            shares.append(f"{label} {value}")
+        else:
+            figures.append(count(row, column, UNKNOWN))
+    note = None
+    if shares:
+        note = (
+            f"GTD gives {' and '.join(shares)}: a share of the casualties reported for "
+            "linked attacks together, not a count for this attack alone; kept as the best "
+            "estimate"
+        )
+    return figures[0], figures[1], note
 
 
 def _categories(row: Row, category: type[C], prefix: str, how_many: int) -> list[C]:
@@ -209,6 +268,7 @@ def _location(row: Row) -> Location:
     precision = _SPECIFICITY.get(specificity or 0, CoordinatePrecision.DISTRICT)
     return Location(
         country=required_text(row, COUNTRY_COLUMN),
+        country_code=country_code(row[COUNTRY_COLUMN]),
         province=_known(text(row, "provstate")),
         city=_known(text(row, "city")),
         coordinates=coordinates(row, "latitude", "longitude", precision),
@@ -285,5 +345,8 @@ def _paren(value: str | None) -> str | None:
 
 
 def _count_text(row: Row, column: str) -> str | None:
+    value = row[column].strip()
+    if _FRACTION.match(value) and not float(value).is_integer():
+        return value  # a share of linked attacks' figure, as for nkill
     number = count(row, column, UNKNOWN)
     return str(number) if number else None

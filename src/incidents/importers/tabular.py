@@ -1,54 +1,35 @@
 """Reading the data sets' files: CSV in whatever encoding, or a spreadsheet.
 
 A file is read one row at a time, so memory does not grow with its size.
-Its encoding is found by one quick pass over the bytes before parsing:
-UTF-16 when it starts with its byte-order mark (Excel's "Unicode text"),
-UTF-8 (with or without a byte-order mark) when every byte sequence is valid
-UTF-8, otherwise Windows-1252 with Latin-1 for the few bytes Windows-1252
-leaves undefined (GTD's CSV has been distributed that way).  Header names are
-matched without regard to case, spaces or a stray byte-order mark, and each
-data set may give older names for its columns.
+Its encoding is decided before parsing (``encodings``).  Header names are
+matched without regard to case, spaces or a stray byte-order mark, each
+data set may give older names for its columns, and a column named twice is
+refused.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import itertools
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
-from incidents.errors import IncidentsError
-
-UTF8 = "utf-8"
-UTF8_BOM = "utf-8-sig"
-UTF16 = "utf-16"
-LATIN = "cp1252"  # read with the Latin-1 fallback below
-_LATIN_FALLBACK = "incidents-latin-1"
-_CHUNK = 1 << 20
-
-
-def _latin1_for_undefined(error: UnicodeError) -> tuple[str, int]:
-    # Windows-1252 leaves five bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) undefined;
-    # Latin-1 reads them as the control characters of the same number.
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    return error.object[error.start : error.end].decode("latin-1"), error.end
-
-
-codecs.register_error(_LATIN_FALLBACK, _latin1_for_undefined)
+from incidents.importers.encodings import (
+    LATIN,
+    LATIN_FALLBACK,
+    UTF16,
+    FileFormatError,
+    open_binary,
+    scan,
+)
+from incidents.importers.quotes import QuoteCheck
 
 # Field sizes in GTD summaries and ACLED notes exceed csv's default limit
 # of 131072 characters only in broken files, but a long one must not abort.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-
-
-class FileFormatError(IncidentsError):
-    """A file that cannot be read as the data set it was said to be."""
 
 
 @dataclass(frozen=True)
@@ -91,66 +72,6 @@ class BadRow:
     reason: str
 
 
-@dataclass
-class Scan:
-    """What the pass over the bytes found."""
-
-    encoding: str
-    lines: int
-
-
-def scan(path: Path) -> Scan:
-    """The file's encoding and its number of lines (an upper bound on rows)."""
-    decoder = codecs.getincrementaldecoder(UTF8)()
-    lines = 0
-    utf8 = True
-    bom = utf16 = False
-    last = b""
-    with _open_binary(path) as stream:
-        first = True
-        while chunk := stream.read(_CHUNK):
-            if first:
-                bom = chunk.startswith(codecs.BOM_UTF8)
-                # Excel's "Unicode text" is UTF-16 with a byte-order mark.
-                utf16 = chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-                first = False
-            lines += chunk.count(b"\n")
-            last = chunk
-            if utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-        if utf8:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                utf8 = False
-    if last and not last.endswith(b"\n"):
-        lines += 1
-    if utf16:
-        return Scan(UTF16, lines)
-    if not utf8:
-        return Scan(LATIN, lines)
-    return Scan(UTF8_BOM if bom else UTF8, lines)
-
-
-def _open_binary(path: Path) -> IO[bytes]:
-    try:
-        return path.open("rb")
-    except FileNotFoundError:
-        raise FileFormatError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise FileFormatError(f"{path}: is a directory, not a data file") from None
-    except OSError as error:
-        raise FileFormatError(f"{path}: cannot read: {error.strerror}") from None
-
-
-def encoding_name(encoding: str) -> str:
-    names = {UTF8: "UTF-8", UTF8_BOM: "UTF-8 with a byte-order mark", UTF16: "UTF-16"}
-    return names.get(encoding, "Latin-1")
-
-
 class TableFile:
     """A data set's file opened for reading, row by row.
 
@@ -177,15 +98,16 @@ class TableFile:
         assert self.encoding is not None
         # UTF-8 was checked whole by scan(); UTF-16 was not, so a damaged
         # byte shows as U+FFFD rather than stopping the import.
-        errors = {LATIN: _LATIN_FALLBACK, UTF16: "replace"}.get(self.encoding, "strict")
+        errors = {LATIN: LATIN_FALLBACK, UTF16: "replace"}.get(self.encoding, "strict")
         with (
-            _open_binary(self.path) as raw,
+            open_binary(self.path) as raw,
             _text(raw, self.encoding, errors) as text,
         ):
             first = text.readline()
             if not first.strip():
                 raise FileFormatError(f"{self.path}: the file is empty, or its first line is")
-            reader = csv.reader(itertools.chain([first], text), delimiter=_delimiter(first))
+            delimiter = _delimiter(first)
+            reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
             try:
                 header_cells = next(reader)
             except StopIteration:
@@ -193,44 +115,54 @@ class TableFile:
             except csv.Error as error:
                 raise FileFormatError(f"{self.path}:1: cannot read the header: {error}") from None
             header = self._header(header_cells)
-            yield from _records(reader, header)
+            yield from _records(reader, header, QuoteCheck(self.path, delimiter))
 
     def _header(self, cells: list[str]) -> list[str]:
         header = [self.columns.canonical(cell) for cell in cells]
         missing = self.columns.missing(header)
         if missing:
             raise HeaderMismatch(self.path, self.columns, cells, missing)
+        self._refuse_repeated(cells, header)
         return header
 
-    def _spreadsheet_rows(self) -> Iterator[Row | BadRow]:
-        try:
-            import openpyxl
-        except ImportError:
+    def _refuse_repeated(self, cells: list[str], header: list[str]) -> None:
+        """A column named twice: which of the two holds the data cannot be
+        known, so the file is refused rather than one of them used."""
+        seen: dict[str, int] = {}
+        for position, name in enumerate(header):
+            if not name:  # a spreadsheet's empty trailing columns
+                continue
+            if name not in seen:
+                seen[name] = position
+                continue
+            first = seen[name]
+            names = [cells[first].replace("\ufeff", "").strip(), cells[position].strip()]
+            if names[0] == names[1]:
+                twice = f"the column {names[0]!r} twice (columns {first + 1} and {position + 1})"
+            else:
+                twice = (
+                    f"one column twice: {names[0]!r} (column {first + 1}) and {names[1]!r} "
+                    f"(column {position + 1}) are two names of {name!r}"
+                )
             raise FileFormatError(
-                f"{self.path}: reading .xlsx files needs openpyxl; install it with "
-                "pip install 'incidents[xlsx]', or save the sheet as CSV"
-            ) from None
-        try:
-            book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except FileNotFoundError:
-            raise FileFormatError(f"{self.path}: no such file") from None
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise FileFormatError(f"{self.path}: not a readable .xlsx file ({error})") from None
-        try:
-            sheet = book.worksheets[0]
-            if sheet.max_row:
-                self.estimated_rows = max(sheet.max_row - 1, 0)
-            values = sheet.iter_rows(values_only=True)
-            first = next(values, None)
-            if first is None:
-                raise FileFormatError(f"{self.path}: the sheet is empty")
-            header = self._header([_cell_text(v) for v in first])
-            for number, cells in enumerate(values, start=2):
-                texts = [_cell_text(v) for v in cells]
-                if any(texts):
-                    yield _row(number, header, texts)
-        finally:
-            book.close()
+                f"{self.path}:1: the header names {twice}: which one holds the data cannot "
+                "be known; remove one and import again"
+            )
+
+    def _spreadsheet_rows(self) -> Iterator[Row | BadRow]:
+        from incidents.importers.spreadsheet import Sheet
+
+        sheet = Sheet(self.path)
+        if sheet.rows_at_most:
+            self.estimated_rows = max(sheet.rows_at_most - 1, 0)
+        rows = sheet.rows()
+        first = next(rows, None)
+        if first is None:
+            raise FileFormatError(f"{self.path}: the sheet is empty")
+        header = self._header(first[1])
+        for number, texts in rows:
+            if any(texts):
+                yield _row(number, header, texts)
 
 
 def _text(raw: IO[bytes], encoding: str, errors: str) -> IO[str]:
@@ -239,7 +171,7 @@ def _text(raw: IO[bytes], encoding: str, errors: str) -> IO[str]:
     return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
 
 
-def _records(reader: Any, header: list[str]) -> Iterator[Row | BadRow]:
+def _records(reader: Any, header: list[str], quotes: QuoteCheck) -> Iterator[Row | BadRow]:
     previous_end = reader.line_num
     while True:
         try:
@@ -254,7 +186,24 @@ def _records(reader: Any, header: list[str]) -> Iterator[Row | BadRow]:
         previous_end = reader.line_num
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
-        yield _row(start, header, cells)
+        # A cell with line breaks (notes may have them), or a quote left open.
+        opened = quotes.check(cells, start) if previous_end > start else None
+        if opened is not None and opened.holds_rows:
+            raise FileFormatError(
+                f"{quotes.path}:{opened.line}: a quote opened on this line is not closed until "
+                f"line {previous_end}, so the lines between, other rows among them, were read "
+                "as one cell. Close the quote (a quote inside a quoted cell is written twice: "
+                '"") and import again; nothing was written.'
+            )
+        if opened is not None and len(cells) != len(header):
+            yield BadRow(
+                start,
+                f"has {len(cells)} cells, but the header has {len(header)}: a quote opened "
+                f"on line {opened.line} is closed only on line {previous_end}, so lines "
+                f"{start} to {previous_end} were read as one row",
+            )
+        else:
+            yield _row(start, header, cells)
 
 
 def _row(line: int, header: list[str], cells: list[str]) -> Row | BadRow:
@@ -265,21 +214,6 @@ def _row(line: int, header: list[str], cells: list[str]) -> Row | BadRow:
         else:
             return BadRow(line, f"has {len(cells)} cells, but the header has {len(header)}")
     return Row(line, dict(zip(header, cells, strict=True)))
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV export would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def _delimiter(header_line: str) -> str:

@@ -15,13 +15,14 @@ import calendar
 import re
 from datetime import date
 
+from incidents.countries import country_code
 from incidents.dates import DateError, PartialDate
 from incidents.importers.common import (
     RowError,
-    calendar_day,
     coordinates,
     count,
     dataset_source,
+    day,
     incident_id,
     integer,
     labelled,
@@ -29,6 +30,7 @@ from incidents.importers.common import (
     sentences,
     text,
 )
+from incidents.importers.layouts import iso
 from incidents.importers.tabular import Columns, Row
 from incidents.model import (
     AttackType,
@@ -93,6 +95,14 @@ def origin_id(row: Row) -> str:
     return required_text(row, ID_COLUMN)
 
 
+def years(row: Row) -> tuple[int, int] | None:
+    """The years of date_start and date_end."""
+    first, last = row["date_start"].strip()[:4], row["date_end"].strip()[:4]
+    if not (first.isdigit() and last.isdigit() and len(first) == len(last) == 4):
+        return None
+    return int(first), max(int(first), int(last))
+
+
 def to_incident(row: Row) -> Incident:
     """The incident a UCDP GED row describes; RowError names the cell that is wrong."""
     original = origin_id(row)
@@ -101,11 +111,13 @@ def to_incident(row: Row) -> Incident:
         raise RowError("type_of_violence", row["type_of_violence"].strip(), "expected 1, 2 or 3")
     kind = _VIOLENCE[violence]
     start, end, date_note = _dates(row)
+    killed, deaths_note = _deaths(row)
     side_a = required_text(row, "side_a")
     side_b = required_text(row, "side_b")
     where = text(row, "where_description")
     location = Location(
         country=required_text(row, COUNTRY_COLUMN),
+        country_code=country_code(row[COUNTRY_COLUMN]),
         province=_without_suffix(text(row, "adm_1"), " province"),
         district=_without_suffix(text(row, "adm_2"), " district"),
         site=where,
@@ -127,7 +139,7 @@ def to_incident(row: Row) -> Incident:
         target_type=TargetType.PRIVATE if violence == 3 else TargetType.NON_STATE,
         target=side_b,
         weapon_types=[WeaponType.UNKNOWN],
-        killed=_deaths(row),
+        killed=killed,
         wounded=None,
         summary=summary,
         sources=[dataset_source(PUBLISHER, f"UCDP GED event {original}"), *_sources(row)],
@@ -138,6 +150,7 @@ def to_incident(row: Row) -> Incident:
             labelled("Dyad", text(row, "dyad_name")),
             labelled("Coordinates stand for", text(row, "where_coordinates")),
             _deaths_by_side(row),
+            deaths_note,
             "Lower clarity: the row may sum up several events over a period"
             if integer(row, "event_clarity") == 2
             else None,
@@ -146,15 +159,34 @@ def to_incident(row: Row) -> Incident:
     )
 
 
+_DATE_EXPECTED = "as UCDP writes them (2009-02-20 00:00:00.000)"
+
+
 def _dates(row: Row) -> tuple[PartialDate, PartialDate | None, str | None]:
-    first = calendar_day(row, "date_start")
-    last = calendar_day(row, "date_end")
-    if last < first:
-        raise RowError("date_end", row["date_end"].strip(), f"is before date_start {first}")
+    """The event's window, and notes on its precision and on an end that
+    cannot be one (unreadable, or before the start): the end is then unknown."""
+    first = day(row, "date_start", (iso,), _DATE_EXPECTED)
     precision = integer(row, "date_prec")
     if precision not in _DATE_PRECISION:
         raise RowError("date_prec", row["date_prec"].strip(), "expected 1 to 5")
     note = _DATE_PRECISION[precision]
+    given = row["date_end"].strip()
+    if not given:
+        return PartialDate.from_date(first), None, sentences(note, "UCDP gives no date_end")
+    try:
+        last = day(row, "date_end", (iso,), _DATE_EXPECTED)
+    except RowError as error:
+        return (
+            PartialDate.from_date(first),
+            None,
+            sentences(note, f"UCDP's date_end {given!r} is left out: {error.reason}"),
+        )
+    if last < first:
+        return (
+            PartialDate.from_date(first),
+            None,
+            sentences(note, f"UCDP's date_end {given} is left out: it is before date_start"),
+        )
     whole = _whole_period(first, last)
     if whole is not None:
         return whole, None, note
@@ -189,18 +221,28 @@ def _without_suffix(name: str | None, suffix: str) -> str | None:
     return name
 
 
-def _deaths(row: Row) -> Casualties:
+def _deaths(row: Row) -> tuple[Casualties, str | None]:
+    """UCDP's death estimates, and a note when they are not in order.
+
+    About 1% of GED rows break low <= best <= high.  ``best`` is UCDP's own
+    figure and is kept; the range is widened to cover all three.
+    """
     low, best, high = count(row, "low"), count(row, "best"), count(row, "high")
     if low is None and best is None and high is None:
-        return None
+        return None, None
     if low is None or best is None or high is None:
         blank = next(c for c, v in (("low", low), ("best", best), ("high", high)) if v is None)
         raise RowError(blank, "", "is blank, but the other death estimates are given")
+    note = None
     if not low <= best <= high:
-        raise RowError("best", str(best), f"expected low {low} <= best <= high {high}")
+        note = (
+            f"UCDP's death estimates are out of order (low {low}, best {best}, high {high}): "
+            "the range covers all three"
+        )
+        low, high = min(low, best, high), max(low, best, high)
     if low == high:
-        return low
-    return Count(min=low, max=high, best=best)
+        return low, note
+    return Count(min=low, max=high, best=best), note
 
 
 def _deaths_by_side(row: Row) -> str | None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from incidents.errors import IncidentsError
-from incidents.index.build import build_index
+from incidents.index.build import build_index, memory_index
 from incidents.index.queries import StoreIndex
 from incidents.index.schema import (
     SCHEMA_VERSION,
@@ -22,6 +22,7 @@ from incidents.index.schema import (
     set_meta,
 )
 from incidents.index.sqlite_store import open_sqlite_store
+from incidents.index.state import StoreState, current_state
 
 
 class IndexUnwritable(IncidentsError):
@@ -36,39 +37,51 @@ def cache_directory(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def index_path_for(store_path: Path, cache_dir: Path | None = None) -> Path:
-    key = hashlib.sha256(str(store_path.resolve()).encode()).hexdigest()[:24]
+    from incidents.files import real_path
+
+    key = hashlib.sha256(str(real_path(store_path)).encode()).hexdigest()[:24]
     return (cache_dir or cache_directory()) / f"{key}.sqlite"
 
 
+def _private(directory: Path) -> None:
+    """The cache directory, made if needed, readable by its user alone: the
+    indexes in it hold every incident's text."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    found = directory.stat()
+    if found.st_mode & 0o077 and found.st_uid == os.geteuid():
+        directory.chmod(0o700)  # made by an older version, open to all
+
+
 def _fresh(connection: sqlite3.Connection, store_path: Path) -> bool:
-    """Whether the index still describes the store; refreshes the recorded
-    time when only that changed (a touch, a checkout of the same content)."""
+    """Whether the index still describes the store; records the store's new
+    state when only that changed (a touch, a checkout of the same content)."""
     meta = read_meta(connection)
     if meta.get("kind") != "index" or meta.get("schema") != SCHEMA_VERSION:
         return False
-    stat = store_path.stat()
-    if meta.get("size") != str(stat.st_size):
+    recorded = StoreState.from_meta(meta)
+    if recorded is None:
         return False
-    if meta.get("mtime_ns") == str(stat.st_mtime_ns):
-        return True
-    digest = hashlib.sha256(store_path.read_bytes()).hexdigest()
-    if digest != meta.get("sha256"):
+    now = current_state(recorded, store_path)
+    if now is None:
         return False
-    set_meta(connection, {"mtime_ns": str(stat.st_mtime_ns)})
-    connection.commit()
+    if now != recorded:
+        with contextlib.suppress(sqlite3.OperationalError):  # read-only, or busy: checked again
+            set_meta(connection, now.as_meta())
+            connection.commit()
     return True
 
 
 def open_index(
     store_path: Path, cache_dir: Path | None = None, progress: Progress | None = None
 ) -> StoreIndex:
-    """The index of a JSON store, built or rebuilt as needed; or a sqlite store."""
-    from incidents.store import read_bytes
+    """The index of a JSON store, built or rebuilt as needed; or a sqlite store
+    (which is its own index)."""
+    from incidents.store import not_a_store_file
 
     if store_path.suffix.lower() in SQLITE_SUFFIXES:
         return open_sqlite_store(store_path)
     if not store_path.is_file():
-        read_bytes(store_path)  # raises the StoreError that says why
+        raise not_a_store_file(store_path)
     path = index_path_for(store_path, cache_dir)
     if path.exists():
         try:
@@ -79,11 +92,20 @@ def open_index(
         except sqlite3.DatabaseError:
             pass  # unreadable: rebuilt below, never trusted
     try:
+        _private(path.parent)
         _forget_orphans(path)
         return StoreIndex(build_index(store_path, path, progress))
     except (OSError, sqlite3.OperationalError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise IndexUnwritable(f"cannot write the query index {path}: {reason}") from None
+
+
+def open_memory_index(store_path: Path, progress: Progress | None = None) -> StoreIndex:
+    """The index of a JSON store built in memory, by the same code as the one in
+    the cache, and asked the same questions; or a sqlite store."""
+    if store_path.suffix.lower() in SQLITE_SUFFIXES:
+        return open_sqlite_store(store_path)
+    return StoreIndex(memory_index(store_path, progress))
 
 
 def _forget_orphans(keep: Path) -> None:

@@ -7,10 +7,8 @@ before links existed have no such table, and so no links.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -67,35 +65,3 @@ def parse_links(text: str | bytes) -> list[Link]:
     if problem:
         raise ValueError(problem)
     return links
-
-
-def links_rewritten(store: Path, before: str, after: str, inode: int, texts: Sequence[str]) -> None:
-    """Bring the index of a JSON store up to date after its links alone were
-    written anew (its incidents byte for byte as they were): when the index
-    described the store as it was (``before``, a SHA-256), it takes the new
-    links and the file's new size, time and digest (``after``), so that the
-    next command need not rebuild it.  ``inode``: the file written, which
-    must still be the store's.  Otherwise, or on any error, the index is left
-    as it is, stale, and rebuilt when next opened."""
-    from incidents.index.freshness import index_path_for
-    from incidents.index.schema import SCHEMA_VERSION, connect, read_meta, set_meta
-
-    path = index_path_for(store)
-    if not path.exists():
-        return
-    with contextlib.suppress(OSError, sqlite3.Error), contextlib.closing(connect(path)) as db:
-        meta = read_meta(db)
-        if (meta.get("kind"), meta.get("schema"), meta.get("sha256")) != (
-            "index",
-            SCHEMA_VERSION,
-            before,
-        ):
-            return
-        stat = store.stat()
-        if stat.st_ino != inode:
-            return
-        write_link_texts(db, texts)
-        set_meta(
-            db, {"size": str(stat.st_size), "mtime_ns": str(stat.st_mtime_ns), "sha256": after}
-        )
-        db.commit()

@@ -1,5 +1,6 @@
 """Questions asked of an index or a sqlite store: filters, sorting and
-totals as SQL, answered as ``query`` answers them from memory."""
+totals as SQL.  The one engine every reading command asks, whatever the
+store and wherever its index is (the cache, memory, a sqlite store)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from incidents.index.schema import collector_paused, read_meta, set_meta
+from incidents.groups import merge_spellings
+from incidents.index.schema import busy_timeout, collector_paused, read_meta, set_meta
+from incidents.locations import PlaceName, location_queries
 from incidents.query import (
-    NO_VALUE,
     CountSum,
     Filters,
     Group,
@@ -28,7 +30,7 @@ from incidents.records import (
     figure_from_columns,
     flat_cells,
 )
-from incidents.vocabulary import fold, normalise, place_key, place_label
+from incidents.vocabulary import normalise, place_label
 
 if TYPE_CHECKING:
     from incidents.model import Incident, Link
@@ -93,20 +95,9 @@ def _filter_sql(filters: Filters, connection: sqlite3.Connection) -> _Sql:
         )
         params.extend(f"|{w.value}|" for w in filters.weapon_types)
     if filters.locations:
-        # Every term can use an index, so SQLite looks up each and unites them.
-        keys = sorted({place_key(query) for query in filters.locations})
-        marks = ", ".join("?" for _ in keys)
-        tests = [
-            f"{level}_key IN ({marks})" for level in ("country", "province", "district", "city")
-        ]
-        tests.append(f"facts.pos IN (SELECT pos FROM aliases WHERE key IN ({marks}))")
-        params.extend(keys * 5)
-        phrases = [f" {fold(q)} " for q in filters.locations if fold(q)]
-        if phrases:
-            in_site = " OR ".join("instr(' ' || site || ' ', ?) > 0" for _ in phrases)
-            tests.append(f"facts.pos IN (SELECT pos FROM sites WHERE {in_site})")
-            params.extend(phrases)
-        where.append("(" + " OR ".join(tests) + ")")
+        sql, sql_params = _locations_sql(filters.locations)
+        where.append(sql)
+        params.extend(sql_params)
     if filters.perpetrators:
         tests = []
         for query in filters.perpetrators:
@@ -128,6 +119,44 @@ def _filter_sql(filters: Filters, connection: sqlite3.Connection) -> _Sql:
     return _Sql(where, params, certain, certain_params)
 
 
+def _locations_sql(texts: Sequence[str]) -> tuple[str, list[Any]]:
+    """SQL for --location values, as ``locations.matches`` tells, and its parameters."""
+    queries = location_queries(texts)
+    # The wholes together, so that SQLite looks each key up by its index.
+    sql, params = _places_sql([query.whole for query in queries])
+    for query in queries:
+        if query.parts:
+            path = [_places_sql([part]) for part in query.parts]
+            sql += " OR (" + " AND ".join(part_sql for part_sql, _ in path) + ")"
+            params += [param for _, part_params in path for param in part_params]
+    return f"({sql})", params
+
+
+def _places_sql(places: Sequence[PlaceName]) -> tuple[str, list[Any]]:
+    """SQL that holds where any of these places is one of the incident's, as
+    ``locations.is_at`` tells, and its parameters."""
+    keys = sorted({place.key for place in places if place.key})
+    codes = sorted({code for place in places for code in place.codes})
+    phrases = [f" {place.phrase} " for place in places if place.phrase]
+    tests: list[str] = []
+    params: list[Any] = []
+    if keys:
+        # Every term can use an index, so SQLite looks up each and unites them.
+        marks = ", ".join("?" for _ in keys)
+        levels = ("country", "province", "district", "city")
+        tests += [f"{level}_key IN ({marks})" for level in levels]
+        tests.append(f"facts.pos IN (SELECT pos FROM aliases WHERE key IN ({marks}))")
+        params += keys * 5
+    if codes:
+        tests.append(f"country_code IN ({', '.join('?' for _ in codes)})")
+        params += codes
+    if phrases:
+        in_site = " OR ".join("instr(' ' || site || ' ', ?) > 0" for _ in phrases)
+        tests.append(f"facts.pos IN (SELECT pos FROM sites WHERE {in_site})")
+        params += phrases
+    return "(" + (" OR ".join(tests) or "0") + ")", params
+
+
 def _match_expression(groups: Sequence[Sequence[str]]) -> str:
     from incidents.query import PREFIX_MATCH_LENGTH
 
@@ -138,21 +167,62 @@ def _match_expression(groups: Sequence[Sequence[str]]) -> str:
 
 
 def _ensure_search(connection: sqlite3.Connection) -> None:
-    """The full-text table is built the first time a --text query needs it."""
-    if read_meta(connection).get("fts") == "1":
+    """The full-text table is built the first time a --text query needs it,
+    and kept; in memory for this command alone when the file cannot be
+    written (a read-only index or store, or one another process is writing)."""
+    if read_meta(connection).get("fts") == "1" or _temporary_search(connection):
         return
-    connection.execute("DROP TABLE IF EXISTS search")
+    try:
+        with busy_timeout(connection, 100):  # a writer may be busy for minutes: no waiting
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("DROP TABLE IF EXISTS search")
+            _fill_search(connection, "main")
+            set_meta(connection, {"fts": "1"})
+            connection.commit()
+    except sqlite3.OperationalError:
+        if connection.in_transaction:
+            connection.rollback()
+        _fill_search(connection, "temp")
+
+
+def _temporary_search(connection: sqlite3.Connection) -> bool:
+    found = "SELECT 1 FROM temp.sqlite_master WHERE name = 'search'"
+    return connection.execute(found).fetchone() is not None
+
+
+def _fill_search(connection: sqlite3.Connection, schema: str) -> None:
     connection.execute(
-        "CREATE VIRTUAL TABLE search USING fts5"
+        f"CREATE VIRTUAL TABLE {schema}.search USING fts5"
         "(text, content='', tokenize='unicode61 remove_diacritics 2')"
     )
     connection.execute(
-        "INSERT INTO search (rowid, text) SELECT pos, fold(json_extract(json, '$.summary') "
-        "|| ' ' || json_extract(json, '$.target') "
-        "|| ' ' || coalesce(json_extract(json, '$.location.site'), '')) FROM details"
+        f"INSERT INTO {schema}.search (rowid, text) SELECT pos, {_SEARCHED} FROM details"
     )
-    set_meta(connection, {"fts": "1"})
-    connection.commit()
+
+
+# What --text searches in: the summary, the target and the site, folded.
+_SEARCHED = (
+    "fold(json_extract(json, '$.summary') || ' ' || json_extract(json, '$.target') "
+    "|| ' ' || coalesce(json_extract(json, '$.location.site'), ''))"
+)
+
+
+def update_search(connection: sqlite3.Connection, positions: Sequence[int], delete: bool) -> None:
+    """Take the incidents at these positions out of the full-text table (before
+    their rows go), or put them in (after their rows came), if it is built."""
+    if read_meta(connection).get("fts") != "1":
+        return
+    # A contentless table forgets a row only when told the very text it indexed.
+    command = "'delete', " if delete else ""
+    columns = "search, rowid, text" if delete else "rowid, text"
+    for start in range(0, len(positions), 500):
+        chunk = positions[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        connection.execute(
+            f"INSERT INTO search ({columns}) SELECT {command}pos, {_SEARCHED} FROM details "
+            f"WHERE pos IN ({marks})",
+            chunk,
+        )
 
 
 _ORDER = {
@@ -161,19 +231,19 @@ _ORDER = {
     SortKey.WOUNDED: "wounded_unknown, -wounded_low, -coalesce(wounded_high, wounded_low), pos",
 }
 
-_GROUPS: dict[GroupBy, tuple[str, str]] = {
-    # group identity, label
-    GroupBy.TARGET_TYPE: ("target_type", "target_type"),
-    GroupBy.ATTACK_TYPE: ("attack_type", "attack_type"),
-    GroupBy.PERPETRATOR: ("perpetrator", "coalesce(perpetrator, 'unknown')"),
-    GroupBy.COUNTRY: ("country_key", "country"),
-    GroupBy.PROVINCE: (
-        f"coalesce(province_key, '{NO_VALUE}')",
-        f"coalesce(province, '{NO_VALUE}')",
-    ),
-    GroupBy.CITY: (f"coalesce(city_key, '{NO_VALUE}')", f"coalesce(city, '{NO_VALUE}')"),
-    GroupBy.YEAR: ("period_year", "period_year"),
-    GroupBy.MONTH: ("period_month", "period_month"),
+# Grouped by a column that is its own label.
+_GROUPS: dict[GroupBy, str] = {
+    GroupBy.TARGET_TYPE: "target_type",
+    GroupBy.ATTACK_TYPE: "attack_type",
+    GroupBy.YEAR: "period_year",
+    GroupBy.MONTH: "period_month",
+}
+# Grouped by name: the spellings as stored, merged by ``groups`` as in memory.
+_SPELLINGS: dict[GroupBy, str] = {
+    GroupBy.PERPETRATOR: "perpetrator",
+    GroupBy.COUNTRY: "country_code, country",
+    GroupBy.PROVINCE: "province",
+    GroupBy.CITY: "city",
 }
 
 # Per figure: low, high (null once any is unbounded), unknown, and the best
@@ -188,12 +258,13 @@ _SUMS = ", ".join(
 _LIST_COLUMNS = (
     "id, date, end_date, city, district, province, country, target_type, attack_type, "
     "perpetrator, attribution, killed_low, killed_high, killed_best, killed_unknown, "
-    "wounded_low, wounded_high, wounded_best, wounded_unknown"
+    "wounded_low, wounded_high, wounded_best, wounded_unknown, "
+    "(SELECT json_extract(json, '$.location.site') FROM details WHERE details.pos = facts.pos)"
 )
 
 
 class StoreIndex:
-    """Queries over an index (or a sqlite store), answering as ``query`` does."""
+    """Queries over an index (or a sqlite store)."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
@@ -279,6 +350,8 @@ class StoreIndex:
                     suspected=r[12] == "suspected",
                     killed=figure_from_columns(*r[13:17]),
                     wounded=figure_from_columns(*r[17:21]),
+                    country=country,
+                    site=r[21],
                     date_uncertain=bool(r[1]),
                 )
             )
@@ -339,7 +412,7 @@ class StoreIndex:
 
     def incident(self, incident_id: str) -> Incident:
         from incidents.model import Incident
-        from incidents.query import unknown_id
+        from incidents.query import suggestion_prefix, unknown_id
 
         row = self.connection.execute(
             "SELECT json FROM details WHERE pos = "
@@ -348,16 +421,25 @@ class StoreIndex:
         ).fetchone()
         if row is not None:
             return Incident.model_validate_json(row[0])
-        # Suggestions from ids that share a beginning or contain what was typed,
-        # not from every id of a store of millions.
+        # Suggestions from the ids that may be close, not from every id of a
+        # store of millions; ``unknown_id`` picks among them by the same rule.
+        prefix = suggestion_prefix(incident_id)
         candidates = [
             r[0]
             for r in self.connection.execute(
-                "SELECT id FROM facts WHERE id LIKE ? OR instr(id, ?) > 0 LIMIT 20000",
-                (incident_id[:3].replace("%", "").replace("_", "") + "%", incident_id),
+                "SELECT id FROM facts WHERE substr(id, 1, ?) = ? OR instr(id, ?) > 0 "
+                "ORDER BY pos LIMIT 20000",
+                (len(prefix), prefix, incident_id),
             )
         ]
         raise unknown_id(incident_id, candidates)
+
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        # Ids are ASCII: every id that begins with the prefix sorts below it
+        # followed by the highest code point, so the id index finds them.
+        query = "SELECT id FROM facts WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
+        rows = self.connection.execute(query, (prefix, prefix + "\U0010ffff", limit))
+        return [row[0] for row in rows]
 
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
         sql = _filter_sql(filters, self.connection)
@@ -367,16 +449,23 @@ class StoreIndex:
         ).fetchone()
         overall = _group("total", overall_row)
         groups: list[Group] = []
-        if by is not None:
-            identity, label = _GROUPS[by]
+        if by in _SPELLINGS:
+            columns = _SPELLINGS[by]
+            width = columns.count(",") + 1
+            query = f"SELECT {columns}, count(*), {_SUMS} FROM facts{where} GROUP BY {columns}"
+            spelled = [
+                (tuple(row[:width]), _group("", row[width:]))
+                for row in self.connection.execute(query, sql.params)
+            ]
+            groups = merge_spellings(by, spelled)
+        elif by is not None:
+            column = _GROUPS[by]
             order = "1" if by in (GroupBy.YEAR, GroupBy.MONTH) else "count(*) DESC, 1"
-            # With min(pos) alone among min/max, SQLite takes the label from
-            # the first incident of the group: a place is named as first seen.
             query = (
-                f"SELECT {label}, min(pos), count(*), {_SUMS} FROM facts{where} "
-                f"GROUP BY {identity} ORDER BY {order}"
+                f"SELECT {column}, count(*), {_SUMS} FROM facts{where} "
+                f"GROUP BY {column} ORDER BY {order}"
             )
-            groups = [_group(row[0], row[2:]) for row in self.connection.execute(query, sql.params)]
+            groups = [_group(row[0], row[1:]) for row in self.connection.execute(query, sql.params)]
         return Totals(by, groups, overall)
 
     def links(self) -> list[Link]:
@@ -396,6 +485,6 @@ def _sum(values: Sequence[Any], incidents: int) -> CountSum:
         low=int(low or 0),
         high=None if incidents and high is None else int(high or 0),
         unknown=int(unknown or 0),
-        estimate=int(estimate or 0),
+        estimate=estimate or 0,  # a decimal where a best estimate is one
         estimated=int(estimated or 0),
     )

@@ -16,7 +16,7 @@ from incidents.vocabulary import fold
 
 # Bump when the table's shape or the meaning of a column changes: older
 # index files are then rebuilt.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "7"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 Progress = Callable[[int, int], None]
@@ -44,6 +44,7 @@ FACT_COLUMNS = (
     ("province_key", "TEXT"),
     ("district_key", "TEXT"),
     ("city_key", "TEXT"),
+    ("country_code", "TEXT"),  # ISO alpha-3: as stored, else from the name; null if not known
     ("perpetrator", "TEXT"),
     ("perpetrator_names", "TEXT NOT NULL"),
     ("attribution", "TEXT NOT NULL"),
@@ -82,6 +83,7 @@ _INDEXES = (
     ("facts", "province_key"),
     ("facts", "district_key"),
     ("facts", "city_key"),
+    ("facts", "country_code"),
     ("aliases", "key"),
 )
 
@@ -134,10 +136,57 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path)
+# How long a connection waits for another one's lock before it gives up.
+# Writers of a store take turns on the store's own lock first, and readers of
+# a sqlite store (in WAL mode) never wait for a writer; this covers the rest:
+# an index whose freshness is being recorded, WAL recovery after a crash.
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def connect(path: Path, immutable: bool = False) -> sqlite3.Connection:
+    """A connection to an index or a sqlite store; ``immutable`` for a file
+    that this user can only read and nobody is writing (no locks taken)."""
+    if immutable:
+        uri = f"{path.absolute().as_uri()}?mode=ro&immutable=1"
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    else:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
     register_functions(connection)
     return connection
+
+
+def use_wal(connection: sqlite3.Connection) -> None:
+    """Write-ahead logging: readers go on reading the store as it was while a
+    writer changes it, and see the new one once it commits, never half of it.
+    The mode is kept in the file; a commit is durable, short of a power cut
+    just after it (``synchronous = NORMAL``)."""
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+
+
+def settle(connection: sqlite3.Connection) -> None:
+    """Move a committed change from the log into the store file itself, so
+    that the file alone, copied or backed up, holds the whole store.
+
+    Readers still reading the store as it was keep the log in use: they are
+    waited for a moment, no longer (SQLite folds the log in later, when the
+    last connection closes or at the next write)."""
+    with busy_timeout(connection, SETTLE_MILLISECONDS):
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@contextlib.contextmanager
+def busy_timeout(connection: sqlite3.Connection, milliseconds: int) -> Iterator[None]:
+    """Wait this long, no longer, for another connection's lock in the body."""
+    usual = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
+    connection.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+    try:
+        yield
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {usual}")
+
+
+SETTLE_MILLISECONDS = 2000
 
 
 def read_meta(connection: sqlite3.Connection) -> dict[str, str]:

@@ -1,8 +1,14 @@
 """Stores kept as SQLite files (``.sqlite``): the index's own tables, opened,
-written whole, or merged into row by row as an import streams."""
+written whole, changed in place by add, edit and remove, or merged into row
+by row as an import streams.
+
+Every writer holds the store's lock (``locking``) for its whole change, so
+writers take turns; the store is in WAL mode, so a reader sees it as it was
+before a change or as it is after, never half-written."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterable
@@ -16,6 +22,7 @@ from incidents.index.schema import (
     CHUNK,
     INSERTS,
     SCHEMA_VERSION,
+    SQLITE_SUFFIXES,
     TABLES,
     collector_paused,
     connect,
@@ -24,19 +31,31 @@ from incidents.index.schema import (
     read_meta,
     register_functions,
     set_meta,
+    settle,
+    use_wal,
+)
+from incidents.temporary import (
+    remove_sqlite_files,
+    remove_stale,
+    remove_with_siblings,
+    temporary_beside,
 )
 
 if TYPE_CHECKING:
-    from incidents.model import Incident
+    from incidents.model import Incident, Store
+    from incidents.store_files import StoreFile
 
 
-def open_sqlite_store(path: Path) -> StoreIndex:
-    from incidents.store import Problem, StoreError
+def open_sqlite_store(path: Path, writing: bool = False) -> StoreIndex:
+    """A sqlite store, to read (as it stands while others write it) or, for
+    a writer that holds the store's lock, to write in WAL mode."""
+    from incidents.store import Problem, StoreError, read_bytes
 
     if not path.is_file():
-        raise StoreError([Problem(str(path), "no such file")])
+        read_bytes(path)  # raises the StoreError that says why
+        raise StoreError([Problem(str(path), "not a regular file")])
     try:
-        connection = connect(path)
+        connection = _connected(path, writing)
         meta = read_meta(connection)
     except sqlite3.DatabaseError as error:
         raise StoreError([Problem(str(path), f"not an incidents sqlite store: {error}")]) from None
@@ -48,19 +67,138 @@ def open_sqlite_store(path: Path) -> StoreIndex:
             f"{SCHEMA_VERSION}: export it to JSON with the tool that wrote it"
         )
         raise StoreError([Problem(str(path), message)])
+    if writing:
+        try:
+            use_wal(connection)
+        except sqlite3.OperationalError as error:
+            connection.close()
+            raise StoreError([Problem(str(path), f"cannot be written: {error}")]) from None
     return StoreIndex(connection)
+
+
+_CANNOT_WRITE = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)
+
+
+def _connected(path: Path, writing: bool) -> sqlite3.Connection:
+    connection = connect(path)
+    try:
+        connection.execute("SELECT 1 FROM meta LIMIT 1")
+    except sqlite3.OperationalError as error:
+        connection.close()
+        # A store in WAL mode can be read only by whoever may make its shared
+        # memory file beside it; another user reads the file as it stands.
+        if writing or getattr(error, "sqlite_errorcode", 0) & 0xFF not in _CANNOT_WRITE:
+            raise
+        connection = connect(path, immutable=True)
+    return connection
 
 
 def write_sqlite_store(path: Path, incidents: Iterable[Incident]) -> int:
     """Write validated incidents as a sqlite store, whole or not at all."""
     from incidents.store import stored_json
 
-    with collector_paused(), new_database(path) as connection:
+    with collector_paused(), new_database(path, store=True) as connection:
         count = insert_texts(connection, (stored_json(i) for i in incidents), with_csv=True)
         set_meta(
             connection, {"kind": "store", "schema": SCHEMA_VERSION, "count": str(count), "fts": "0"}
         )
     return count
+
+
+def _rows(pos: int, incident: Incident) -> dict[str, list[tuple[Any, ...]]]:
+    from incidents.store import stored_json_of
+
+    data = incident.model_dump(mode="json", exclude_defaults=True)
+    return incident_rows(pos, data, stored_json_of(data), with_csv=True)
+
+
+def _store_meta(connection: sqlite3.Connection) -> None:
+    """The meta rows of a store just changed; its full-text table is rebuilt
+    when next needed."""
+    connection.execute("DROP TABLE IF EXISTS search")
+    count = connection.execute("SELECT count(*) FROM facts").fetchone()[0]
+    set_meta(
+        connection,
+        {"kind": "store", "schema": SCHEMA_VERSION, "count": str(count), "fts": "0"},
+    )
+
+
+def store_file(path: Path) -> StoreFile:
+    """How writers read and write the store at ``path``, JSON or sqlite."""
+    from incidents.store_files import JsonStoreFile
+
+    if path.suffix.lower() in SQLITE_SUFFIXES:
+        return SqliteStoreFile(path)
+    return JsonStoreFile(path)
+
+
+class SqliteStoreFile:
+    """A sqlite store as add, edit and remove change it (``store_files.StoreFile``):
+    read whole, as the text of a JSON store, and written back in one
+    transaction that touches only the incidents that changed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._positions: list[int] = []
+
+    def read(self) -> str:
+        from incidents.store import store_document
+
+        store = open_sqlite_store(self.path)
+        try:
+            rows = store.connection.execute("SELECT pos, json FROM details ORDER BY pos").fetchall()
+        finally:
+            store.close()
+        self._positions = [pos for pos, _ in rows]
+        return "".join(store_document(text for _, text in rows))
+
+    def write(self, before: Store, after: Store, text: str, notes: list[str]) -> None:
+        from incidents.store import Problem, StoreError
+
+        old, new = before.incidents, after.incidents
+        if len(old) != len(self._positions):
+            raise ValueError("write() of a store that was not read()")
+        start = 0
+        while start < min(len(old), len(new)) and old[start] == new[start]:
+            start += 1
+        end = 0  # incidents alike at the end, after the start
+        while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+            end += 1
+        gone = self._positions[start : len(old) - end]
+        came = new[start : len(new) - end]
+        if len(came) > len(gone) and end:
+            # New incidents before others: the rest is renumbered after them.
+            gone, came = self._positions[start:], new[start:]
+            first = self._positions[start - 1] + 1 if start else 0
+            positions = list(range(first, first + len(came)))
+        else:
+            following = self._positions[-1] + 1 if self._positions else 0
+            positions = gone[: len(came)] + list(
+                range(following, following + len(came) - len(gone))
+            )
+        remove_stale(self.path.parent, f".{self.path.name}.")
+        connection = open_sqlite_store(self.path, writing=True).connection
+        connection.isolation_level = None  # transactions as written here
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            marks = ", ".join("?" for _ in gone)
+            for table, _ in TABLES:
+                connection.execute(f"DELETE FROM {table} WHERE pos IN ({marks})", gone)
+            for pos, incident in zip(positions, came, strict=True):
+                for table, rows in _rows(pos, incident).items():
+                    connection.executemany(INSERTS[table], rows)
+            _store_meta(connection)
+            connection.execute("COMMIT")
+            settle(connection)
+        except BaseException as error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError):  # a full disk, say
+                problem = Problem(str(self.path), f"cannot be written: {error}")
+                raise StoreError([problem]) from None
+            raise
+        finally:
+            connection.close()
 
 
 class SqliteStoreImport:
@@ -78,16 +216,19 @@ class SqliteStoreImport:
         self.dataset = dataset
         self.incidents: list[Incident] = []  # never filled: the rows go to SQLite
         self._new = not path.exists()
+        self._claim = contextlib.ExitStack()
         if self._new:
-            self._temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            self._temporary.unlink(missing_ok=True)
+            self._temporary, self._descriptor = self._claim.enter_context(
+                temporary_beside(path, 0o666)
+            )
             self.connection = sqlite3.connect(self._temporary)
             self.connection.execute("PRAGMA journal_mode = OFF")
+            self.connection.execute("PRAGMA synchronous = OFF")
             register_functions(self.connection)
             create_schema(self.connection)
         else:
-            self.connection = open_sqlite_store(path).connection
-        self.connection.execute("PRAGMA synchronous = OFF")
+            remove_stale(path.parent, f".{path.name}.")
+            self.connection = open_sqlite_store(path, writing=True).connection
         self.ids = {row[0] for row in self.connection.execute("SELECT id FROM facts")}
         self.by_origin = {
             row[0]: row[1]
@@ -133,10 +274,7 @@ class SqliteStoreImport:
         return "added"
 
     def _queue(self, pos: int, incident: Incident) -> None:
-        from incidents.store import stored_json_of
-
-        data = incident.model_dump(mode="json", exclude_defaults=True)
-        for table, rows in incident_rows(pos, data, stored_json_of(data), with_csv=True).items():
+        for table, rows in _rows(pos, incident).items():
             self._batches[table].extend(rows)
         if len(self._batches["facts"]) >= CHUNK:
             self._flush()
@@ -156,19 +294,22 @@ class SqliteStoreImport:
     def commit(self) -> None:
         self._flush()
         create_indexes(self.connection)
-        self.connection.execute("DROP TABLE IF EXISTS search")  # rebuilt when next needed
-        count = self.connection.execute("SELECT count(*) FROM facts").fetchone()[0]
-        set_meta(
-            self.connection,
-            {"kind": "store", "schema": SCHEMA_VERSION, "count": str(count), "fts": "0"},
-        )
+        _store_meta(self.connection)
         self.connection.commit()
+        if self._new:
+            use_wal(self.connection)
+        else:
+            settle(self.connection)
         self.connection.close()
         if self._new:
+            os.fsync(self._descriptor)
+            remove_sqlite_files(self.path)  # of a store that was here before, if any
             os.replace(self._temporary, self.path)
+        self._claim.close()
 
     def abort(self) -> None:
         self.connection.rollback()
         self.connection.close()
         if self._new:
-            self._temporary.unlink(missing_ok=True)
+            remove_with_siblings(self._temporary)
+        self._claim.close()

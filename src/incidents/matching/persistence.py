@@ -88,7 +88,7 @@ def save_pairs(path: Path, pairs: Sequence[Pair], token: str | None = None) -> s
                 f"{path}: the store changed while matching; nothing was written. "
                 "Run `incidents match` again."
             )
-        _write(path, data, texts, now)
+        _write(path, data, texts)
     return links_digest(texts)
 
 
@@ -131,11 +131,15 @@ def _read(path: Path) -> bytes | None:
 def _current_links(path: Path, data: bytes | None) -> list[Link]:
     from incidents.index.build import split_links
     from incidents.index.links import parse_links, read_links
-    from incidents.index.schema import connect
 
     if data is None:
-        with contextlib.closing(connect(path)) as connection:
-            return read_links(connection)
+        from incidents.index.sqlite_store import open_sqlite_store
+
+        store = open_sqlite_store(path)
+        try:
+            return read_links(store.connection)
+        finally:
+            store.close()
     _, links_json = split_links(data)
     if links_json is not None:  # only the links are read, not a store of millions
         with contextlib.suppress(ValueError):
@@ -145,19 +149,16 @@ def _current_links(path: Path, data: bytes | None) -> list[Link]:
     return load_store(path).links
 
 
-def _write(path: Path, data: bytes | None, texts: Sequence[str], token: str | None = None) -> None:
+def _write(path: Path, data: bytes | None, texts: Sequence[str]) -> None:
     """Replace the store's links; the caller holds the lock, and gives the
-    bytes of a JSON store (None: a sqlite store), and their digest if known."""
+    bytes of a JSON store (None: a sqlite store).  The store's query index
+    is brought up to date while the lock is still held."""
     if data is None:
-        from incidents.index.links import write_link_texts
-        from incidents.index.schema import connect
-
-        with contextlib.closing(connect(path)) as connection:
-            write_link_texts(connection, texts)
-            connection.commit()
+        _write_sqlite(path, texts)
         return
+    from incidents.files import atomic_writer
+    from incidents.index import after_write
     from incidents.index.build import incidents_end
-    from incidents.store import atomic_writer
 
     end = incidents_end(data)
     if end is None:  # another layout: written whole, in this tool's
@@ -169,6 +170,7 @@ def _write(path: Path, data: bytes | None, texts: Sequence[str], token: str | No
         text = dump_store(store.model_copy(update={"links": links}))
         with atomic_writer(path) as stream:
             stream.write(text)
+        after_write(path)
         return
     tail = (',\n  "links": [\n    ' + ",\n    ".join(texts) + "\n  ]" if texts else "") + "\n}\n"
     ending = tail.encode("utf-8")
@@ -179,12 +181,27 @@ def _write(path: Path, data: bytes | None, texts: Sequence[str], token: str | No
         stream.flush()
         stream.buffer.write(incidents)  # the incidents' bytes as they are
         stream.buffer.write(ending)
-        inode = os.fstat(stream.fileno()).st_ino
-    from incidents.index.links import links_rewritten
+    after_write(path)
 
-    after = hashlib.sha256(incidents)
-    after.update(ending)
-    links_rewritten(path, token or store_token(path, data), after.hexdigest(), inode, texts)
+
+def _write_sqlite(path: Path, texts: Sequence[str]) -> None:
+    from incidents.index.links import write_link_texts
+    from incidents.index.schema import settle
+    from incidents.index.sqlite_store import open_sqlite_store
+
+    connection = open_sqlite_store(path, writing=True).connection
+    connection.isolation_level = None  # transactions as written here
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        write_link_texts(connection, texts)
+        connection.execute("COMMIT")
+        settle(connection)
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.close()
 
 
 # --- what the last run saw -----------------------------------------------------------

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from incidents.index.schema import read_meta
 from incidents.matching.distinct import DistinctView, distinct_view
 from incidents.matching.records import record_key
 from incidents.query import Filters, GroupBy, SortKey, Totals
@@ -103,25 +104,38 @@ class DistinctSource:
     def incident(self, incident_id: str) -> Incident:
         return self.inner.incident(incident_id)
 
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        return self.inner.ids_starting(prefix, limit)
+
     def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
         return self.inner.totals(filters, by)
+
+    def place_names(self) -> list[str]:
+        return self.inner.place_names()
+
+    def perpetrators(self) -> list[str]:
+        return self.inner.perpetrators()
 
     def links(self) -> list[Link]:
         return self.inner.links()
 
 
 def distinct_source(base: IncidentSource, cache: Path | None = None) -> DistinctSource:
-    """The store of ``base`` counted once: from an index of its own in
-    ``cache`` (a file path) when ``base`` is the store's index, else in memory."""
+    """The store of ``base`` (its index) counted once: indexed by the same code
+    as the store, in ``cache`` (a file, kept until the store changes), or in
+    memory when there is no cache or it cannot be written."""
     from incidents.index import StoreIndex
 
-    if isinstance(base, StoreIndex) and cache is not None:
+    assert isinstance(base, StoreIndex), "one engine answers: the index"
+    if cache is not None:
         with contextlib.suppress(OSError, sqlite3.OperationalError):
             return _cached(base, cache)
-    return _in_memory(base)
+    connection = _connection(Path(":memory:"))
+    _fill(connection, base, "memory")
+    return _from_connection(StoreIndex(connection), read_meta(connection))
 
 
-def _view(base: IncidentSource) -> tuple[DistinctView, list[Link]]:
+def _view(base: StoreIndex) -> tuple[DistinctView, list[Link]]:
     from pydantic_core import from_json
 
     texts = list(base.stored_texts(Filters()))
@@ -129,34 +143,24 @@ def _view(base: IncidentSource) -> tuple[DistinctView, list[Link]]:
     return distinct_view(texts, [from_json(text) for text in texts], links), links
 
 
-def _counted(view: DistinctView) -> Counted:
-    return Counted(view.records, view.attacks, view.groups, view.grouped, view.pending)
-
-
-def _in_memory(base: IncidentSource) -> DistinctSource:
-    from pydantic import TypeAdapter
-
-    from incidents.model import Incident
-    from incidents.query import InMemory
-
-    view, links = _view(base)
-    incidents = TypeAdapter(list[Incident]).validate_json("[" + ",".join(view.texts) + "]")
-    marks = view.reported_by
-    return DistinctSource(
-        InMemory(incidents, links), lambda ids: {i: marks[i] for i in ids}, _counted(view)
-    )
-
-
 def _identity(base: StoreIndex) -> str:
-    """What the view is made of: the store's content, as its index knows it."""
-    from incidents.index.schema import read_meta
-
+    """What the view is made of: the store's content, as its index knows it,
+    or a sqlite store's file and its log as they stand."""
     meta = read_meta(base.connection)
     if meta.get("kind") == "index":
         return f"index {meta.get('schema')} {meta.get('sha256')}"
-    path = Path(base.connection.execute("PRAGMA database_list").fetchone()[2])
-    stat = path.stat()
-    return f"store {stat.st_ino} {stat.st_size} {stat.st_mtime_ns}"
+    path = Path(_database(base))
+    found = []
+    for part in (path, path.with_name(path.name + "-wal")):
+        with contextlib.suppress(OSError):
+            stat = part.stat()
+            found.append(f"{stat.st_ino} {stat.st_size} {stat.st_mtime_ns}")
+    return "store " + " ".join(found)
+
+
+def _database(base: StoreIndex) -> str:
+    """The file of an index or a sqlite store ('' for one in memory)."""
+    return str(base.connection.execute("PRAGMA database_list").fetchone()[2])
 
 
 _COUNTS = ("records", "groups", "grouped", "pending")
@@ -165,35 +169,51 @@ _COUNTS = ("records", "groups", "grouped", "pending")
 def _cached(base: StoreIndex, path: Path) -> DistinctSource:
     from incidents.index import StoreIndex
     from incidents.index.build import new_database
-    from incidents.index.rows import insert_texts
-    from incidents.index.schema import connect, read_meta, set_meta
 
     identity = hashlib.sha256((_identity(base) + VIEW_VERSION).encode()).hexdigest()
     if path.exists():
         with contextlib.suppress(sqlite3.DatabaseError):
-            connection = connect(path)
+            connection = _connection(path)
             meta = read_meta(connection)
             if meta.get("kind") == "distinct" and meta.get("of") == identity:
                 return _from_connection(StoreIndex(connection), meta)
             connection.close()
-    view, links = _view(base)
-    store = read_meta(base.connection).get("store") or str(path)
-    with new_database(path) as connection:
-        insert_texts(connection, view.texts)  # CSV lines are made when an export needs them
-        connection.execute("CREATE TABLE reported (id TEXT PRIMARY KEY, datasets TEXT NOT NULL)")
-        connection.executemany(
-            "INSERT OR REPLACE INTO reported (id, datasets) VALUES (?, ?)",
-            ((i, " ".join(datasets)) for i, datasets in view.reported_by.items()),
-        )
-        from incidents.index.links import write_link_texts
-        from incidents.store import link_texts
-
-        write_link_texts(connection, link_texts(links))
-        meta = {"kind": "distinct", "of": identity, "store": store, "fts": "0"}
-        meta.update({name: str(getattr(view, name)) for name in _COUNTS})
-        set_meta(connection, meta)
-    connection = connect(path)
+    with new_database(path, 0o600, stale_prefix=".") as connection:
+        _fill(connection, base, identity)
+    connection = _connection(path)
     return _from_connection(StoreIndex(connection), read_meta(connection))
+
+
+def _connection(path: Path) -> sqlite3.Connection:
+    from incidents.index.schema import connect, create_indexes, create_schema
+
+    connection = connect(path)
+    if str(path) == ":memory:":
+        create_schema(connection)
+        create_indexes(connection)
+    return connection
+
+
+def _fill(connection: sqlite3.Connection, base: StoreIndex, identity: str) -> None:
+    """The view's incidents and marks, and what it was made of."""
+    from incidents.index.links import write_link_texts
+    from incidents.index.rows import insert_texts
+    from incidents.index.schema import set_meta
+    from incidents.store import link_texts
+
+    view, links = _view(base)
+    insert_texts(connection, view.texts)  # CSV lines are made when an export needs them
+    connection.execute("CREATE TABLE reported (id TEXT PRIMARY KEY, datasets TEXT NOT NULL)")
+    connection.executemany(
+        "INSERT OR REPLACE INTO reported (id, datasets) VALUES (?, ?)",
+        ((i, " ".join(datasets)) for i, datasets in view.reported_by.items()),
+    )
+    write_link_texts(connection, link_texts(links))
+    store = read_meta(base.connection).get("store") or _database(base)
+    meta = {"kind": "distinct", "of": identity, "store": store, "fts": "0"}
+    meta.update({name: str(getattr(view, name)) for name in _COUNTS})
+    set_meta(connection, meta)
+    connection.commit()
 
 
 def _from_connection(index: StoreIndex, meta: Mapping[str, str]) -> DistinctSource:
