@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from incidents.index.links import write_link_texts
+from incidents.index.links import LinkRow, link_rows, write_links
 from incidents.index.rows import insert_texts, replace_texts
 from incidents.index.schema import (
     CHUNK,
@@ -271,31 +271,29 @@ def ids_unique(connection: sqlite3.Connection) -> bool:
     return connection.execute(duplicate).fetchone() is None
 
 
-def _slow_texts(data: bytes, name: str) -> tuple[list[str], list[str]]:
+def _slow_texts(data: bytes, name: str) -> tuple[list[str], list[LinkRow]]:
     """The general reader: parse and check the whole store; StoreError lists
     every problem.  The incidents' texts, and the links'."""
     from incidents.checks import check_store, errors
-    from incidents.store import StoreError, decode_text, link_texts, parse_store, stored_json
+    from incidents.store import StoreError, decode_text, parse_store, stored_json
 
     store = parse_store(decode_text(data, name), name)
     problems = errors(check_store(store, name))
     if problems:
         raise StoreError(problems)
-    return [stored_json(incident) for incident in store.incidents], list(link_texts(store.links))
+    return [stored_json(incident) for incident in store.incidents], link_rows(store.links)
 
 
-def own_layout_links(data: bytes) -> list[str] | None:
-    """The texts of the links after the incidents of a store in this tool's
-    layout, validated; None when they are not valid (the slow path then says
-    why)."""
+def own_layout_links(data: bytes) -> list[LinkRow] | None:
+    """The links after the incidents of a store in this tool's layout,
+    validated; None when they are not valid (the slow path then says why)."""
     _, links_json = split_links(data)
     if links_json is None:
         return []
     from incidents.index.links import parse_links
-    from incidents.store import link_texts
 
     try:
-        return list(link_texts(parse_links(links_json)))
+        return link_rows(parse_links(links_json))
     except ValueError:
         return None
 
@@ -362,7 +360,7 @@ def _fill(connection: sqlite3.Connection, store_path: Path, progress: Progress |
             clear_tables(connection)
             insert_texts(connection, texts, progress, len(texts))
         if links:
-            write_link_texts(connection, links)
+            write_links(connection, links)
         set_meta(
             connection,
             {

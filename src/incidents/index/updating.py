@@ -20,7 +20,7 @@ from pathlib import Path
 from incidents.errors import IncidentsError
 from incidents.index.build import ids_unique, own_layout_links, own_layout_texts, validate_texts
 from incidents.index.freshness import index_path_for
-from incidents.index.links import write_link_texts
+from incidents.index.links import write_links
 from incidents.index.queries import update_search
 from incidents.index.rows import delete_positions, insert_texts
 from incidents.index.schema import SCHEMA_VERSION, SQLITE_SUFFIXES, connect, read_meta, set_meta
@@ -86,7 +86,7 @@ def _update(store_path: Path, index_path: Path) -> bool:
         update_search(connection, list(incoming), delete=False)
         if not ids_unique(connection):
             return False
-        write_link_texts(connection, links)
+        write_links(connection, links)
         set_meta(connection, {**state.as_meta(), "count": str(len(texts))})
         connection.commit()
     return True

@@ -36,6 +36,7 @@ class Outcome:
     new: int = 0  # links that were not there before
     dropped: int = 0  # links found before whose records changed or went
     absent: int = 0  # decisions on records no longer in the store, kept
+    settled: bool = False  # nothing changed: the store's links stand as they are
     by_status: dict[LinkStatus, int] = field(default_factory=dict)
 
 
@@ -47,6 +48,7 @@ def unchanged(pairs: list[Pair], dataset_of: Mapping[str, str]) -> Outcome:
     """The outcome of a run when no record changed since the last: the links
     as they are (settled when they were written)."""
     outcome = Outcome(pairs, groups(pairs, dataset_of), records=len(dataset_of), changed=0)
+    outcome.settled = True
     for pair in pairs:
         outcome.by_status[pair.status] = outcome.by_status.get(pair.status, 0) + 1
     return outcome

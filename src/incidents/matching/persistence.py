@@ -88,7 +88,7 @@ def save_pairs(path: Path, pairs: Sequence[Pair], token: str | None = None) -> s
                 f"{path}: the store changed while matching; nothing was written. "
                 "Run `incidents match` again."
             )
-        _write(path, data, texts)
+        _write(path, data, pairs, texts)
     return links_digest(texts)
 
 
@@ -110,7 +110,7 @@ def save_decisions(
             by_keys[decision.keys] = decision
         pairs = sorted(by_keys.values(), key=lambda p: p.keys)
         settle(pairs, dataset_of)
-        _write(path, data, [link_text(pair) for pair in pairs])
+        _write(path, data, pairs, [link_text(pair) for pair in pairs])
     return pairs
 
 
@@ -149,12 +149,13 @@ def _current_links(path: Path, data: bytes | None) -> list[Link]:
     return load_store(path).links
 
 
-def _write(path: Path, data: bytes | None, texts: Sequence[str]) -> None:
-    """Replace the store's links; the caller holds the lock, and gives the
-    bytes of a JSON store (None: a sqlite store).  The store's query index
-    is brought up to date while the lock is still held."""
+def _write(path: Path, data: bytes | None, pairs: Sequence[Pair], texts: Sequence[str]) -> None:
+    """Replace the store's links (``pairs``, whose texts are ``texts``); the
+    caller holds the lock, and gives the bytes of a JSON store (None: a
+    sqlite store).  The store's query index is brought up to date while the
+    lock is still held."""
     if data is None:
-        _write_sqlite(path, texts)
+        _write_sqlite(path, pairs)
         return
     from incidents.files import atomic_writer
     from incidents.index import after_write
@@ -184,8 +185,8 @@ def _write(path: Path, data: bytes | None, texts: Sequence[str]) -> None:
     after_write(path)
 
 
-def _write_sqlite(path: Path, texts: Sequence[str]) -> None:
-    from incidents.index.links import write_link_texts
+def _write_sqlite(path: Path, pairs: Sequence[Pair]) -> None:
+    from incidents.index.links import write_links
     from incidents.index.schema import settle
     from incidents.index.sqlite_store import open_sqlite_store
 
@@ -193,7 +194,8 @@ def _write_sqlite(path: Path, texts: Sequence[str]) -> None:
     connection.isolation_level = None  # transactions as written here
     try:
         connection.execute("BEGIN IMMEDIATE")
-        write_link_texts(connection, texts)
+        rows = [(p.first, p.second, p.status.value, p.score, p.evidence) for p in pairs]
+        write_links(connection, rows)
         connection.execute("COMMIT")
         settle(connection)
     except BaseException:

@@ -84,6 +84,8 @@ class Session:
         return run(self.records, self.pairs, changed)
 
     def save_run(self, outcome: Outcome) -> None:
+        if outcome.settled:
+            return  # nothing changed: nothing to write
         digest = save_pairs(self.path, outcome.pairs, self.token)
         remember(self.path, Memory(self.fingerprints, digest))
         self.pairs = outcome.pairs

@@ -196,10 +196,9 @@ def _connection(path: Path) -> sqlite3.Connection:
 
 def _fill(connection: sqlite3.Connection, base: StoreIndex, identity: str) -> None:
     """The view's incidents and marks, and what it was made of."""
-    from incidents.index.links import write_link_texts
+    from incidents.index.links import link_rows, write_links
     from incidents.index.rows import insert_texts
     from incidents.index.schema import set_meta
-    from incidents.store import link_texts
 
     view, links = _view(base)
     insert_texts(connection, view.texts)  # CSV lines are made when an export needs them
@@ -208,7 +207,7 @@ def _fill(connection: sqlite3.Connection, base: StoreIndex, identity: str) -> No
         "INSERT OR REPLACE INTO reported (id, datasets) VALUES (?, ?)",
         ((i, " ".join(datasets)) for i, datasets in view.reported_by.items()),
     )
-    write_link_texts(connection, link_texts(links))
+    write_links(connection, link_rows(links))
     store = read_meta(base.connection).get("store") or _database(base)
     meta = {"kind": "distinct", "of": identity, "store": store, "fts": "0"}
     meta.update({name: str(getattr(view, name)) for name in _COUNTS})
