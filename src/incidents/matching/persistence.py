@@ -1,10 +1,11 @@
 """Links kept in the store, and what the last run of ``incidents match`` saw.
 
-Links are written under the store's lock, through ``store.atomic_writer``.
-A JSON store in this tool's layout keeps its incidents byte for byte and
-gets its list of links written anew after them; a store in another layout
-is written whole, as ``incidents add`` writes it.  A sqlite store keeps its
-links in its own table, changed in one transaction.
+Links are written under the store's lock, through ``files.atomic_writer``,
+and the store's query index is brought up to date before the lock is let go
+(``index.after_write``).  A JSON store in this tool's layout keeps its
+incidents byte for byte and gets its list of links written anew after them;
+a store in another layout is written whole, as ``incidents add`` writes it.
+A sqlite store keeps its links in its own table, changed in one transaction.
 
 What the last run saw (a digest of each record's text, and of the links it
 wrote) is kept in the cache directory, beside the query index: the next run
@@ -17,11 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
-import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,15 +46,12 @@ def is_sqlite(path: Path) -> bool:
 def link_text(pair: Pair) -> str:
     """A link's JSON as the store lays it out: ``store.link_texts`` of its
     model, written directly (a store may hold hundreds of thousands)."""
-
-    def quoted(text: str) -> str:
-        return json.dumps(text, ensure_ascii=False)
-
+    quoted = encode_basestring  # what json.dumps(ensure_ascii=False) writes of a string
     lines = ["{", '  "records": [', f"    {quoted(pair.first)},", f"    {quoted(pair.second)}"]
-    lines += ["  ],", f'  "status": {quoted(pair.status.value)}']
+    lines += ["  ],", f'  "status": "{pair.status.value}"']
     if pair.score is not None:
         lines[-1] += ","
-        lines.append(f'  "score": {json.dumps(float(pair.score))}')
+        lines.append(f'  "score": {float(pair.score)!r}')
     if pair.evidence is not None:
         lines[-1] += ","
         lines.append(f'  "evidence": {quoted(pair.evidence)}')
@@ -66,9 +63,13 @@ def store_token(path: Path, data: bytes | None = None) -> str:
     """What the store is now: its content's digest (a JSON store, whose
     bytes may be given), or its file's identity and time (a sqlite store,
     changed in place)."""
-    if is_sqlite(path):
-        stat = path.stat()
-        return f"{stat.st_ino} {stat.st_size} {stat.st_mtime_ns}"
+    if is_sqlite(path):  # the file, and the log of changes not yet folded into it
+        found = []
+        for part in (path, path.with_name(path.name + "-wal")):
+            with contextlib.suppress(FileNotFoundError):
+                stat = part.stat()
+                found.append(f"{stat.st_ino} {stat.st_size} {stat.st_mtime_ns}")
+        return " ".join(found)
     from incidents.store import read_bytes
 
     return hashlib.sha256(read_bytes(path) if data is None else data).hexdigest()
@@ -242,18 +243,19 @@ def recall(store: Path) -> Memory | None:
 def remember(store: Path, memory: Memory) -> None:
     """Keep what this run saw, whole or not at all; a cache that cannot be
     written is no error (the next run compares everything)."""
+    from incidents.temporary import temporary_beside
+
     path = _memory_path(store)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.unlink(missing_ok=True)
-        with contextlib.closing(sqlite3.connect(temporary)) as db:
-            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, digest BLOB NOT NULL)")
-            db.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?)", memory.fingerprints.items())
-            meta = {"kind": "match", "store": str(store.resolve()), "links": memory.links}
-            db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            db.commit()
-        os.replace(temporary, path)
-    except (OSError, sqlite3.Error):
-        temporary.unlink(missing_ok=True)
+    with contextlib.suppress(OSError, sqlite3.Error):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with temporary_beside(path, 0o600) as (temporary, _):
+            with contextlib.closing(sqlite3.connect(temporary)) as db:
+                db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, digest BLOB NOT NULL)")
+                db.executemany(
+                    "INSERT OR REPLACE INTO seen VALUES (?, ?)", memory.fingerprints.items()
+                )
+                meta = {"kind": "match", "store": str(store.resolve()), "links": memory.links}
+                db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+                db.commit()
+            temporary.replace(path)

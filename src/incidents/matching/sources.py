@@ -146,16 +146,12 @@ def _view(base: StoreIndex) -> tuple[DistinctView, list[Link]]:
 def _identity(base: StoreIndex) -> str:
     """What the view is made of: the store's content, as its index knows it,
     or a sqlite store's file and its log as they stand."""
+    from incidents.matching.persistence import store_token
+
     meta = read_meta(base.connection)
     if meta.get("kind") == "index":
         return f"index {meta.get('schema')} {meta.get('sha256')}"
-    path = Path(_database(base))
-    found = []
-    for part in (path, path.with_name(path.name + "-wal")):
-        with contextlib.suppress(OSError):
-            stat = part.stat()
-            found.append(f"{stat.st_ino} {stat.st_size} {stat.st_mtime_ns}")
-    return "store " + " ".join(found)
+    return "store " + store_token(Path(_database(base)))
 
 
 def _database(base: StoreIndex) -> str:
