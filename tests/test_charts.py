@@ -92,7 +92,7 @@ def test_the_map_of_a_list_names_its_order_and_limit(run, tmp_path):
     result = run("list", "--sort", "killed", "--limit", "3", "--svg", picture)
     assert result.exit_code == 0, result.output
     shown = texts(picture)
-    assert shown[1] == "Filters: the first 3 by killed."
+    assert shown[1] == "Filters: the first 3, most killed first."
     assert "3 incidents on the map." in shown
     assert shown[-2] == "Source: incidents store incidents.json; 3 of its 8 incidents."
 
@@ -109,6 +109,12 @@ def test_every_filter_has_words_on_a_chart():
         perpetrators=("ISKP",),
         texts=("mosque",),
         min_killed=3,
+        max_killed=9,
+        min_wounded=1,
+        max_wounded=8,
+        attributions=frozenset(_categories("Attribution")),
+        place_precision=_categories("CoordinatePrecision")[0],
+        codes=(("doubtterr", 0), ("crit1", 1)),
         strict_dates=True,
     )
     phrases = filter_phrases(every)
@@ -117,6 +123,8 @@ def test_every_filter_has_words_on_a_chart():
     assert not [p for p in phrases if "_" in p], phrases
     assert "at least 3 killed" in phrases
     assert "within 2022-05" in phrases
+    assert "place known exactly" in phrases
+    assert "code doubtterr=0, crit1=1" in phrases
 
 
 def _date(text: str) -> PartialDate:

@@ -98,13 +98,13 @@ def test_total_is_honest_about_unknowns(run):
 
 def test_total_by_target_type_has_a_row_per_category_and_a_total(run):
     lines = run("total", "--by", "target-type").stdout.splitlines()
-    assert lines[0].split() == ["Target", "type", "Incidents", "Killed", "Wounded"]
+    assert lines[0].split() == ["Target", "type", "Incidents", "Share", "Killed", "Wounded"]
     rows = [line for line in lines if line[:1].isalpha()]
     assert rows[1:] == [
-        "Religious Figures/Institutions          5          90  ≥200 (1 ?)",
-        "Government (Diplomatic)                 2    ≥6 (1 ?)         ≥11",
-        "Educational Institution                 1          16          24",
-        "Total                                   8  ≥112 (1 ?)  ≥235 (1 ?)",
+        "Religious Figures/Institutions          5   62.5%          90  ≥200 (1 ?)",
+        "Government (Diplomatic)                 2   25.0%    ≥6 (1 ?)         ≥11",
+        "Educational Institution                 1   12.5%          16          24",
+        "Total                                   8  100.0%  ≥112 (1 ?)  ≥235 (1 ?)",
     ]
     assert lines[-1] == "≥N at least N; (N ?) incidents with no figure."
 
@@ -131,6 +131,7 @@ def test_export_json_to_a_file_is_a_store(run, tmp_path):
     assert result.stderr.splitlines() == [
         "mosque: searched for Religious Figures/Institutions",
         f"Wrote 5 incidents to {target} (json).",
+        "Filters: target type Religious Figures/Institutions.",
     ]
     assert len(load_store(target).incidents) == 5
     again = run("list", "--format", "ndjson", store=target)

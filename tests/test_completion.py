@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,8 @@ def complete(words: str, store: Path | None = SEED_STORE, shell: str = "bash") -
 
 
 def values(output: str) -> list[str]:
-    return [line.split(",", 1)[1] for line in output.splitlines()]
+    """The values as bash reads them: each completion is one bash word."""
+    return [shlex.split(line.split(",", 1)[1])[0] for line in output.splitlines()]
 
 
 def test_the_shell_scripts_for_bash_zsh_and_fish():

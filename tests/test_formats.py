@@ -124,12 +124,14 @@ def test_totals_json_shape(seed):
         "incidents": 8,
         "killed": {"min": 112, "max": None, "unknown": 1, "best": None},
         "wounded": {"min": 235, "max": None, "unknown": 1, "best": None},
+        "maybe_outside_dates": 0,
     }
     assert data["groups"][2] == {
         "key": "Educational Institution",
         "incidents": 1,
         "killed": {"min": 16, "max": 16, "unknown": 0, "best": None},
         "wounded": {"min": 24, "max": 24, "unknown": 0, "best": None},
+        "maybe_outside_dates": 0,
     }
 
 
@@ -138,10 +140,10 @@ def test_totals_csv(seed):
     csv_format.write_totals(total(seed, GroupBy.YEAR), stream)
     assert stream.getvalue().splitlines() == [
         "key,incidents,killed_min,killed_max,killed_unknown,wounded_min,wounded_max,"
-        "wounded_unknown,killed_best,wounded_best",
-        "2021,1,46,46,0,143,143,0,,",
-        "2022,7,66,,1,92,,1,,",
-        "total,8,112,,1,235,,1,,",
+        "wounded_unknown,killed_best,wounded_best,maybe_outside_dates",
+        "2021,1,46,46,0,143,143,0,,,0",
+        "2022,7,66,,1,92,,1,,,0",
+        "total,8,112,,1,235,,1,,,0",
     ]
 
 
@@ -179,7 +181,7 @@ def test_totals_table_has_a_total_row(seed):
     text = render(totals_table(total(seed, GroupBy.TARGET_TYPE)))
     assert "Religious Figures/Institutions" in text
     total_line = next(line for line in text.splitlines() if line.startswith("Total"))
-    assert total_line.split() == ["Total", "8", "≥112", "(1", "?)", "≥235", "(1", "?)"]
+    assert total_line.split() == ["Total", "8", "100.0%", "≥112", "(1", "?)", "≥235", "(1", "?)"]
 
 
 def test_every_format_is_handled_by_list_and_export(seed, run):

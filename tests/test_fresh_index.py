@@ -201,11 +201,11 @@ def index_content(connection: sqlite3.Connection) -> dict[str, Any]:
 
 
 def assert_index_is_as_built(store: Path) -> None:
-    from incidents.index.queries import _ensure_search
+    from incidents.index.queries import ensure_search
 
     kept = sqlite3.connect(index_path_for(store))
     built = memory_index(store)
-    _ensure_search(built)
+    ensure_search(built)
     try:
         assert index_content(kept) == index_content(built)
     finally:

@@ -85,6 +85,8 @@ def test_reading_commands_group_filters_apart_from_output(run):
         assert "-h" in grouped["Options"]
     assert sections(run("timeline", "-h").stdout)["Output"] == [
         "--by",
+        "--skip-empty",
+        "-f",
         "--svg",
         "--png",
         "--chart-style",

@@ -65,6 +65,7 @@ def test_a_suicide_bombing_keeps_every_field(acled: Incidents) -> None:
         "dataset": "acled",
         "id": "AFG12001",
         "event_type": "Explosions/Remote violence: Suicide bomb",
+        "codes": {"civilian_targeting": 1, "geo_precision": 1},
     }
     assert "Sub-district: Kabul." in incident["notes"]
 

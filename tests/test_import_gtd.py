@@ -53,7 +53,12 @@ def test_an_exact_claimed_bombing_keeps_every_field(gtd: dict[str, dict[str, Any
         "occurred": True,
         "description": "Minor (likely < $1 million)",
     }
-    assert incident["origin"] == {"dataset": "gtd", "id": "201710080012"}
+    assert incident["origin"] == {
+        "dataset": "gtd",
+        "id": "201710080012",
+        # GTD's own codes, kept for its usual selections (doubtterr = 0).
+        "codes": {"doubtterr": 0, "crit1": 1, "crit2": 1, "crit3": 1, "specificity": 1},
+    }
     assert "Suicide attack." in incident["notes"]
     assert "Perpetrators among the killed: 1." in incident["notes"]
     assert "Weapons: Explosive vest." in incident["notes"]

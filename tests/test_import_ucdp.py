@@ -48,6 +48,7 @@ def test_one_sided_violence_keeps_every_field(ucdp: Incidents) -> None:
         "dataset": "ucdp",
         "id": "400001",
         "event_type": "one-sided violence",
+        "codes": {"event_clarity": 1, "where_prec": 1},
     }
     assert incident["sources"] == [
         {"publisher": "UCDP Georeferenced Event Dataset", "title": "UCDP GED event 400001"},

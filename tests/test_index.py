@@ -196,10 +196,10 @@ def test_a_sqlite_store_answers_every_reading_command(tmp_path):
     assert write_sqlite_store(database, seed) == 8
     for args in (["list"], ["total", "--by", "month"], ["show", "2022-12-02-kabul"], ["timeline"]):
         assert invoke("--store", database, *args) == invoke("--store", SEED_STORE, *args)
-    # Turned back into JSON, it is the store it came from.
+    # Turned back into JSON, it is the store it came from (in date order, as listed).
     code, out, _ = invoke("--store", database, "export", "--format", "json")
     assert code == 0
-    assert load_store_text(out) == seed
+    assert sorted(load_store_text(out), key=lambda i: i.id) == sorted(seed, key=lambda i: i.id)
     assert invoke("--store", database, "--no-index", "total") == invoke(
         "--store", SEED_STORE, "total"
     )
@@ -230,7 +230,10 @@ def test_an_unwritable_cache_falls_back_to_memory(write_store, tmp_path):
     assert err.startswith("Note: cannot write the query index")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["list", "--help"], ["total", "-h"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["list", "--help"], ["total", "-h"], ["stats", "-h"], ["completion", "bash"]],
+)
 def test_help_loads_neither_the_model_nor_the_store(args):
     finished = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "incidents", "--store", "/nonexistent", *args],
@@ -255,7 +258,10 @@ def test_import_into_a_sqlite_store_answers_as_a_json_store_does(tmp_path):
             assert code == 0, err
     for args in (["total", "--by", "year"], ["list", "--sort", "killed"], ["export"]):
         assert invoke("--store", database, *args) == invoke("--store", document, *args)
-    assert invoke("--store", database, "export", "--format", "json")[1] == document.read_text()
+    exported = invoke("--store", database, "export", "--format", "json")[1]
+    assert exported == invoke("--store", document, "export", "--format", "json")[1]
+    by_id = sorted(load_store_text(exported), key=lambda i: i.id)
+    assert by_id == sorted(load_store_text(document.read_text()), key=lambda i: i.id)
 
     # The same file again changes nothing; a dry run writes nothing.
     before = database.read_bytes()

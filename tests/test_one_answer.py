@@ -21,7 +21,9 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from incidents.categories import AttackType, Attribution, TargetType, WeaponType
+from incidents.certainty import CODES
 from incidents.cli import cli
+from incidents.cli.counting import GROUPINGS
 from incidents.dates import PartialDate
 from incidents.model import Incident
 from incidents.query import Filters, select
@@ -148,6 +150,18 @@ def incidents(draw: st.DrawFn, number: int) -> dict[str, Any]:
     ][: draw(st.integers(0, 1)) + 1]
     if draw(st.booleans()):
         data["notes"] = "Figures differ between sources."
+    if draw(st.integers(0, 2)) == 0:
+        dataset = draw(st.sampled_from(sorted({code.dataset for code in CODES.values()})))
+        names = [name for name, code in CODES.items() if code.dataset == dataset]
+        codes = {
+            name: draw(st.sampled_from(sorted(CODES[name].values)))
+            for name in draw(st.lists(st.sampled_from(names), unique=True))
+        }
+        data["origin"] = {
+            "dataset": dataset,
+            "id": str(number),
+            **({"codes": codes} if codes else {}),
+        }
     return data
 
 
@@ -225,7 +239,17 @@ def filter_options(draw: st.DrawFn, records: list[dict[str, Any]]) -> list[str]:
     maybe("--perpetrator", st.sampled_from([*PERPETRATORS, "unknown", "isis-k", "taliban"]), 2)
     maybe("--text", st.sampled_from(["mosque", "hussainiya", "bomb kabul", "ecole", "market"]))
     maybe("--min-killed", st.sampled_from(["0", "10", "45"]))
+    maybe("--max-killed", st.sampled_from(["0", "10", "45"]))
+    maybe("--min-wounded", st.sampled_from(["1", "20"]))
+    maybe("--max-wounded", st.sampled_from(["5", "40"]))
+    maybe("--attribution", st.sampled_from([a.value for a in Attribution]), 2)
+    maybe("--place-precision", st.sampled_from(["exact", "city", "district", "province"]))
+    codes = [f"{name}={value}" for name, code in CODES.items() for value in code.values]
+    maybe("--code", st.sampled_from(codes), 2)
     return options
+
+
+SORTS = ["date", "-date", "killed", "-killed", "wounded", "-wounded"]
 
 
 @st.composite
@@ -242,21 +266,28 @@ def questions(draw: st.DrawFn, records: list[dict[str, Any]]) -> list[list[str]]
             asked.append(["show", wanted, "--format", draw(st.sampled_from(["table", "json"]))])
             continue
         args = [command, *draw(filter_options(records))]
-        if command == "list":
-            args += ["--sort", draw(st.sampled_from(["date", "killed", "wounded"]))]
+        if command in ("list", "export"):
+            args += ["--sort", draw(st.sampled_from(SORTS))]
             if draw(st.booleans()):
                 args += ["--limit", str(draw(st.integers(1, 5)))]
+            if draw(st.integers(0, 3)) == 0:
+                args.append("--reverse")
             formats = ["table", "csv", "json", "ndjson", "geojson", "markdown"]
+            if command == "export":
+                formats = formats[1:]
         elif command == "total":
-            by = ["target-type", "attack-type", "perpetrator", "country", "province", "city"]
+            for grouping in draw(st.lists(st.sampled_from(GROUPINGS), max_size=2, unique=True)):
+                args += ["--by", grouping]
             if draw(st.booleans()):
-                args += ["--by", draw(st.sampled_from([*by, "year", "month"]))]
+                args += ["--sort", draw(st.sampled_from(["incidents", "killed", "name"]))]
+            if draw(st.integers(0, 3)) == 0:
+                args += ["--limit", str(draw(st.integers(1, 3)))]
             formats = ["table", "csv", "json", "ndjson"]
-        elif command == "export":
-            formats = ["csv", "json", "ndjson", "geojson", "markdown"]
         else:
-            args += ["--by", draw(st.sampled_from(["year", "month", "week"]))]
-            formats = []
+            args += ["--by", draw(st.sampled_from(["year", "month", "week", "day"]))]
+            if draw(st.booleans()):
+                args.append("--skip-empty")
+            formats = ["table", "csv", "json"]
         if formats:
             args += ["--format", draw(st.sampled_from(formats))]
         asked.append(args)

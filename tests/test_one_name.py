@@ -97,10 +97,10 @@ def test_the_unknown_perpetrator_is_found_under_either_form(store):
 
 def test_the_table_names_each_group_once(store):
     assert both_ways(store, "total", "--by", "perpetrator").splitlines()[2:6] == [
-        "Taliban                                  3       6  ≥0 (3 ?)",
-        "Al-Shabaab                               2      17  ≥0 (2 ?)",
-        "Islamic State Khorasan Province          2       9  ≥0 (2 ?)",
-        "unknown                                  2      13  ≥0 (2 ?)",
+        "Taliban                                  3   33.3%       6        ?",
+        "Al-Shabaab                               2   22.2%      17        ?",
+        "Islamic State Khorasan Province          2   22.2%       9        ?",
+        "unknown                                  2   22.2%      13        ?",
     ]
 
 

@@ -6,7 +6,7 @@ an error, not a silently ignored key.  No I/O happens here.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -18,6 +18,7 @@ from incidents.categories import (
     TargetType,
     WeaponType,
 )
+from incidents.certainty import CODES, check_codes
 from incidents.countries import country_code
 from incidents.dates import DateInterval, PartialDate
 from incidents.vocabulary import place_label
@@ -30,6 +31,7 @@ __all__ = [
     "CoordinatePrecision",
     "Coordinates",
     "Count",
+    "DatasetCodes",
     "Incident",
     "Link",
     "LinkStatus",
@@ -160,6 +162,32 @@ class Source(_Strict):
     url: str | None = None
 
 
+def _code(name: str) -> str:
+    code = CODES[name]
+    meanings = ", ".join(f"{value} {meaning}" for value, meaning in code.values.items())
+    return f"{code.dataset.upper()}'s {name}: {code.title} ({meanings})"
+
+
+class DatasetCodes(_Strict):
+    """A data set's own codes for how sure it is, as its codebook gives them,
+    kept by an import so that the codebook's usual selections can be made
+    (``--code doubtterr=0``)."""
+
+    doubtterr: Literal[0, 1, -9] | None = Field(None, description=_code("doubtterr"))
+    crit1: Literal[0, 1] | None = Field(None, description=_code("crit1"))
+    crit2: Literal[0, 1] | None = Field(None, description=_code("crit2"))
+    crit3: Literal[0, 1] | None = Field(None, description=_code("crit3"))
+    specificity: Literal[1, 2, 3, 4, 5] | None = Field(None, description=_code("specificity"))
+    event_clarity: Literal[1, 2] | None = Field(None, description=_code("event_clarity"))
+    where_prec: Literal[1, 2, 3, 4, 5, 6, 7] | None = Field(None, description=_code("where_prec"))
+    civilian_targeting: Literal[0, 1] | None = Field(None, description=_code("civilian_targeting"))
+    geo_precision: Literal[1, 2, 3] | None = Field(None, description=_code("geo_precision"))
+
+    def given(self) -> dict[str, int]:
+        """The codes the data set gave, by name."""
+        return {name: value for name, value in self.model_dump().items() if value is not None}
+
+
 class Origin(_Strict):
     """Where an imported incident came from, so a newer export can update it."""
 
@@ -168,6 +196,16 @@ class Origin(_Strict):
     event_type: str | None = Field(
         None, description="The data set's own classification, e.g. ACLED's event type"
     )
+    codes: DatasetCodes | None = Field(
+        None, description="The data set's own codes for how sure it is, as it gives them"
+    )
+
+    @model_validator(mode="after")
+    def _codes_of_its_dataset(self) -> Origin:
+        problem = check_codes(self.dataset, self.codes.given()) if self.codes else None
+        if problem:
+            raise ValueError(problem)
+        return self
 
     def __str__(self) -> str:
         return f"{self.dataset}:{self.id}"

@@ -15,20 +15,36 @@ honesty: unknown figures are counted, never added as zero.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
-from incidents.categories import AttackType, Attribution, TargetType, WeaponType
+from incidents.categories import (
+    AttackType,
+    Attribution,
+    CoordinatePrecision,
+    TargetType,
+    WeaponType,
+)
+from incidents.certainty import place_precision, place_rank
 from incidents.dates import DateInterval, PartialDate
 from incidents.errors import QueryError
 from incidents.groups import NO_VALUE as NO_VALUE
 from incidents.locations import location_queries, matches
-from incidents.records import Figure, ListRow, estimate_number, figure_bounds
+from incidents.periods import period_of as period_of
+from incidents.records import ListRow, figure_bounds
+from incidents.totals import CountSum as CountSum
+from incidents.totals import Excluded as Excluded
+from incidents.totals import Group as Group
+from incidents.totals import GroupBy as GroupBy
+from incidents.totals import GroupOrder as GroupOrder
+from incidents.totals import Tally as Tally
+from incidents.totals import Totals as Totals
 from incidents.vocabulary import fold, normalise, perpetrator_names
 
 if TYPE_CHECKING:
     from incidents.model import Incident, Link
+    from incidents.stats import StoreStats
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,14 @@ class Filters:
     perpetrators: tuple[str, ...] = ()
     texts: tuple[str, ...] = ()
     min_killed: int | None = None
+    max_killed: int | None = None
+    min_wounded: int | None = None
+    max_wounded: int | None = None
+    attributions: frozenset[Attribution] = frozenset()
+    # Known at least this precisely (``certainty``'s one scale).
+    place_precision: CoordinatePrecision | None = None
+    # A data set's own codes (name, value): values of one name are alternatives.
+    codes: tuple[tuple[str, int], ...] = ()
     strict_dates: bool = False
 
     @property
@@ -109,10 +133,66 @@ def _tests(filters: Filters) -> list[Callable[[Incident], bool]]:
         tests.append(_perpetrator_test(filters.perpetrators))
     if filters.texts:
         tests.append(_text_test(filters.texts))
-    if filters.min_killed is not None:
-        least = filters.min_killed
-        tests.append(lambda i: figure_bounds(i.killed)[0] >= least and i.killed is not None)
+    for name in ("killed", "wounded"):
+        least, most = getattr(filters, f"min_{name}"), getattr(filters, f"max_{name}")
+        if least is not None or most is not None:
+            tests.append(_toll_test(name, least, most))
+    if filters.attributions:
+        tests.append(lambda i: i.perpetrator.attribution in filters.attributions)
+    if filters.place_precision is not None:
+        coarsest = place_rank(filters.place_precision)
+        tests.append(lambda i: place_rank(incident_place_precision(i)) <= coarsest)
+    if filters.codes:
+        tests.append(_codes_test(filters.codes))
     return tests
+
+
+def _toll_test(name: str, least: int | None, most: int | None) -> Callable[[Incident], bool]:
+    """Killed or wounded surely within ``least``..``most``: an unknown toll never is."""
+
+    def test(incident: Incident) -> bool:
+        figure = getattr(incident, name)
+        if figure is None:
+            return False
+        low, high = figure_bounds(figure)
+        if least is not None and low < least:
+            return False
+        return most is None or (high is not None and high <= most)
+
+    return test
+
+
+def incident_place_precision(incident: Incident) -> CoordinatePrecision:
+    location = incident.location
+    codes = incident.origin.codes if incident.origin else None
+    coordinates = location.coordinates
+    return place_precision(
+        codes.given() if codes else None,
+        coordinates.precision.value if coordinates else None,
+        location.site,
+        location.city,
+        location.district,
+        location.province,
+    )
+
+
+def wanted_codes(codes: Iterable[tuple[str, int]]) -> dict[str, set[int]]:
+    """--code values by name: any value of one name, every name."""
+    wanted: dict[str, set[int]] = {}
+    for name, value in codes:
+        wanted.setdefault(name, set()).add(value)
+    return wanted
+
+
+def _codes_test(codes: Iterable[tuple[str, int]]) -> Callable[[Incident], bool]:
+    wanted = wanted_codes(codes)
+
+    def test(incident: Incident) -> bool:
+        given = incident.origin.codes if incident.origin else None
+        values = given.given() if given else {}
+        return all(values.get(name) in allowed for name, allowed in wanted.items())
+
+    return test
 
 
 def _location_test(queries: Sequence[str]) -> Callable[[Incident], bool]:
@@ -173,11 +253,35 @@ def _has_words(text: str, phrase: str) -> bool:
 
 
 class SortKey(StrEnum):
-    """Date: oldest first.  Casualties: highest lower bound first, unknown last."""
+    """Date: oldest first.  Casualties: highest lower bound first, unknown last.
+    ``-`` before a key turns the order round (newest first; fewest first,
+    unknown still last)."""
 
     DATE = "date"
     KILLED = "killed"
     WOUNDED = "wounded"
+    NEWEST = "-date"
+    FEWEST_KILLED = "-killed"
+    FEWEST_WOUNDED = "-wounded"
+
+    def reversed(self) -> SortKey:
+        value = self.value
+        return SortKey(value[1:] if value.startswith("-") else "-" + value)
+
+    @property
+    def words(self) -> str:
+        """The order in words: ``by date``, ``newest first``."""
+        return _SORT_WORDS[self]
+
+
+_SORT_WORDS = {
+    SortKey.DATE: "oldest first",
+    SortKey.NEWEST: "newest first",
+    SortKey.KILLED: "most killed first",
+    SortKey.FEWEST_KILLED: "fewest killed first",
+    SortKey.WOUNDED: "most wounded first",
+    SortKey.FEWEST_WOUNDED: "fewest wounded first",
+}
 
 
 # --- ids -----------------------------------------------------------------------
@@ -234,113 +338,6 @@ def resolve_id(source: IncidentSource, typed: str) -> str:
     return source.incident(typed).id  # raises, naming the closest ids
 
 
-# --- totals --------------------------------------------------------------------
-
-
-@dataclass
-class CountSum:
-    """A sum of counts that may be bounds or unknown.
-
-    ``low`` adds every lower bound; ``high`` adds the upper bounds and is None
-    once any count is unbounded or unknown; ``unknown`` counts incidents with
-    no figure at all.
-    """
-
-    low: int = 0
-    high: int | None = 0
-    unknown: int = 0
-    # The sum of best estimates: a count's own best estimate where it has one,
-    # otherwise its exact value or lower bound.  Worth showing only when at
-    # least one count had a best estimate (``estimated``).
-    estimate: int | float = 0
-    estimated: int = 0
-
-    def add(self, count: Figure) -> None:
-        if count is None:
-            self.unknown += 1
-            self.high = None
-            return
-        low, high = figure_bounds(count)
-        self.low += low
-        self.high = None if self.high is None or high is None else self.high + high
-        best = None if isinstance(count, int) else count.best
-        self.estimate += low if best is None else best
-        self.estimated += best is not None
-
-    @property
-    def best(self) -> int | float | None:
-        """The best-estimate sum, or None when no count gave a best estimate."""
-        return estimate_number(self.estimate) if self.estimated else None
-
-    @property
-    def exact(self) -> bool:
-        return self.high == self.low and self.unknown == 0
-
-    def merge(self, other: CountSum) -> None:
-        """Add another sum's counts to this one."""
-        self.low += other.low
-        self.high = None if self.high is None or other.high is None else self.high + other.high
-        self.unknown += other.unknown
-        self.estimate += other.estimate
-        self.estimated += other.estimated
-
-
-class GroupBy(StrEnum):
-    TARGET_TYPE = "target-type"
-    ATTACK_TYPE = "attack-type"
-    PERPETRATOR = "perpetrator"
-    COUNTRY = "country"
-    PROVINCE = "province"
-    CITY = "city"
-    YEAR = "year"
-    MONTH = "month"
-
-
-@dataclass
-class Group:
-    key: str
-    incidents: int = 0
-    killed: CountSum = field(default_factory=CountSum)
-    wounded: CountSum = field(default_factory=CountSum)
-
-    def add(self, incident: Incident) -> None:
-        self.incidents += 1
-        self.killed.add(incident.killed)
-        self.wounded.add(incident.wounded)
-
-    def merge(self, other: Group) -> None:
-        self.incidents += other.incidents
-        self.killed.merge(other.killed)
-        self.wounded.merge(other.wounded)
-
-
-@dataclass
-class Totals:
-    by: GroupBy | None
-    groups: list[Group]
-    overall: Group
-
-
-def known_period(incident: Incident, precision_of: int) -> str:
-    """The year (4) or month (7) an incident falls in, as ISO text.
-
-    An incident known only to a coarser precision keys on what is known: a
-    year-only incident grouped by month stands as its year, apart from the
-    months, rather than being spread or dropped.
-    """
-    end = str(incident.end_date) if incident.end_date else None
-    return period_of(str(incident.date), end, precision_of)
-
-
-def period_of(start: str, end: str | None, precision_of: int) -> str:
-    """``known_period`` from the dates' ISO text."""
-    end = end or start
-    key = start[:precision_of]
-    if end[:precision_of] != key:
-        key = start[:4] if end[:4] == start[:4] else f"{start[:4]}/{end[:4]}"
-    return key
-
-
 # --- what every reading command asks -------------------------------------------
 
 
@@ -378,7 +375,22 @@ class IncidentSource(Protocol):
         """The ids that begin with ``prefix``, in id order, at most ``limit``."""
         ...
 
-    def totals(self, filters: Filters, by: GroupBy | None) -> Totals: ...
+    def totals(
+        self,
+        filters: Filters,
+        by: GroupBy | Sequence[GroupBy] | None = None,
+        order: GroupOrder | None = None,
+        reverse: bool = False,
+        limit: int | None = None,
+    ) -> Totals: ...
+
+    def tally(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Tally: ...
+
+    def left_out(self, filters: Filters) -> list[Excluded]: ...
+
+    def stats(self, filters: Filters) -> StoreStats: ...
 
     def place_names(self) -> list[str]: ...
 

@@ -430,6 +430,29 @@ def _json_list(key: str, texts: Iterable[str], first: bool = True) -> Iterator[s
         yield opening + "]"
 
 
+_SCHEMA_HEAD = re.compile(r'\A\ufeff?\s*\{\s*"\$schema"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def schema_url_of(path: Path) -> str | None:
+    """The "$schema" a JSON store file begins with; None when it has none or
+    is no regular file (a pipe is read once, by the command)."""
+    try:
+        if not path.is_file():
+            return None
+        with path.open("rb") as file:
+            head = file.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    found = _SCHEMA_HEAD.match(head)
+    if found is None:
+        return None
+    try:
+        value = json.loads(found.group(1))
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
 def incident_json(incident: Incident, indent: int | None = None) -> str:
     """An incident's JSON: indented, or on one line (NDJSON) with no spaces."""
     data = incident.model_dump(mode="json", exclude_defaults=True)

@@ -8,13 +8,25 @@ What lives where:
 - ``options``: shared options (filters, formats, pictures) and help sections.
 - ``output``: printing tables, saving pictures (charts and their captions), progress lines.
 - ``completing``: shell completion of option values.
-- ``reading``: list, show, total, export, where, timeline.
-- ``keeping``: validate, schema, add, edit, remove.
+- ``reading``: list, show, export, where.
+- ``counting``: total, timeline, stats.
+- ``keeping``: validate, schema.
+- ``changing``: add, edit, remove.
 - ``importing``: import.
+- ``shells``: completion, and bash completion that keeps a value one word.
 - ``matching``: match (links between records of one attack, reviewed, counted once).
 """
 
-from incidents.cli import importing, keeping, matching, reading  # noqa: F401  (they add the commands)
+# They add the commands.
+from incidents.cli import (  # noqa: F401
+    changing,
+    counting,
+    importing,
+    keeping,
+    matching,
+    reading,
+    shells,
+)
 from incidents.cli.app import cli, main
 
 __all__ = ["cli", "main"]

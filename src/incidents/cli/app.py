@@ -7,15 +7,23 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from incidents.cli.options import OTHER_OPTIONS, SECTION_ORDER, SectionOption
+from incidents.cli.options import (
+    ARGUMENTS,
+    OTHER_OPTIONS,
+    SECTION_ORDER,
+    DescribedArgument,
+    SectionOption,
+)
 from incidents.cli.output import index_progress
 from incidents.inert import inert
 
 if TYPE_CHECKING:
+    from incidents.matching.sources import DistinctSource
     from incidents.model import Incident
     from incidents.query import Filters, IncidentSource
     from incidents.store import StoreLocation
@@ -32,6 +40,7 @@ class AppContext:
     use_index: bool = True
     _incidents: list[Incident] | None = field(default=None, repr=False)
     _source: IncidentSource | None = field(default=None, repr=False)
+    _distinct: DistinctSource | None = field(default=None, repr=False)
 
     def source(self, distinct: bool = False) -> IncidentSource:
         """What reading commands query: the store's index in the cache, or
@@ -51,9 +60,10 @@ class AppContext:
         if self.use_index and (path.is_file() or not path.exists()):
             index = index_path_for(path)
             cache = index.with_name(index.stem + ".distinct.sqlite")
-        counted = distinct_source(self._source, cache)
-        click.echo(counted.counted.note(), err=True)
-        return counted
+        if self._distinct is None:
+            self._distinct = distinct_source(self._source, cache)
+            click.echo(self._distinct.counted.note(), err=True)
+        return self._distinct
 
     def _open_source(self) -> IncidentSource:
         from incidents.index import IndexUnwritable, open_index, open_memory_index
@@ -71,7 +81,7 @@ class AppContext:
                     click.echo(inert(f"Note: {error}; answering without it."), err=True)
             return open_memory_index(path, progress=index_progress())
         except StoreError as error:
-            fail_with_problems(error.problems)
+            fail_with_problems(error.problems, missing_store_hint(path))
 
     def filters(self, options: dict[str, Any]) -> Filters:
         """The filter options as Filters; a place or perpetrator that no incident
@@ -99,7 +109,7 @@ class AppContext:
             try:
                 store = load_store(location.path)
             except StoreError as error:
-                fail_with_problems(error.problems)
+                fail_with_problems(error.problems, missing_store_hint(location.path))
             # A store that `incidents validate` rejects is refused by every command.
             problems = errors(check_store(store, str(location.path)))
             if problems:
@@ -109,6 +119,13 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+def missing_store_hint(path: Path) -> str | None:
+    """For a store file that is not there, where to look instead of `validate`."""
+    if path.exists() or path.is_symlink():
+        return None
+    return "See `incidents where` for which store is used and why, or give --store PATH."
 
 
 def fail_with_problems(problems: Sequence[object], hint: str | None = None) -> NoReturn:
@@ -126,8 +143,48 @@ def fail_with_problems(problems: Sequence[object], hint: str | None = None) -> N
     raise click.ClickException("\n".join(shown))
 
 
+STORE_HELP = (
+    "Store file to use. Otherwise $INCIDENTS_STORE, then ./incidents.json, "
+    "then the copy bundled with the tool (see `incidents where`)."
+)
+STORE_META = "incidents.store"  # where a --store given after the command is kept
+
+
+def _store_after_command(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``incidents list --store x.json`` as ``incidents --store x.json list``."""
+    if value is None:
+        return
+    root = ctx.find_root()
+    before = root.params.get("store_option")
+    if before is not None and before != value:
+        raise click.UsageError(
+            f"--store is given twice, {before!r} before the command and {value!r} after it: "
+            "give one store",
+            ctx,
+        )
+    root.meta[STORE_META] = value
+    app = root.obj
+    if isinstance(app, AppContext):
+        app.store_option = value
+
+
 class IncidentsCommand(click.Command):
-    """A command whose --help lists its options in sections, filters apart from output."""
+    """A command whose --help lists its options in sections, filters apart from
+    output, and that takes --store after its name as the group does before it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(
+            click.Option(
+                ["--store", "store_after_command"],
+                metavar="PATH",
+                type=click.Path(),
+                is_eager=True,  # before -o is checked against the store in use
+                expose_value=False,
+                callback=_store_after_command,
+                help=STORE_HELP + " Before or after the command.",
+            )
+        )
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         sections: dict[str, list[tuple[str, str]]] = {}
@@ -136,6 +193,10 @@ class IncidentsCommand(click.Command):
             if record is None:
                 continue
             section = param.section if isinstance(param, SectionOption) else OTHER_OPTIONS
+            if isinstance(param, click.Argument):
+                if not isinstance(param, DescribedArgument):
+                    continue  # a bare name says nothing more than the usage line
+                section = ARGUMENTS
             sections.setdefault(section, []).append(record)
         known = [name for name in SECTION_ORDER if name in sections]
         for name in known + sorted(set(sections) - set(known)):
@@ -184,8 +245,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
     "store_option",
     metavar="PATH",
     type=click.Path(),  # so that shells complete file names
-    help="Store file to use. Otherwise $INCIDENTS_STORE, then ./incidents.json, "
-    "then the copy bundled with the tool (see `incidents where`).",
+    help=STORE_HELP + " Before or after the command.",
 )
 @click.option(
     "--no-index",
@@ -218,6 +278,9 @@ def cli(
       incidents list --location "Mazar-e Sharif" --since 2022
       incidents total --by target-type
       incidents export --format csv > attacks.csv
+
+    Tab completion: `incidents completion bash >> ~/.bashrc` (or zsh, fish:
+    see `incidents completion --help`).
     """
     ctx.obj = AppContext(store_option, use_index=not no_index)
     from incidents.dates import DayMonthOrder, day_month_order

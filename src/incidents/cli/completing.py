@@ -31,7 +31,10 @@ def complete_from_store(
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
         from incidents import completion
 
-        store = completion.open_quietly(ctx.find_root().params.get("store_option"))
+        root = ctx.find_root()
+        # --store before the command, or after it (``app.STORE_META``).
+        given = root.params.get("store_option") or root.meta.get("incidents.store")
+        store = completion.open_quietly(given)
         if store is None:
             return []
         return completion.matching(getattr(completion, choices)(store), incomplete)

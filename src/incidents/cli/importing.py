@@ -10,13 +10,21 @@ from typing import Any
 import click
 
 from incidents.cli.app import AppContext, cli, fail_with_problems, pass_app
-from incidents.cli.options import build_filters, filter_options, non_empty
+from incidents.cli.options import argument, build_filters, filter_options, non_empty
 from incidents.inert import inert
 
 
 @cli.command("import")
-@click.argument("dataset", type=click.Choice(["gtd", "acled", "ucdp"], case_sensitive=False))
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@argument(
+    "dataset",
+    type=click.Choice(["gtd", "acled", "ucdp"], case_sensitive=False),
+    description="Which data set the file is an export of: gtd, acled or ucdp.",
+)
+@argument(
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    description="The export: a CSV file (or GTD's .xlsx).",
+)
 @click.option(
     "--country",
     "countries",

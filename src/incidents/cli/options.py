@@ -16,7 +16,7 @@ from incidents.cli.output import OutputFile
 if TYPE_CHECKING:
     from incidents.categories import Category
     from incidents.dates import PartialDate
-    from incidents.query import Filters
+    from incidents.query import Filters, SortKey
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,7 +28,26 @@ FILTERS = "Filters"
 OUTPUT = "Output"
 INCIDENT_FIELDS = "Incident fields"
 OTHER_OPTIONS = "Options"
-SECTION_ORDER = (FILTERS, INCIDENT_FIELDS, OUTPUT, OTHER_OPTIONS)
+ARGUMENTS = "Arguments"
+SECTION_ORDER = (ARGUMENTS, FILTERS, INCIDENT_FIELDS, OUTPUT, OTHER_OPTIONS)
+
+
+class DescribedArgument(click.Argument):
+    """A positional argument that --help lists, with what it is, under Arguments."""
+
+    def __init__(self, *args: Any, description: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.description = description
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str]:
+        name = self.metavar or (self.name or "").upper()
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return (f"[{name}]" if not self.required else name), self.description
+
+
+def argument(*names: str, description: str, **attrs: Any) -> Callable[[F], F]:
+    return click.argument(*names, cls=DescribedArgument, description=description, **attrs)
 
 
 class SectionOption(click.Option):
@@ -92,6 +111,35 @@ def non_empty(ctx: click.Context, param: click.Parameter, values: tuple[str, ...
     return values
 
 
+# The choices of --attribution and --place-precision (as categories and certainty name them).
+ATTRIBUTIONS = ("claimed", "attributed", "suspected", "unknown")
+PLACE_LEVELS = ("exact", "site", "city", "district", "province", "country")
+
+
+def _code_option(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, int], ...]:
+    from incidents.certainty import CODES
+
+    codes = []
+    for text in values:
+        name, equals, value = text.partition("=")
+        name = name.strip().lower()
+        code = CODES.get(name)
+        if not equals or code is None:
+            raise click.BadParameter(
+                f"{text!r}: expected NAME=VALUE, NAME one of {', '.join(CODES)}", ctx, param
+            )
+        meanings = "; ".join(f"{v} {meaning}" for v, meaning in code.values.items())
+        number = int(value) if value.strip().lstrip("-").isdigit() else None
+        if number is None or number not in code.values:
+            raise click.BadParameter(
+                f"{text!r}: {code.dataset.upper()}'s {name} is one of: {meanings}", ctx, param
+            )
+        codes.append((name, number))
+    return tuple(codes)
+
+
 FILTER_HELP = """
 \b
 Filters: repeat an option for "any of these"; different options must all hold.
@@ -101,6 +149,24 @@ them; when it only may (e.g. "2022-09" against --since 2022-09-10) it is kept
 and its date marked "~" in tables, unless --strict-dates is given. A date that
 starts with its year is year, month, day (2022/9/5, 20220905); 9/5/2022 needs
 `incidents --date-order dmy|mdy` (see `incidents --help`)."""
+
+
+_TOLL_OPTIONS = (
+    ("--min-killed", "At least N killed for certain (unknown tolls do not match)."),
+    ("--max-killed", "At most N killed for certain (unknown tolls and open bounds do not match)."),
+    ("--min-wounded", "At least N wounded for certain."),
+    ("--max-wounded", "At most N wounded for certain."),
+)
+
+
+def _toll_option(option: str, help_text: str) -> Callable[[F], F]:
+    return section_option(
+        FILTERS,
+        option,
+        type=click.IntRange(min=0, max=LARGEST_INTEGER),
+        metavar="N",
+        help=help_text,
+    )
 
 
 def filter_options(command: F) -> F:
@@ -194,12 +260,35 @@ def filter_options(command: F) -> F:
             help="All of these words in the summary, target or site; a word of four letters "
             "or more also finds longer words it begins (hussainiya: hussainiyas).",
         ),
+        *(_toll_option(option, help_text) for option, help_text in _TOLL_OPTIONS),
         section_option(
             FILTERS,
-            "--min-killed",
-            type=click.IntRange(min=0, max=LARGEST_INTEGER),
-            metavar="N",
-            help="At least N killed for certain (unknown tolls do not match).",
+            "--attribution",
+            "attributions",
+            type=click.Choice(ATTRIBUTIONS, case_sensitive=False),
+            multiple=True,
+            help="How the perpetrator is known: claimed, attributed (named by a data set, "
+            "not claimed), suspected, unknown.",
+        ),
+        section_option(
+            FILTERS,
+            "--place-precision",
+            type=click.Choice(PLACE_LEVELS, case_sensitive=False),
+            help="Only incidents whose place is known this precisely or better (exact, site, "
+            "city, district, province, country): GTD specificity, ACLED geo_precision and UCDP "
+            "where_prec on one scale; otherwise the coordinates' precision, or the most "
+            "precise place named.",
+        ),
+        section_option(
+            FILTERS,
+            "--code",
+            "codes",
+            metavar="NAME=VALUE",
+            multiple=True,
+            callback=_code_option,
+            help="A data set's own code, as an import kept it: doubtterr=0, crit1=1 "
+            "(GTD), event_clarity=1 (UCDP), civilian_targeting=1 (ACLED); see "
+            "`incidents stats`. Incidents without the code do not match.",
         ),
     ]
     command = stacked(options, command)
@@ -210,9 +299,11 @@ def filter_options(command: F) -> F:
 
 
 def build_filters(options: dict[str, Any]) -> Filters:
+    from incidents.categories import Attribution, CoordinatePrecision
     from incidents.query import Filters
 
     since, until, on = options.pop("since"), options.pop("until"), options.pop("on")
+    level = options.pop("place_precision")
     _refuse_empty_dates(since, until, on)
     return Filters(
         since=since,
@@ -226,6 +317,12 @@ def build_filters(options: dict[str, Any]) -> Filters:
         perpetrators=options.pop("perpetrators"),
         texts=options.pop("texts"),
         min_killed=options.pop("min_killed"),
+        max_killed=options.pop("max_killed"),
+        min_wounded=options.pop("min_wounded"),
+        max_wounded=options.pop("max_wounded"),
+        attributions=frozenset(Attribution(a.lower()) for a in options.pop("attributions")),
+        place_precision=CoordinatePrecision(level.lower()) if level else None,
+        codes=options.pop("codes"),
     )
 
 
@@ -242,6 +339,42 @@ def _refuse_empty_dates(
             raise click.UsageError(f"--on {day} is before --since {since}: it cannot match")
         if until is not None and day.first_day > until.last_day:
             raise click.UsageError(f"--on {day} is after --until {until}: it cannot match")
+
+
+SORT_KEYS = ("date", "-date", "killed", "-killed", "wounded", "-wounded")
+
+
+def order_options(command: F) -> F:
+    """--sort, --reverse and --limit: the order of a list or an export, and how many."""
+    options = [
+        section_option(
+            OUTPUT,
+            "--sort",
+            type=click.Choice(SORT_KEYS),
+            default="date",
+            show_default=True,
+            help="Order: date, oldest first; killed or wounded, highest first (unknown "
+            "last); - before one turns it round (-date: newest first).",
+        ),
+        section_option(
+            OUTPUT, "--reverse", is_flag=True, help="The order turned round (unknown still last)."
+        ),
+        section_option(
+            OUTPUT,
+            "--limit",
+            type=click.IntRange(min=1, max=LARGEST_INTEGER),
+            metavar="N",
+            help="At most N, the first in that order.",
+        ),
+    ]
+    return stacked(options, command)
+
+
+def build_sort(options: dict[str, Any]) -> SortKey:
+    from incidents.query import SortKey
+
+    key = SortKey(options.pop("sort"))
+    return key.reversed() if options.pop("reverse") else key
 
 
 def distinct_option(command: F) -> F:

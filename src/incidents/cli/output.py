@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from incidents.cli.options import Pictures
     from incidents.formats.charts import Body, Caption
     from incidents.model import Incident
-    from incidents.query import Filters
+    from incidents.query import Filters, IncidentSource
 
 
 def console() -> Console:
@@ -68,6 +68,32 @@ def print_renderable(renderable: RenderableType) -> None:
         out.print(renderable, crop=False)
     for line in captured.get().splitlines():
         click.echo(line.rstrip())
+
+
+def say_what_was_counted(
+    source: IncidentSource, filters: Filters, extra: Sequence[str] = ()
+) -> None:
+    """The filters in effect, and what they left out that they only may not
+    have matched, on stderr: the end of every answer, data on stdout kept clean."""
+    from incidents.formats.answers import excluded_lines, filters_line
+    from incidents.inert import inert
+
+    line = filters_line(filters, extra)
+    for text in [*([inert(line)] if line else []), *excluded_lines(source.left_out(filters))]:
+        click.echo(_wrapped(text), err=True)
+
+
+def _wrapped(text: str) -> str:
+    """A note wrapped between words to a terminal's width, as it is on one."""
+    try:
+        width = os.get_terminal_size(sys.stderr.fileno()).columns if sys.stderr.isatty() else 0
+    except (OSError, ValueError):  # no terminal there after all (a test's stream)
+        width = 0
+    if width <= 0:
+        return text
+    import textwrap
+
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 def save_pictures(

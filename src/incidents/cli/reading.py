@@ -11,12 +11,14 @@ import click
 from incidents.cli.app import AppContext, cli, pass_app
 from incidents.cli.completing import complete_ids
 from incidents.cli.options import (
-    LARGEST_INTEGER,
     OUTPUT,
+    argument,
     build_pictures,
+    build_sort,
     distinct_option,
     filter_options,
     format_option,
+    order_options,
     picture_options,
     section_option,
 )
@@ -26,9 +28,10 @@ from incidents.cli.output import (
     console,
     print_renderable,
     save_pictures,
+    say_what_was_counted,
     write_output,
 )
-from incidents.formats import incident_formats, totals_formats
+from incidents.formats import incident_formats
 from incidents.inert import for_terminal, inert
 
 if TYPE_CHECKING:
@@ -52,21 +55,7 @@ def _columns_option(
 @cli.command("list")
 @filter_options
 @distinct_option
-@section_option(
-    OUTPUT,
-    "--sort",
-    type=click.Choice(["date", "killed", "wounded"]),
-    default="date",
-    show_default=True,
-    help="Order: oldest first, or highest toll first (unknown last).",
-)
-@section_option(
-    OUTPUT,
-    "--limit",
-    type=click.IntRange(min=1, max=LARGEST_INTEGER),
-    metavar="N",
-    help="Show at most N.",
-)
+@order_options
 @format_option(
     incident_formats(),
     None,
@@ -86,7 +75,6 @@ def _columns_option(
 def list_command(
     app: AppContext,
     /,
-    sort: str,
     limit: int | None,
     output_format: str | None,
     columns: tuple[str, ...] | None,
@@ -109,13 +97,14 @@ def list_command(
       incidents list --location "Mazar-e Sharif" --format json
       incidents list --since 2022-09-01 --until "December 2022"
       incidents list --sort killed --limit 3
+      incidents list --sort -date --limit 10    (the newest ten)
       incidents list --columns id,date,place,killed
       incidents list --since 2022 --svg attacks.svg
       incidents list --distinct --format csv    (each attack once: see match)
     """
     from incidents.formats import RENDERERS, Format, Selection
-    from incidents.query import SortKey
 
+    sort = build_sort(options)
     pictures = build_pictures(options, output_format or "table")
     if output_format is None:
         drawn_as_shown = pictures.wanted and pictures.terminal
@@ -125,19 +114,20 @@ def list_command(
             f"--columns picks the columns of a table or tsv; not of --format {output_format}."
         )
     renderer = RENDERERS[Format(output_format)]
-    selection = Selection(app.source(distinct), app.filters(options), SortKey(sort), limit, columns)
+    selection = Selection(app.source(distinct), app.filters(options), sort, limit, columns)
     table = None
     if renderer.incidents_view is not None:
         table = renderer.incidents_view(selection)
         print_renderable(table)
     else:
         write_selection(renderer, selection, for_terminal(sys.stdout))
+    extra = [f"the first {limit}, {sort.words}"] if limit is not None else []
+    say_what_was_counted(selection.source, selection.filters, extra)
 
     def draw() -> tuple[Caption, Body]:
         from incidents.formats.charts.map import TITLE, incidents_map
 
         shown = selection.source.incidents(selection.filters, selection.sort, limit)
-        extra = [f"the first {limit} by {sort}"] if limit is not None else []
         return caption(app, selection.filters, TITLE, shown, extra), incidents_map(shown)
 
     save_pictures(pictures, draw, table)
@@ -153,8 +143,13 @@ def write_selection(renderer: Renderer, selection: Selection, stream: TextIO) ->
 
 
 @cli.command()
-@click.argument(
-    "incident_ids", metavar="ID...", nargs=-1, required=True, shell_complete=complete_ids
+@argument(
+    "incident_ids",
+    metavar="ID...",
+    nargs=-1,
+    required=True,
+    shell_complete=complete_ids,
+    description="Ids of incidents, or their beginnings (in any case).",
 )
 @format_option(["table", "json"], "table", "Output format.")
 @pass_app
@@ -202,80 +197,7 @@ def show(app: AppContext, incident_ids: tuple[str, ...], output_format: str) -> 
 @cli.command()
 @filter_options
 @distinct_option
-@section_option(
-    OUTPUT,
-    "--by",
-    type=click.Choice(
-        [
-            "target-type",
-            "attack-type",
-            "perpetrator",
-            "country",
-            "province",
-            "city",
-            "year",
-            "month",
-        ]
-    ),
-    help="One row per group, and a total row.",
-)
-@format_option(totals_formats(), "table", "Output format.")
-@picture_options
-@pass_app
-def total(
-    app: AppContext, /, by: str | None, output_format: str, distinct: bool, **options: Any
-) -> None:
-    """Count incidents and total the killed and wounded.
-
-    A sum is exact only when every figure in it is exact. Otherwise it is a
-    bound ("at least 235") with the number of incidents that had no figure.
-    In JSON each group is {"key", "incidents", "killed": {"min", "max",
-    "unknown", "best"}, "wounded": {...}}: max is null when any count is
-    unbounded or unknown; best sums the best estimates (UCDP gives them), and
-    is null when no figure has one.
-
-    By perpetrator, country, province or city, the rows are what the filters
-    match: every alias or spelling of one group or place is one row (ISKP
-    and Islamic State Khorasan Province; Yemen and "Yemen (North Yemen)",
-    one ISO code; no perpetrator and GTD's "Unknown"). A row is named as the
-    tool's vocabulary names it, else by its most frequent spelling (ties:
-    alphabetical order).
-
-    \b
-    Examples:
-      incidents total
-      incidents total --by target-type
-      incidents total --by month --location kunduz
-      incidents total --by target-type --svg totals.svg
-      incidents total --by year --distinct    (each attack once: see match)
-    """
-    from incidents.formats import RENDERERS, Format
-    from incidents.query import GroupBy
-
-    pictures = build_pictures(options, output_format)
-    filters = app.filters(options)
-    totals = app.source(distinct).totals(filters, GroupBy(by) if by else None)
-    renderer = RENDERERS[Format(output_format)]
-    table = None
-    if renderer.totals_view is not None:
-        table = renderer.totals_view(totals)
-        print_renderable(table)
-    else:
-        assert renderer.write_totals is not None, "offered only where it can"
-        renderer.write_totals(totals, for_terminal(sys.stdout))
-
-    def draw() -> tuple[Caption, Body]:
-        from incidents.formats.charts.totals import title, totals_bars
-
-        counted = app.source().incidents(filters)  # for the source line: which data sets
-        return caption(app, filters, title(totals), counted), totals_bars(totals)
-
-    save_pictures(pictures, draw, table)
-
-
-@cli.command()
-@filter_options
-@distinct_option
+@order_options
 @format_option(
     incident_formats(data_only=True),
     None,
@@ -296,6 +218,7 @@ def export(
     /,
     output_format: str | None,
     output: Path | None,
+    limit: int | None,
     distinct: bool,
     **options: Any,
 ) -> None:
@@ -312,26 +235,51 @@ def export(
     report, marked like the terminal's (≥1 at least one, ? not known).
 
     \b
+    The incidents come in the order `incidents list` shows them (oldest
+    first unless --sort says otherwise).
+
+    \b
     Examples:
       incidents export --format csv > attacks.csv
       incidents export --format json --target-type mosque -o religious.json
+      incidents export --sort -date --limit 100 -o latest.csv
       incidents export -o attacks.geojson
       incidents export --format markdown --since 2022-09
     """
     from incidents.formats import RENDERERS, Format, Selection
+    from incidents.formats.answers import incidents_text, uncertain_sentence
+    from incidents.store import schema_url_of
 
     fmt = Format(output_format) if output_format else None
-    if fmt is None:
-        fmt = (Format.from_suffix(output.suffix) if output else None) or Format.CSV
-    renderer = RENDERERS[fmt]
-    selection = Selection(app.source(distinct), app.filters(options))
+    if fmt is None and output is not None and output.suffix:
+        fmt = Format.from_suffix(output.suffix)
+        if fmt is None or fmt not in incident_formats(data_only=True):
+            endings = ", ".join(Format.suffixes(incident_formats(data_only=True)))
+            raise click.BadParameter(
+                f"{inert(output.name)} ends in {inert(output.suffix)}, which is no format "
+                f"this tool writes: end it in {endings}, or give --format "
+                f"({', '.join(incident_formats(data_only=True))})",
+                param_hint="'--output' / '-o'",
+            )
+    renderer = RENDERERS[fmt or Format.CSV]
+    source, sort = app.source(distinct), build_sort(options)
+    filters = app.filters(options)
+    schema = schema_url_of(app.location().path)
+    selection = Selection(source, filters, sort, limit, schema_url=schema)
     if output is None:
         write_selection(renderer, selection, for_terminal(sys.stdout))
-        return
-    with write_output(output, newline="") as stream:
-        written = write_selection(renderer, selection, stream)
-    plural = "incident" if written == 1 else "incidents"
-    click.echo(f"Wrote {written} {plural} to {output} ({fmt.value}).", err=True)
+    else:
+        with write_output(output, newline="") as stream:
+            write_selection(renderer, selection, stream)
+    tally = source.tally(filters, sort, limit)
+    said = [uncertain_sentence(tally)]
+    if output is not None:
+        written = f"{incidents_text(tally.incidents)} to {inert(str(output))}"
+        said.insert(0, f"Wrote {written} ({(fmt or Format.CSV).value}).")
+    for sentence in filter(None, said):
+        click.echo(sentence, err=True)
+    extra = [f"the first {limit}, {sort.words}"] if limit is not None else []
+    say_what_was_counted(source, filters, extra)
 
 
 @cli.command()
@@ -349,52 +297,11 @@ def where(app: AppContext) -> None:
     location = app.location()
     click.echo(str(location.path))
     click.echo(f"({location.reason})", err=True)
+    if not location.path.exists():
+        click.echo(
+            f"Warning: {inert(str(location.path))} does not exist: reading commands will fail; "
+            "`incidents import` creates it.",
+            err=True,
+        )
     if location.path.suffix.lower() not in SQLITE_SUFFIXES:
         click.echo(f"Its query index: {index_path_for(location.path)}", err=True)
-
-
-@cli.command("timeline")
-@filter_options
-@distinct_option
-@section_option(
-    OUTPUT,
-    "--by",
-    type=click.Choice(["year", "month", "week"]),
-    default="month",
-    show_default=True,
-    help="One bar per year, month or ISO week (Monday to Sunday).",
-)
-@picture_options
-@pass_app
-def timeline_command(app: AppContext, /, by: str, distinct: bool, **options: Any) -> None:
-    """Chart incidents and the killed per month (or year, or week).
-
-    Every period from the first incident to the last has a line, empty ones
-    too.  An incident counts in a period only when its date surely lies in
-    it: one known only to the year is shown apart from the months, one
-    known only to the month apart from the weeks.  The killed bar is solid
-    up to the sure figure; + means there may be more.
-
-    \b
-    Examples:
-      incidents timeline
-      incidents timeline --by week --since 2022-09
-      incidents timeline --target-type mosque --by year
-      incidents timeline --svg timeline.svg
-    """
-    from incidents.formats.timeline import timeline_chart
-    from incidents.timeline import Step, timeline
-
-    pictures = build_pictures(options)
-    filters = app.filters(options)
-    incidents = app.source(distinct).incidents(filters)
-    counted = timeline(incidents, Step(by))
-    chart = timeline_chart(counted)
-    print_renderable(chart)
-
-    def draw() -> tuple[Caption, Body]:
-        from incidents.formats.charts.timeline import timeline_bars, title
-
-        return caption(app, filters, title(counted.step), incidents), timeline_bars(counted)
-
-    save_pictures(pictures, draw, chart)

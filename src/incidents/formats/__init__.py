@@ -12,9 +12,10 @@ so that ``incidents --help`` can list the choices without loading them.
 
 What lives where: ``listing`` (the list: a table on the terminal, TSV lines
 when piped) and its ``columns``, ``details`` (one incident, for ``show``),
-``table`` (the totals), ``timeline`` (the terminal's chart), ``csv``,
-``json`` (and NDJSON), ``geojson``, ``markdown``; ``labels``, the marks
-they share; ``charts/``, the SVG charts for a report (--svg, --png).
+``table`` (the totals and cross-tables), ``timeline`` (the terminal's chart),
+``stats`` (what a store holds), ``csv``, ``json`` (and NDJSON), ``geojson``,
+``markdown``; ``labels``, the marks they share; ``answers``, what an answer
+counted, in words; ``charts/``, the SVG charts for a report (--svg, --png).
 Text from the store reaches them all through ``inert``.
 """
 
@@ -45,16 +46,24 @@ class Format(StrEnum):
     @classmethod
     def from_suffix(cls, suffix: str) -> Format | None:
         """The data format a file name ending implies (``.csv``, ``.json``...)."""
-        endings = {
-            ".csv": cls.CSV,
-            ".tsv": cls.TSV,
-            ".json": cls.JSON,
-            ".ndjson": cls.NDJSON,
-            ".jsonl": cls.NDJSON,
-            ".geojson": cls.GEOJSON,
-            ".md": cls.MARKDOWN,
-        }
-        return endings.get(suffix.lower())
+        return _ENDINGS.get(suffix.lower())
+
+    @staticmethod
+    def suffixes(formats: Iterable[str]) -> list[str]:
+        """The file name endings of these formats."""
+        wanted = set(formats)
+        return [ending for ending, fmt in _ENDINGS.items() if fmt.value in wanted]
+
+
+_ENDINGS = {
+    ".csv": Format.CSV,
+    ".tsv": Format.TSV,
+    ".json": Format.JSON,
+    ".ndjson": Format.NDJSON,
+    ".jsonl": Format.NDJSON,
+    ".geojson": Format.GEOJSON,
+    ".md": Format.MARKDOWN,
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,7 @@ class Selection:
     sort: SortKey | None = None
     limit: int | None = None
     columns: tuple[str, ...] | None = None  # the list's columns (table, TSV), by name
+    schema_url: str | None = None  # the "$schema" a JSON document names
 
 
 @dataclass
@@ -103,12 +113,20 @@ class Renderer:
 # so that the index answers them without building model objects.
 
 
+def _matched(selection: Selection, shown: int) -> int | None:
+    """How many match, when a limit may have left some out."""
+    if selection.limit is None or shown < selection.limit:
+        return None
+    return selection.source.tally(selection.filters).incidents
+
+
 def _incidents_table(selection: Selection) -> RenderableType:
     from incidents.formats.listing import incidents_table
 
     source = selection.source
     rows = source.list_rows(selection.filters, selection.sort, selection.limit)
-    return incidents_table(rows, source.count(), selection.columns)
+    matched = _matched(selection, len(rows))
+    return incidents_table(rows, source.count(), selection.columns, matched)
 
 
 def _tsv_incidents(selection: Selection, stream: TextIO) -> Written:
@@ -120,7 +138,8 @@ def _tsv_incidents(selection: Selection, stream: TextIO) -> Written:
     counted_once = any(row.reported_by for row in rows)
     columns = selection.columns or (DISTINCT_PIPED_COLUMNS if counted_once else PIPED_COLUMNS)
     listing.write_lines(rows, stream, columns)
-    return Written(len(rows), listing.notes(rows, source.count(), columns))
+    matched = _matched(selection, len(rows))
+    return Written(len(rows), listing.notes(rows, source.count(), columns, matched))
 
 
 def _totals_table(totals: Totals) -> RenderableType:
@@ -149,7 +168,7 @@ def _json_incidents(selection: Selection, stream: TextIO) -> Written:
 
     written = Written()
     texts = selection.source.stored_texts(selection.filters, selection.sort, selection.limit)
-    json_format.write_store_texts(written.counted(texts), stream)
+    json_format.write_store_texts(written.counted(texts), stream, selection.schema_url)
     return written
 
 

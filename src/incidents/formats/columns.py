@@ -16,6 +16,7 @@ from enum import IntEnum
 from incidents.formats.labels import (
     AT_LEAST_MARK,
     MAYBE_OUTSIDE_MARK,
+    SUSPECTED_LEGEND,
     UNKNOWN_MARK,
     count_text,
     dataset_mark,
@@ -118,10 +119,11 @@ def legend(rows: Sequence[ListRow], shown: Sequence[str]) -> str:
     notes = []
     if any(text.startswith(AT_LEAST_MARK) for text in counts):
         notes.append(f"{AT_LEAST_MARK}N at least N")
-    if UNKNOWN_MARK in counts or (
-        "perpetrator" in shown and any(row.perpetrator is None or row.suspected for row in rows)
-    ):
+    named = "perpetrator" in shown
+    if UNKNOWN_MARK in counts or (named and any(row.perpetrator is None for row in rows)):
         notes.append(f"{UNKNOWN_MARK} not known")
+    if named and any(row.suspected for row in rows):
+        notes.append(SUSPECTED_LEGEND)
     if "date" in shown and any(row.date_uncertain for row in rows):
         notes.append(f"{MAYBE_OUTSIDE_MARK} may fall outside the dates asked for")
     if "sets" in shown and any(row.reported_by for row in rows):
@@ -131,8 +133,14 @@ def legend(rows: Sequence[ListRow], shown: Sequence[str]) -> str:
     return "; ".join(notes) + "." if notes else ""
 
 
-def summary(shown: int, total_in_store: int | None) -> str:
-    """``8 incidents.``, ``2 incidents of 8.``"""
+def summary(shown: int, total_in_store: int | None, matched: int | None = None) -> str:
+    """``8 incidents.``, ``2 incidents of 8.``, and when a limit left some
+    out, ``3 of the 10 incidents that match (the store has 100).``"""
+    if matched is not None and matched > shown:
+        text = f"{shown} of the {matched} incidents that match"
+        if total_in_store is not None and total_in_store != matched:
+            text += f" (the store has {total_in_store})"
+        return text + "."
     text = f"{shown} incident{'s' if shown != 1 else ''}"
     if total_in_store is not None and total_in_store != shown:
         text += f" of {total_in_store}"

@@ -11,11 +11,12 @@ import csv
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
-from incidents.query import CountSum, Totals
+from incidents.query import CountSum, Group, Totals
 from incidents.records import FLAT_COLUMNS, FORMULA_FIRST_CHARACTERS, csv_line, flat_record
 
 if TYPE_CHECKING:
     from incidents.model import Incident
+    from incidents.timeline import Timeline
 
 LINE_END = "\r\n"
 
@@ -46,7 +47,11 @@ TOTAL_COLUMNS = (
     "wounded_unknown",
     "killed_best",
     "wounded_best",
+    # How many of the incidents may fall outside the dates asked for.
+    "maybe_outside_dates",
 )
+# The row or column of every group, in a cross-table.
+TOTAL_KEY = "total"
 
 
 def _sum_cells(prefix: str, total: CountSum) -> dict[str, str]:
@@ -58,16 +63,45 @@ def _sum_cells(prefix: str, total: CountSum) -> dict[str, str]:
     }
 
 
+def _cells(group: Group) -> dict[str, str]:
+    return {
+        "incidents": str(group.incidents),
+        **_sum_cells("killed", group.killed),
+        **_sum_cells("wounded", group.wounded),
+        "maybe_outside_dates": str(group.uncertain),
+    }
+
+
 def write_totals(totals: Totals, stream: TextIO) -> None:
-    """One row per group, then the overall row keyed ``total``."""
-    writer = csv.DictWriter(stream, fieldnames=TOTAL_COLUMNS, lineterminator=LINE_END)
+    """One row per group, then the overall row keyed ``total``.  A
+    cross-table has a column ``across`` after ``key``: a row per pair of
+    groups with incidents, then each group of the first grouping across
+    ``total``, each of the second as key ``total``, and both ``total``."""
+    across = totals.across is not None
+    fields = ("key", "across", *TOTAL_COLUMNS[1:]) if across else TOTAL_COLUMNS
+    writer = csv.DictWriter(stream, fieldnames=fields, lineterminator=LINE_END)
     writer.writeheader()
-    for group in [*totals.groups, totals.overall]:
-        writer.writerow(
-            {
-                "key": neutralise(group.key),
-                "incidents": str(group.incidents),
-                **_sum_cells("killed", group.killed),
-                **_sum_cells("wounded", group.wounded),
-            }
-        )
+    if not across:
+        for group in [*totals.groups, totals.overall]:
+            writer.writerow({"key": neutralise(group.key), **_cells(group)})
+        return
+    rows: list[tuple[str, str, Group]] = []
+    for group in totals.groups:
+        rows += [
+            (group.key, c.key, group.cells[c.key]) for c in totals.columns if c.key in group.cells
+        ]
+    rows += [(group.key, TOTAL_KEY, group) for group in totals.groups]
+    rows += [(TOTAL_KEY, column.key, column) for column in totals.columns]
+    rows.append((TOTAL_KEY, TOTAL_KEY, totals.overall))
+    for key, column, group in rows:
+        writer.writerow({"key": neutralise(key), "across": neutralise(column), **_cells(group)})
+
+
+def write_timeline(timeline: Timeline, stream: TextIO) -> None:
+    """One row per period (the key of its step), then each date in no one
+    period (a year when the step is the month, a span), then ``total``."""
+    fields = ("period", *TOTAL_COLUMNS[1:])
+    writer = csv.DictWriter(stream, fieldnames=fields, lineterminator=LINE_END)
+    writer.writeheader()
+    for group in [*timeline.periods, *timeline.apart, timeline.overall]:
+        writer.writerow({"period": group.key, **_cells(group)})

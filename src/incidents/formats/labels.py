@@ -1,6 +1,7 @@
 """Short text for uncertain values, the same in every human-readable format.
 
-``16`` exact, ``≥1`` at least one, ``3–5`` a range, ``?`` not known;
+``16`` exact, ``≥1`` at least one, ``3–5`` a range, ``?`` not known (a
+sum that is only "at least 0" too); ``?`` after a name: only suspected;
 ``~`` after a date: the incident may fall outside the dates asked for.
 """
 
@@ -32,23 +33,40 @@ def count_text(count: Figure, with_best: bool = True) -> str:
     return f"{text} (best {count.best})" if with_best and count.best is not None else text
 
 
-def sum_text(total: CountSum) -> str:
+def sum_text(total: CountSum, with_best: bool = True) -> str:
     """``112``; ``≥112 (1 ?)``: a bound, and how many had no figure; ``(best N)``
-    the sum of best estimates, when some figure has one."""
+    the sum of best estimates, when some figure has one (unless ``with_best``
+    is false, for the narrow cells of a cross-table)."""
+    best = total.best if with_best else None
     if total.exact:
         return str(total.low)
+    if not_known(total):  # "at least 0" says nothing: not known
+        return UNKNOWN_MARK + (f" (best {best})" if best is not None else "")
     bound = f"{AT_LEAST_MARK}{total.low}" if total.high is None else f"{total.low}–{total.high}"
     notes = [f"{total.unknown} {UNKNOWN_MARK}"] if total.unknown else []
-    if total.best is not None:
-        notes.append(f"best {total.best}")
+    if best is not None:
+        notes.append(f"best {best}")
     return f"{bound} ({', '.join(notes)})" if notes else bound
 
 
+def not_known(total: CountSum) -> bool:
+    """A sum that is at least 0 and has no upper bound: it says nothing."""
+    return total.low == 0 and total.high is None
+
+
+def incidents_cell(count: int, uncertain: int) -> str:
+    """``12``; ``12 (1 ~)``: one of them may fall outside the dates asked for."""
+    return f"{count} ({uncertain} {MAYBE_OUTSIDE_MARK})" if uncertain else str(count)
+
+
 def sum_sentence(total: CountSum) -> str:
-    """``112``; ``at least 235 (1 incident with no figure)``."""
+    """``112``; ``at least 235 (1 incident with no figure)``; ``not known (3
+    incidents with no figure)``."""
     if total.exact:
         return str(total.low)
-    if total.high is not None:
+    if not_known(total):
+        text = "not known"
+    elif total.high is not None:
         text = f"between {total.low} and {total.high}"
     else:
         text = f"at least {total.low}"
@@ -65,6 +83,9 @@ def sum_sentence(total: CountSum) -> str:
 _SHORT_NAMES = {
     normalise(variant): min(names[:2], key=len) for names in PERPETRATOR_NAMES for variant in names
 }
+
+
+SUSPECTED_LEGEND = f"{UNKNOWN_MARK} after a name: suspected, not claimed"
 
 
 def perpetrator_text(name: str | None, suspected: bool, short: bool = False) -> str:

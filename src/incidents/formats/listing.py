@@ -88,8 +88,9 @@ def incidents_table(
     rows: Sequence[ListRow],
     total_in_store: int | None = None,
     columns: Sequence[str] | None = None,
+    matched: int | None = None,
 ) -> IncidentsTable:
-    return IncidentsTable(rows, total_in_store, columns)
+    return IncidentsTable(rows, total_in_store, columns, matched)
 
 
 @dataclass
@@ -110,10 +111,12 @@ class IncidentsTable:
         rows: Sequence[ListRow],
         total_in_store: int | None,
         columns: Sequence[str] | None = None,
+        matched: int | None = None,
     ) -> None:
         self.rows = rows
         self.total_in_store = total_in_store
         self.columns = columns
+        self.matched = matched  # how many match, when a limit left some out
 
     def _names(self, detail: Detail) -> list[str]:
         if self.columns is not None:
@@ -151,7 +154,7 @@ class IncidentsTable:
         # Too narrow even for the id, the date and the counts: drawn wider
         # than the terminal (which wraps the lines) rather than cut.
         yield from console.render(table, options.update_width(max(room, needed)))
-        yield Text(summary(len(self.rows), self.total_in_store), style="dim")
+        yield Text(summary(len(self.rows), self.total_in_store, self.matched), style="dim")
         if self.columns is not None and left_out:
             names = ", ".join(entry.column.name for entry in left_out)
             yield Text(f"Left out for lack of room: {names}.", style="dim")
@@ -231,6 +234,11 @@ def write_lines(
         stream.write("\t".join(column.text(row) for column in chosen) + "\n")
 
 
-def notes(rows: Sequence[ListRow], total_in_store: int | None, columns: Sequence[str]) -> list[str]:
+def notes(
+    rows: Sequence[ListRow],
+    total_in_store: int | None,
+    columns: Sequence[str],
+    matched: int | None = None,
+) -> list[str]:
     """What the table says under it, for stderr when the lines are piped."""
-    return [summary(len(rows), total_in_store), *filter(None, [legend(rows, columns)])]
+    return [summary(len(rows), total_in_store, matched), *filter(None, [legend(rows, columns)])]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from incidents.formats.labels import (
     AT_LEAST_MARK,
     MAYBE_OUTSIDE_MARK,
+    SUSPECTED_LEGEND,
     UNKNOWN_MARK,
     count_text,
     perpetrator_text,
@@ -56,9 +57,13 @@ def write_rows(rows: Iterable[ListRow], stream: TextIO) -> None:
         marks.update(
             mark
             for mark in (AT_LEAST_MARK, UNKNOWN_MARK, MAYBE_OUTSIDE_MARK)
-            for c in (*counts, perpetrator, when)
+            for c in (*counts, when)
             if mark in c
         )
+        if line.perpetrator is None:
+            marks.add(UNKNOWN_MARK)
+        if line.suspected:
+            marks.add(SUSPECTED_LEGEND)
         cells = (
             line.id,
             when,
@@ -73,6 +78,7 @@ def write_rows(rows: Iterable[ListRow], stream: TextIO) -> None:
     notes = {
         AT_LEAST_MARK: f"{AT_LEAST_MARK}N: at least N.",
         UNKNOWN_MARK: f"{UNKNOWN_MARK}: not known.",
+        SUSPECTED_LEGEND: f"{SUSPECTED_LEGEND}.",
         MAYBE_OUTSIDE_MARK: f"{MAYBE_OUTSIDE_MARK}: may fall outside the dates asked for.",
     }
     if marks:

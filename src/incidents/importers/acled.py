@@ -26,6 +26,7 @@ from incidents.importers.common import (
     RowError,
     coordinates,
     count,
+    dataset_codes,
     dataset_source,
     day,
     incident_id,
@@ -262,6 +263,7 @@ def to_incident(row: Row) -> Incident:
             dataset=DATASET,
             id=original,
             event_type=f"{event_type}: {sub_event_type}" if sub_event_type else event_type,
+            codes=dataset_codes(row, DATASET, {"civilian_targeting": _civilian_targeting(row)}),
         ),
     )
 
@@ -308,6 +310,14 @@ def _geo_precision(row: Row) -> int | None:
     if precision is not None and precision not in _GEO_PRECISION:
         raise RowError("geo_precision", row["geo_precision"].strip(), "expected 1, 2 or 3")
     return precision
+
+
+def _civilian_targeting(row: Row) -> int | None:
+    """1 where ACLED writes "Civilian targeting", 0 where it leaves the cell
+    blank; None in an export without the column (older ones)."""
+    if "civilian_targeting" not in row.cells:
+        return None
+    return 1 if text(row, "civilian_targeting") else 0
 
 
 def _perpetrator(actor1: str) -> Perpetrator:

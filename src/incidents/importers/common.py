@@ -7,7 +7,7 @@ is reported as: which line, which column, what value, and why.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
 from incidents.dates import PartialDate
@@ -20,7 +20,7 @@ from incidents.importers.layouts import (
     read_day,
 )
 from incidents.importers.tabular import Row
-from incidents.model import CoordinatePrecision, Coordinates, Source
+from incidents.model import CoordinatePrecision, Coordinates, DatasetCodes, Source
 
 
 class RowError(ValueError):
@@ -114,6 +114,28 @@ def _degrees(column: str, value: str, limit: float) -> float:
     if not -limit <= number <= limit:
         raise RowError(column, value, f"expected degrees between -{limit:g} and {limit:g}")
     return number
+
+
+def dataset_codes(
+    row: Row, dataset: str, read: Mapping[str, int | None] | None = None
+) -> DatasetCodes | None:
+    """The certainty codes of this data set (``certainty.CODES``) that the row
+    gives, each from its column unless ``read`` holds it (read otherwise than
+    as a number); a blank or absent cell gives none."""
+    from incidents.certainty import CODES
+
+    given: dict[str, int] = {}
+    for name, code in CODES.items():
+        if code.dataset != dataset:
+            continue
+        number = read[name] if read and name in read else integer(row, name)
+        if number is None:
+            continue
+        if number not in code.values:
+            expected = ", ".join(str(v) for v in code.values)
+            raise RowError(name, row[name].strip(), f"expected one of {expected}")
+        given[name] = number
+    return DatasetCodes.model_validate(given) if given else None
 
 
 def day(row: Row, column: str, layouts: Sequence[Layout], expected: str) -> date:

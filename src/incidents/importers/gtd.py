@@ -21,6 +21,7 @@ from incidents.importers.common import (
     citation_source,
     coordinates,
     count,
+    dataset_codes,
     dataset_source,
     day,
     flag,
@@ -145,7 +146,7 @@ def to_incident(row: Row) -> Incident:
             *_citations(row),
         ],
         notes=sentences(_notes(row, attack_types, target_types), end_note, shares_note),
-        origin=Origin(dataset=DATASET, id=eventid),
+        origin=Origin(dataset=DATASET, id=eventid, codes=dataset_codes(row, DATASET)),
     )
 
 

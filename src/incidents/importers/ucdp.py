@@ -21,6 +21,7 @@ from incidents.importers.common import (
     RowError,
     coordinates,
     count,
+    dataset_codes,
     dataset_source,
     day,
     incident_id,
@@ -155,7 +156,9 @@ def to_incident(row: Row) -> Incident:
             if integer(row, "event_clarity") == 2
             else None,
         ),
-        origin=Origin(dataset=DATASET, id=original, event_type=kind),
+        origin=Origin(
+            dataset=DATASET, id=original, event_type=kind, codes=dataset_codes(row, DATASET)
+        ),
     )
 
 

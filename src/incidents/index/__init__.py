@@ -16,7 +16,9 @@ What lives where:
 - ``freshness``: the cache directory, whether an index is fresh, ``open_index``
   (and ``open_memory_index``, the same index built in memory for --no-index).
 - ``updating``: ``after_write``, which writers call under the store's lock.
-- ``queries``: ``StoreIndex``: filters, sorting and totals as SQL.
+- ``queries``: ``StoreIndex``: what every reading command asks, as SQL;
+  ``filtering`` (the filters), ``grouping`` (totals and cross-tables) and
+  ``describing`` (``stats``) write it.
 - ``sqlite_store``: ``.sqlite`` stores: open, write whole, change in place,
   merge an import; ``store_file`` picks how a store of either kind is written.
 """

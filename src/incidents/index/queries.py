@@ -7,21 +7,29 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from incidents.groups import merge_spellings
-from incidents.index.schema import busy_timeout, collector_paused, read_meta, set_meta
-from incidents.locations import PlaceName, location_queries
+from incidents.index.filtering import (
+    ensure_search as ensure_search,
+)
+from incidents.index.filtering import (
+    filter_sql,
+    maybe_toll_sql,
+)
+from incidents.index.filtering import (
+    update_search as update_search,
+)
+from incidents.index.grouping import totals as grouped_totals
+from incidents.index.schema import collector_paused
 from incidents.query import (
-    CountSum,
+    Excluded,
     Filters,
-    Group,
     GroupBy,
+    GroupOrder,
     SortKey,
+    Tally,
     Totals,
-    text_query_words,
 )
 from incidents.records import (
     ListRow,
@@ -30,230 +38,23 @@ from incidents.records import (
     figure_from_columns,
     flat_cells,
 )
-from incidents.vocabulary import normalise, place_label
+from incidents.vocabulary import place_label
 
 if TYPE_CHECKING:
     from incidents.model import Incident, Link
-
-
-@dataclass
-class _Sql:
-    where: list[str]
-    params: list[Any]
-    certain: str
-    certain_params: list[Any]
-
-
-def _date_sql(filters: Filters) -> tuple[list[str], list[Any], str, list[Any]]:
-    window = filters.window
-    where: list[str] = []
-    params: list[Any] = []
-    certain: list[str] = []
-    certain_params: list[Any] = []
-    if window.end is not None:
-        where.append("date_start <= ?")
-        params.append(window.end.isoformat())
-        certain.append("date_end <= ?")
-        certain_params.append(window.end.isoformat())
-    if window.start is not None:
-        where.append("date_end >= ?")
-        params.append(window.start.isoformat())
-        certain.append("date_start >= ?")
-        certain_params.append(window.start.isoformat())
-    if filters.on:
-        overlaps, contains = [], []
-        for day in filters.on:
-            first, last = day.first_day.isoformat(), day.last_day.isoformat()
-            overlaps.append("(date_start <= ? AND date_end >= ?)")
-            params.extend([last, first])
-            contains.append("(date_start >= ? AND date_end <= ?)")
-            certain_params.extend([first, last])
-        where.append("(" + " OR ".join(overlaps) + ")")
-        certain.append("(" + " OR ".join(contains) + ")")
-    certain_sql = " AND ".join(certain) if certain else "1"
-    return where, params, certain_sql, certain_params
-
-
-def _filter_sql(filters: Filters, connection: sqlite3.Connection) -> _Sql:
-    where, params, certain, certain_params = _date_sql(filters)
-    if filters.strict_dates and certain != "1":
-        where.append(certain)
-        params.extend(certain_params)
-
-    def any_of(column: str, values: Iterable[str]) -> None:
-        values = list(values)
-        where.append(f"{column} IN ({', '.join('?' for _ in values)})")
-        params.extend(values)
-
-    if filters.target_types:
-        any_of("target_type", (t.value for t in filters.target_types))
-    if filters.attack_types:
-        any_of("attack_type", (t.value for t in filters.attack_types))
-    if filters.weapon_types:
-        where.append(
-            "(" + " OR ".join("instr(weapon_set, ?) > 0" for _ in filters.weapon_types) + ")"
-        )
-        params.extend(f"|{w.value}|" for w in filters.weapon_types)
-    if filters.locations:
-        sql, sql_params = _locations_sql(filters.locations)
-        where.append(sql)
-        params.extend(sql_params)
-    if filters.perpetrators:
-        tests = []
-        for query in filters.perpetrators:
-            wanted = normalise(query)
-            if wanted == "unknown":
-                tests.append("attribution = 'unknown'")
-            if wanted:
-                tests.append("instr(perpetrator_names, ?) > 0")
-                params.append(f" {wanted} ")
-        where.append("(" + " OR ".join(tests or ["0"]) + ")")
-    words = text_query_words(filters.texts) if filters.texts else None
-    if words:
-        _ensure_search(connection)
-        where.append("facts.pos IN (SELECT rowid FROM search WHERE search MATCH ?)")
-        params.append(_match_expression(words))
-    if filters.min_killed is not None:
-        where.append("killed_unknown = 0 AND killed_low >= ?")
-        params.append(filters.min_killed)
-    return _Sql(where, params, certain, certain_params)
-
-
-def _locations_sql(texts: Sequence[str]) -> tuple[str, list[Any]]:
-    """SQL for --location values, as ``locations.matches`` tells, and its parameters."""
-    queries = location_queries(texts)
-    # The wholes together, so that SQLite looks each key up by its index.
-    sql, params = _places_sql([query.whole for query in queries])
-    for query in queries:
-        if query.parts:
-            path = [_places_sql([part]) for part in query.parts]
-            sql += " OR (" + " AND ".join(part_sql for part_sql, _ in path) + ")"
-            params += [param for _, part_params in path for param in part_params]
-    return f"({sql})", params
-
-
-def _places_sql(places: Sequence[PlaceName]) -> tuple[str, list[Any]]:
-    """SQL that holds where any of these places is one of the incident's, as
-    ``locations.is_at`` tells, and its parameters."""
-    keys = sorted({place.key for place in places if place.key})
-    codes = sorted({code for place in places for code in place.codes})
-    phrases = [f" {place.phrase} " for place in places if place.phrase]
-    tests: list[str] = []
-    params: list[Any] = []
-    if keys:
-        # Every term can use an index, so SQLite looks up each and unites them.
-        marks = ", ".join("?" for _ in keys)
-        levels = ("country", "province", "district", "city")
-        tests += [f"{level}_key IN ({marks})" for level in levels]
-        tests.append(f"facts.pos IN (SELECT pos FROM aliases WHERE key IN ({marks}))")
-        params += keys * 5
-    if codes:
-        tests.append(f"country_code IN ({', '.join('?' for _ in codes)})")
-        params += codes
-    if phrases:
-        in_site = " OR ".join("instr(' ' || site || ' ', ?) > 0" for _ in phrases)
-        tests.append(f"facts.pos IN (SELECT pos FROM sites WHERE {in_site})")
-        params += phrases
-    return "(" + (" OR ".join(tests) or "0") + ")", params
-
-
-def _match_expression(groups: Sequence[Sequence[str]]) -> str:
-    from incidents.query import PREFIX_MATCH_LENGTH
-
-    def term(word: str) -> str:
-        return f'"{word}"' + ("*" if len(word) >= PREFIX_MATCH_LENGTH else "")
-
-    return " OR ".join("(" + " AND ".join(term(w) for w in words) + ")" for words in groups)
-
-
-def _ensure_search(connection: sqlite3.Connection) -> None:
-    """The full-text table is built the first time a --text query needs it,
-    and kept; in memory for this command alone when the file cannot be
-    written (a read-only index or store, or one another process is writing)."""
-    if read_meta(connection).get("fts") == "1" or _temporary_search(connection):
-        return
-    try:
-        with busy_timeout(connection, 100):  # a writer may be busy for minutes: no waiting
-            connection.execute("BEGIN IMMEDIATE")
-            connection.execute("DROP TABLE IF EXISTS search")
-            _fill_search(connection, "main")
-            set_meta(connection, {"fts": "1"})
-            connection.commit()
-    except sqlite3.OperationalError:
-        if connection.in_transaction:
-            connection.rollback()
-        _fill_search(connection, "temp")
-
-
-def _temporary_search(connection: sqlite3.Connection) -> bool:
-    found = "SELECT 1 FROM temp.sqlite_master WHERE name = 'search'"
-    return connection.execute(found).fetchone() is not None
-
-
-def _fill_search(connection: sqlite3.Connection, schema: str) -> None:
-    connection.execute(
-        f"CREATE VIRTUAL TABLE {schema}.search USING fts5"
-        "(text, content='', tokenize='unicode61 remove_diacritics 2')"
-    )
-    connection.execute(
-        f"INSERT INTO {schema}.search (rowid, text) SELECT pos, {_SEARCHED} FROM details"
-    )
-
-
-# What --text searches in: the summary, the target and the site, folded.
-_SEARCHED = (
-    "fold(json_extract(json, '$.summary') || ' ' || json_extract(json, '$.target') "
-    "|| ' ' || coalesce(json_extract(json, '$.location.site'), ''))"
-)
-
-
-def update_search(connection: sqlite3.Connection, positions: Sequence[int], delete: bool) -> None:
-    """Take the incidents at these positions out of the full-text table (before
-    their rows go), or put them in (after their rows came), if it is built."""
-    if read_meta(connection).get("fts") != "1":
-        return
-    # A contentless table forgets a row only when told the very text it indexed.
-    command = "'delete', " if delete else ""
-    columns = "search, rowid, text" if delete else "rowid, text"
-    for start in range(0, len(positions), 500):
-        chunk = positions[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        connection.execute(
-            f"INSERT INTO search ({columns}) SELECT {command}pos, {_SEARCHED} FROM details "
-            f"WHERE pos IN ({marks})",
-            chunk,
-        )
+    from incidents.stats import StoreStats
 
 
 _ORDER = {
     SortKey.DATE: "date_start, id",
+    SortKey.NEWEST: "date_start DESC, id DESC",
     SortKey.KILLED: "killed_unknown, -killed_low, -coalesce(killed_high, killed_low), pos",
+    SortKey.FEWEST_KILLED: "killed_unknown, killed_low, coalesce(killed_high, killed_low), pos",
     SortKey.WOUNDED: "wounded_unknown, -wounded_low, -coalesce(wounded_high, wounded_low), pos",
+    SortKey.FEWEST_WOUNDED: (
+        "wounded_unknown, wounded_low, coalesce(wounded_high, wounded_low), pos"
+    ),
 }
-
-# Grouped by a column that is its own label.
-_GROUPS: dict[GroupBy, str] = {
-    GroupBy.TARGET_TYPE: "target_type",
-    GroupBy.ATTACK_TYPE: "attack_type",
-    GroupBy.YEAR: "period_year",
-    GroupBy.MONTH: "period_month",
-}
-# Grouped by name: the spellings as stored, merged by ``groups`` as in memory.
-_SPELLINGS: dict[GroupBy, str] = {
-    GroupBy.PERPETRATOR: "perpetrator",
-    GroupBy.COUNTRY: "country_code, country",
-    GroupBy.PROVINCE: "province",
-    GroupBy.CITY: "city",
-}
-
-# Per figure: low, high (null once any is unbounded), unknown, and the best
-# estimate (a count's own, else its low) with how many counts had one.
-_SUMS = ", ".join(
-    f"sum({f}_low), CASE WHEN max({f}_high IS NULL) THEN NULL ELSE sum({f}_high) END, "
-    f"sum({f}_unknown), sum(CASE WHEN {f}_unknown THEN 0 ELSE coalesce({f}_best, {f}_low) END), "
-    f"count({f}_best)"
-    for f in ("killed", "wounded")
-)
 
 _LIST_COLUMNS = (
     "id, date, end_date, city, district, province, country, target_type, attack_type, "
@@ -306,7 +107,7 @@ class StoreIndex:
         columns: str = "",
     ) -> list[tuple[Any, ...]]:
         """(pos, uncertain, *columns) of the matching incidents, in order."""
-        sql = _filter_sql(filters, self.connection)
+        sql = filter_sql(filters, self.connection)
         query = f"SELECT pos, NOT ({sql.certain}){', ' + columns if columns else ''} FROM facts"
         if sql.where:
             query += " WHERE " + " AND ".join(sql.where)
@@ -441,50 +242,79 @@ class StoreIndex:
         rows = self.connection.execute(query, (prefix, prefix + "\U0010ffff", limit))
         return [row[0] for row in rows]
 
-    def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
-        sql = _filter_sql(filters, self.connection)
-        where = (" WHERE " + " AND ".join(sql.where)) if sql.where else ""
-        overall_row = self.connection.execute(
-            f"SELECT count(*), {_SUMS} FROM facts{where}", sql.params
-        ).fetchone()
-        overall = _group("total", overall_row)
-        groups: list[Group] = []
-        if by in _SPELLINGS:
-            columns = _SPELLINGS[by]
-            width = columns.count(",") + 1
-            query = f"SELECT {columns}, count(*), {_SUMS} FROM facts{where} GROUP BY {columns}"
-            spelled = [
-                (tuple(row[:width]), _group("", row[width:]))
-                for row in self.connection.execute(query, sql.params)
-            ]
-            groups = merge_spellings(by, spelled)
-        elif by is not None:
-            column = _GROUPS[by]
-            order = "1" if by in (GroupBy.YEAR, GroupBy.MONTH) else "count(*) DESC, 1"
-            query = (
-                f"SELECT {column}, count(*), {_SUMS} FROM facts{where} "
-                f"GROUP BY {column} ORDER BY {order}"
-            )
-            groups = [_group(row[0], row[1:]) for row in self.connection.execute(query, sql.params)]
-        return Totals(by, groups, overall)
+    def totals(
+        self,
+        filters: Filters,
+        by: GroupBy | Sequence[GroupBy] | None = None,
+        order: GroupOrder | None = None,
+        reverse: bool = False,
+        limit: int | None = None,
+    ) -> Totals:
+        """Totals overall and by up to two groupings (a cross-table), the
+        first grouping's groups in ``order`` (turned round), at most ``limit``."""
+        groupings = [] if by is None else [by] if isinstance(by, GroupBy) else list(by)
+        sql = filter_sql(filters, self.connection)
+        return grouped_totals(self.connection, sql, groupings, order, reverse, limit)
 
     def links(self) -> list[Link]:
         from incidents.index.links import read_links
 
         return read_links(self.connection)
 
+    def tally(
+        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
+    ) -> Tally:
+        """How many incidents match (the first ``limit`` in order), and how many
+        of them may fall outside the dates asked for."""
+        if limit is None:
+            sql = filter_sql(filters, self.connection)
+            where = (" WHERE " + " AND ".join(sql.where)) if sql.where else ""
+            row = self.connection.execute(
+                f"SELECT count(*), sum(NOT ({sql.certain})) FROM facts{where}",
+                sql.certain_params + sql.params,
+            ).fetchone()
+            return Tally(int(row[0]), int(row[1] or 0))
+        matching = self._matching(filters, sort, limit)
+        return Tally(len(matching), sum(1 for m in matching if m[1]))
 
-def _group(key: str, row: Sequence[Any]) -> Group:
-    incidents = int(row[0] or 0)
-    return Group(key, incidents, _sum(row[1:6], incidents), _sum(row[6:11], incidents))
+    def stats(self, filters: Filters) -> StoreStats:
+        """What the incidents that match hold: data sets, years, how precisely
+        dates and places are known, how many tolls are not known, the codes."""
+        from incidents.index.describing import describe
 
+        return describe(self.connection, filter_sql(filters, self.connection))
 
-def _sum(values: Sequence[Any], incidents: int) -> CountSum:
-    low, high, unknown, estimate, estimated = values
-    return CountSum(
-        low=int(low or 0),
-        high=None if incidents and high is None else int(high or 0),
-        unknown=int(unknown or 0),
-        estimate=estimate or 0,  # a decimal where a best estimate is one
-        estimated=int(estimated or 0),
-    )
+    def left_out(self, filters: Filters) -> list[Excluded]:
+        """What the filters left out that they only may not have matched: incidents
+        whose date may fall within the dates (--strict-dates), whose toll may meet
+        a bound but is not known to, or that have no code of a data set asked for."""
+        import dataclasses
+
+        found: list[Excluded] = []
+
+        def count(without: Filters, condition: str, params: Sequence[Any]) -> int:
+            sql = filter_sql(without, self.connection)
+            where = " AND ".join([*sql.where, condition])
+            query = f"SELECT count(*) FROM facts WHERE {where}"
+            return int(self.connection.execute(query, [*sql.params, *params]).fetchone()[0])
+
+        if filters.strict_dates:
+            loose = dataclasses.replace(filters, strict_dates=False)
+            sql = filter_sql(loose, self.connection)
+            condition = f"NOT ({sql.certain})"
+            found.append(Excluded("strict_dates", count(loose, condition, sql.certain_params)))
+        for figure in ("killed", "wounded"):
+            for bound in ("min", "max"):
+                option = f"{bound}_{figure}"
+                value = getattr(filters, option)
+                if value is not None:
+                    cleared: dict[str, Any] = {option: None}
+                    without = dataclasses.replace(filters, **cleared)
+                    doubtful = count(without, maybe_toll_sql(figure, bound), [value, value])
+                    found.append(Excluded(option, doubtful, str(value)))
+        for name in dict.fromkeys(name for name, _ in filters.codes):
+            others = tuple(code for code in filters.codes if code[0] != name)
+            without = dataclasses.replace(filters, codes=others)
+            uncoded = count(without, "instr(codes, ?) = 0", [f"|{name}="])
+            found.append(Excluded("codes", uncoded, name))
+        return [excluded for excluded in found if excluded.count]

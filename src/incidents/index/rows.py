@@ -13,22 +13,28 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from incidents.certainty import codes_text, place_precision, place_rank
 from incidents.countries import country_code
 from incidents.dates import PartialDate
 from incidents.index.schema import CHUNK, INSERTS, TABLES, Progress
-from incidents.query import period_of
+from incidents.periods import period_of, week_of
 from incidents.records import csv_line, flat_cells
 from incidents.vocabulary import fold, perpetrator_names, place_key
 
 
 @lru_cache(maxsize=65536)
-def _interval(start: str, end: str | None) -> tuple[str, str, str, str]:
-    """First day, last day, year period and month period of an incident."""
+def _interval(start: str, end: str | None) -> tuple[str, str, str, str, str, str]:
+    """First day, last day, and the year, month, week and day periods of an incident."""
+    first = PartialDate.parse(start).first_day.isoformat()
+    last = PartialDate.parse(end or start).last_day.isoformat()
+    month = period_of(start, end, 7)
     return (
-        PartialDate.parse(start).first_day.isoformat(),
-        PartialDate.parse(end or start).last_day.isoformat(),
+        first,
+        last,
         period_of(start, end, 4),
-        period_of(start, end, 7),
+        month,
+        week_of(first, last, month),
+        period_of(start, end, 10),
     )
 
 
@@ -59,6 +65,10 @@ def incident_rows(
     claim = data.get("claim") or {}
     perpetrator = data["perpetrator"].get("name")
     site = location.get("site")
+    origin = data.get("origin") or {}
+    codes = origin.get("codes")
+    coordinates = location.get("coordinates") or {}
+    place = place_precision(codes, coordinates.get("precision"), site, city, district, province)
     return {
         "facts": [
             (
@@ -84,6 +94,9 @@ def incident_rows(
                 data["attack_type"],
                 *_figure_columns(data["killed"]),
                 *_figure_columns(data["wounded"]),
+                origin.get("dataset"),
+                place_rank(place),
+                codes_text(codes),
             )
         ],
         "details": [(pos, text, csv_line(flat_cells(data)) if with_csv else None)],

@@ -16,7 +16,7 @@ from incidents.vocabulary import fold
 
 # Bump when the table's shape or the meaning of a column changes: older
 # index files are then rebuilt.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 Progress = Callable[[int, int], None]
@@ -36,6 +36,8 @@ FACT_COLUMNS = (
     ("date_end", "TEXT NOT NULL"),
     ("period_year", "TEXT NOT NULL"),
     ("period_month", "TEXT NOT NULL"),
+    ("period_week", "TEXT NOT NULL"),
+    ("period_day", "TEXT NOT NULL"),
     ("country", "TEXT NOT NULL"),
     ("province", "TEXT"),
     ("district", "TEXT"),
@@ -59,6 +61,9 @@ FACT_COLUMNS = (
     ("wounded_high", "INTEGER"),
     ("wounded_best", "INTEGER"),
     ("wounded_unknown", "INTEGER NOT NULL"),
+    ("dataset", "TEXT"),  # the data set it was imported from; null when kept by hand
+    ("place_rank", "INTEGER NOT NULL"),  # how precisely its place is known: 0 exact .. 5 country
+    ("codes", "TEXT NOT NULL"),  # the data set's certainty codes: |doubtterr=0|crit1=1|
 )
 DETAIL_COLUMNS = (
     ("pos", "INTEGER PRIMARY KEY"),

@@ -1,11 +1,11 @@
 """``--distinct``: the reading commands' answers over the store counted once.
 
 The view (``distinct.distinct_view``) is computed once from the store's
-texts and links, the same way whatever answers: for the query index it is
-written into an index of its own in the cache directory (rebuilt when the
-store changes), for memory it is loaded as incidents.  Either is then
-queried like the store itself, through ``query.IncidentSource``, so that
-the two answer alike, to the byte.
+texts and links, and indexed by the same code as the store: into an index of
+its own in the cache directory (kept until the store changes), or in memory
+(``--no-index``).  Either is then asked the same questions as the store
+(``DistinctSource`` is a ``StoreIndex``), so that the two answer alike, to
+the byte.
 """
 
 from __future__ import annotations
@@ -14,26 +14,24 @@ import contextlib
 import dataclasses
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from incidents.index.queries import StoreIndex
 from incidents.index.schema import read_meta
 from incidents.matching.distinct import DistinctView, distinct_view
 from incidents.matching.records import record_key
-from incidents.query import Filters, GroupBy, SortKey, Totals
+from incidents.query import Filters, SortKey
 
 if TYPE_CHECKING:
-    from incidents.index import StoreIndex
     from incidents.model import Incident, Link
     from incidents.query import IncidentSource
     from incidents.records import ListRow
 
 # Bump when the way a group becomes one incident changes: cached views are rebuilt.
 VIEW_VERSION = "1"
-
-Marks = Callable[[Sequence[str]], Mapping[str, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -64,75 +62,34 @@ class Counted:
         return note + "."
 
 
-class DistinctSource:
-    """The distinct view, answering as any source does; the list's rows are
-    marked with the data sets that report each attack."""
+class DistinctSource(StoreIndex):
+    """The distinct view's index, answering every question as the store's
+    does; the list's rows are marked with the data sets that report each
+    attack, and ``counted`` says how the store was counted once."""
 
-    def __init__(self, inner: IncidentSource, marks: Marks, counted: Counted) -> None:
-        self.inner = inner
-        self.marks = marks
+    def __init__(self, connection: sqlite3.Connection, counted: Counted) -> None:
+        super().__init__(connection)
         self.counted = counted
 
-    def count(self) -> int:
-        return self.inner.count()
-
-    def list_rows(self, filters: Filters, sort: SortKey | None, limit: int | None) -> list[ListRow]:
-        rows = self.inner.list_rows(filters, sort, limit)
-        marks = self.marks([row.id for row in rows])
+    def list_rows(
+        self, filters: Filters, sort: SortKey | None, limit: int | None = None
+    ) -> list[ListRow]:
+        rows = super().list_rows(filters, sort, limit)
+        marks = _marks(self.connection, [row.id for row in rows])
         return [dataclasses.replace(row, reported_by=marks.get(row.id, ())) for row in rows]
-
-    def csv_lines(
-        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
-    ) -> Iterator[str]:
-        return self.inner.csv_lines(filters, sort, limit)
-
-    def stored_texts(
-        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
-    ) -> Iterator[str]:
-        return self.inner.stored_texts(filters, sort, limit)
-
-    def json_lines(
-        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
-    ) -> Iterator[str]:
-        return self.inner.json_lines(filters, sort, limit)
-
-    def incidents(
-        self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
-    ) -> list[Incident]:
-        return self.inner.incidents(filters, sort, limit)
-
-    def incident(self, incident_id: str) -> Incident:
-        return self.inner.incident(incident_id)
-
-    def ids_starting(self, prefix: str, limit: int) -> list[str]:
-        return self.inner.ids_starting(prefix, limit)
-
-    def totals(self, filters: Filters, by: GroupBy | None) -> Totals:
-        return self.inner.totals(filters, by)
-
-    def place_names(self) -> list[str]:
-        return self.inner.place_names()
-
-    def perpetrators(self) -> list[str]:
-        return self.inner.perpetrators()
-
-    def links(self) -> list[Link]:
-        return self.inner.links()
 
 
 def distinct_source(base: IncidentSource, cache: Path | None = None) -> DistinctSource:
     """The store of ``base`` (its index) counted once: indexed by the same code
     as the store, in ``cache`` (a file, kept until the store changes), or in
     memory when there is no cache or it cannot be written."""
-    from incidents.index import StoreIndex
-
     assert isinstance(base, StoreIndex), "one engine answers: the index"
     if cache is not None:
         with contextlib.suppress(OSError, sqlite3.OperationalError):
             return _cached(base, cache)
     connection = _connection(Path(":memory:"))
     _fill(connection, base, "memory")
-    return _from_connection(StoreIndex(connection), read_meta(connection))
+    return _from_connection(connection)
 
 
 def _view(base: StoreIndex) -> tuple[DistinctView, list[Link]]:
@@ -163,7 +120,6 @@ _COUNTS = ("records", "groups", "grouped", "pending")
 
 
 def _cached(base: StoreIndex, path: Path) -> DistinctSource:
-    from incidents.index import StoreIndex
     from incidents.index.build import new_database
 
     identity = hashlib.sha256((_identity(base) + VIEW_VERSION).encode()).hexdigest()
@@ -172,12 +128,11 @@ def _cached(base: StoreIndex, path: Path) -> DistinctSource:
             connection = _connection(path)
             meta = read_meta(connection)
             if meta.get("kind") == "distinct" and meta.get("of") == identity:
-                return _from_connection(StoreIndex(connection), meta)
+                return _from_connection(connection)
             connection.close()
     with new_database(path, 0o600, stale_prefix=".") as connection:
         _fill(connection, base, identity)
-    connection = _connection(path)
-    return _from_connection(StoreIndex(connection), read_meta(connection))
+    return _from_connection(_connection(path))
 
 
 def _connection(path: Path) -> sqlite3.Connection:
@@ -211,17 +166,21 @@ def _fill(connection: sqlite3.Connection, base: StoreIndex, identity: str) -> No
     connection.commit()
 
 
-def _from_connection(index: StoreIndex, meta: Mapping[str, str]) -> DistinctSource:
-    def marks(ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        found: dict[str, tuple[str, ...]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            query = f"SELECT id, datasets FROM reported WHERE id IN ({', '.join('?' * len(chunk))})"
-            found.update((i, tuple(d.split())) for i, d in index.connection.execute(query, chunk))
-        return found
-
+def _from_connection(connection: sqlite3.Connection) -> DistinctSource:
+    meta = read_meta(connection)
     counts = {name: int(meta.get(name, 0)) for name in _COUNTS}
-    return DistinctSource(index, marks, Counted(attacks=index.count(), **counts))
+    attacks = connection.execute("SELECT count(*) FROM facts").fetchone()[0]
+    return DistinctSource(connection, Counted(attacks=attacks, **counts))
+
+
+def _marks(connection: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The data sets that report each of these attacks."""
+    found: dict[str, tuple[str, ...]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        query = f"SELECT id, datasets FROM reported WHERE id IN ({', '.join('?' * len(chunk))})"
+        found.update((i, tuple(d.split())) for i, d in connection.execute(query, chunk))
+    return found
 
 
 # --- the twins of one record, for `incidents show` ------------------------------------
@@ -238,7 +197,6 @@ class Twin:
 
 def twins(source: IncidentSource, incident: Incident) -> list[Twin]:
     """The records linked to ``incident``, best first, with their ids."""
-    from incidents.index import StoreIndex
     from incidents.index.links import read_links
 
     key = record_key(incident.model_dump(mode="json", include={"id", "origin"}))

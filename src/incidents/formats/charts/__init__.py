@@ -11,16 +11,12 @@ What lives where: ``svg`` (shapes, escaping, text widths), ``timeline``,
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from incidents.errors import IncidentsError
+from incidents.formats.answers import filter_phrases as filter_phrases
 from incidents.formats.charts import svg
-
-if TYPE_CHECKING:
-    from incidents.query import Filters
 
 MARGIN = 24
 TITLE_SIZE = 20
@@ -84,39 +80,6 @@ def page(caption: Caption, body: Body) -> str:
 
 
 # --- the words of the frame ---------------------------------------------------------
-
-
-def _either(values: Sequence[object]) -> str:
-    return " or ".join(str(value) for value in values)
-
-
-_FILTER_WORDS: dict[str, Callable[[Any], str]] = {
-    "since": lambda v: f"since {v}",
-    "until": lambda v: f"until {v}",
-    "on": lambda v: f"within {_either(v)}",
-    "target_types": lambda v: f"target type {_either(sorted(v))}",
-    "attack_types": lambda v: f"attack type {_either(sorted(v))}",
-    "weapon_types": lambda v: f"weapon {_either(sorted(v))}",
-    "locations": lambda v: f"place {_either(v)}",
-    "perpetrators": lambda v: f"perpetrator {_either(v)}",
-    "texts": lambda v: "text " + _either([f"“{t}”" for t in v]),
-    "min_killed": lambda v: f"at least {v} killed",
-    "strict_dates": lambda v: "only incidents surely within those dates",
-}
-
-
-def filter_phrases(filters: Filters) -> list[str]:
-    """The filters in effect, in words: ``since 2022-09``, ``place Kabul or Herat``.
-
-    A filter without words of its own here is still named, by its field."""
-    phrases = []
-    for item in dataclasses.fields(filters):
-        value = getattr(filters, item.name)
-        if value in (None, False, (), frozenset()):
-            continue
-        words = _FILTER_WORDS.get(item.name)
-        phrases.append(words(value) if words else f"{item.name.replace('_', ' ')} {value}")
-    return phrases
 
 
 def source_line(store_name: str, store_count: int, shown: int, datasets: Mapping[str, int]) -> str:

@@ -9,7 +9,6 @@ are counted in the totals but in no one period.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from incidents.formats.charts import NOTHING, Body, svg
@@ -26,6 +25,7 @@ from incidents.formats.charts.bars import (
     unsure_meanings,
 )
 from incidents.formats.labels import sum_sentence, sum_text
+from incidents.periods import key_days
 from incidents.query import Group
 from incidents.timeline import Step, Timeline, keys_between, period_of_day
 
@@ -38,12 +38,13 @@ TICK_SIZE = 10.0
 LANE_HEIGHT = 12.0
 LANE_GAP = 6.0
 
-_STEP_WORDS = {Step.YEAR: "year", Step.MONTH: "month", Step.WEEK: "week"}
+_STEP_WORDS = {Step.YEAR: "year", Step.MONTH: "month", Step.WEEK: "week", Step.DAY: "day"}
 # Label every k-th period, k the first of these that leaves room for the labels.
 _LABEL_STEPS = {
     Step.YEAR: (1, 2, 5, 10, 20, 50, 100),
     Step.MONTH: (1, 2, 3, 6, 12, 24, 60, 120, 240),
     Step.WEEK: (1, 2, 4, 13, 26, 52, 104, 260),
+    Step.DAY: (1, 2, 7, 14, 28, 91, 182, 364, 728, 1820),
 }
 
 
@@ -119,16 +120,8 @@ def timeline_bars(timeline: Timeline) -> Body:
 
 def _span(key: str, step: Step) -> tuple[str, str]:
     """The first and last periods an apart key (``2022``, ``2022-09``,
-    ``2021/2022``) covers."""
-    if "/" in key:
-        first_year, last_year = key.split("/")
-        first, last = dt.date(int(first_year), 1, 1), dt.date(int(last_year), 12, 31)
-    elif len(key) == 4:
-        first, last = dt.date(int(key), 1, 1), dt.date(int(key), 12, 31)
-    else:
-        year, month = int(key[:4]), int(key[5:7])
-        first = dt.date(year, month, 1)
-        last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    ``2021/2022``, ``2020-04/05``) covers."""
+    first, last = key_days(key)
     return period_of_day(first, step), period_of_day(last, step)
 
 
