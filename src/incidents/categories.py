@@ -94,3 +94,19 @@ class CoordinatePrecision(StrEnum):
     DISTRICT = "district"
     PROVINCE = "province"
     COUNTRY = "country"
+
+
+class LinkStatus(StrEnum):
+    """What is known of two records thought to report one attack."""
+
+    # Found by `incidents match` and sure enough to count the two as one.
+    LIKELY = "likely"
+    # Found, but not sure enough (a weak score, or a rival candidate): awaits review.
+    POSSIBLE = "possible"
+    # Decided by a person: the same attack, or not.
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+    @property
+    def decided(self) -> bool:
+        return self in (LinkStatus.CONFIRMED, LinkStatus.REJECTED)

@@ -382,7 +382,8 @@ def change_store(
         current = parse_store(before, str(path))
         records = [incident.model_dump(mode="json") for incident in current.incidents]
         new_records, touched_id = edit(list(current.incidents), records)
-        new_store = _validated(current.schema_url, new_records, str(path))
+        links = _links_after(current, new_records)
+        new_store = _validated(current.schema_url, new_records, str(path), links)
         problems = check_store(new_store, str(path), today)
         if errors(problems):
             raise WriteRefused(errors(problems))
@@ -405,9 +406,32 @@ def change_store(
     return Change(path, before, after, touched, warnings, written, notes)
 
 
-def _validated(schema_url: str | None, records: list[dict[str, Any]], name: str) -> Store:
+def _links_after(current: Store, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The store's links, following a hand-kept incident whose id was changed
+    (a link names it by its id; an imported one by its origin, which stays)."""
+    links = [link.model_dump(mode="json", exclude_defaults=True) for link in current.links]
+    if len(records) != len(current.incidents):
+        return links
+    renamed = {
+        old.id: record.get("id")
+        for old, record in zip(current.incidents, records, strict=True)
+        if old.origin is None and record.get("id") != old.id
+    }
+    for link in links:
+        link["records"] = [renamed.get(key, key) for key in link["records"]]
+    return links
+
+
+def _validated(
+    schema_url: str | None,
+    records: list[dict[str, Any]],
+    name: str,
+    links: list[dict[str, Any]] | None = None,
+) -> Store:
     document: dict[str, Any] = {"$schema": schema_url} if schema_url else {}
     document["incidents"] = records
+    if links:
+        document["links"] = links
     try:
         return parse_store(json.dumps(document, ensure_ascii=False), name)
     except StoreError as error:

@@ -14,6 +14,7 @@ from incidents.categories import (
     AttackType,
     Attribution,
     CoordinatePrecision,
+    LinkStatus,
     TargetType,
     WeaponType,
 )
@@ -32,6 +33,8 @@ __all__ = [
     "Count",
     "DatasetCodes",
     "Incident",
+    "Link",
+    "LinkStatus",
     "Location",
     "Origin",
     "Perpetrator",
@@ -247,10 +250,67 @@ class Incident(_Strict):
         return DateInterval(self.date.first_day, last.last_day)
 
 
+class Link(_Strict):
+    """Two records thought to report one attack (``incidents match``), and
+    what a person decided about them.
+
+    A record is named by its origin, ``dataset:id`` (``acled:AFG12001``), so
+    that the link holds when a newer export updates it; a hand-kept incident,
+    which has no origin, by its id.
+    """
+
+    records: list[str] = Field(
+        min_length=2,
+        max_length=2,
+        description="The two records: 'dataset:id' of an imported one, the id of a hand-kept one",
+    )
+    status: LinkStatus = Field(
+        description="likely and possible: found by `incidents match`; confirmed and rejected: "
+        "decided by a person. Likely and confirmed links count as one attack (--distinct)."
+    )
+    score: float | None = Field(None, ge=0, le=1, description="How alike the two are, 0 to 1")
+    evidence: str | None = Field(None, description="Why they are thought alike, in words")
+
+    @model_validator(mode="after")
+    def _two_records(self) -> Link:
+        first, second = self.records
+        if not first or not second:
+            raise ValueError("a record is named by 'dataset:id' or an incident id, not ''")
+        if first == second:
+            raise ValueError(f"a link joins two records, not {first!r} with itself")
+        return self
+
+
 class Store(BaseModel):
-    """The whole store file: ``{"incidents": [...]}``."""
+    """The whole store file: ``{"incidents": [...], "links": [...]}``."""
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
     schema_url: str | None = Field(None, alias="$schema")
     incidents: list[Incident]
+    links: list[Link] = Field(
+        default_factory=list,
+        description="Records found to report the same attack, and the decisions on them",
+    )
+
+    @model_validator(mode="after")
+    def _each_pair_once(self) -> Store:
+        problem = twice_linked(self.links)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def twice_linked(links: list[Link]) -> str | None:
+    """A message naming two links of the same two records, or None."""
+    seen: dict[frozenset[str], int] = {}
+    for position, link in enumerate(links):
+        pair = frozenset(link.records)
+        if pair in seen:
+            first, second = sorted(pair)
+            return (
+                f"links[{seen[pair]}] and links[{position}] both link {first!r} and {second!r}; "
+                "keep one"
+            )
+        seen[pair] = position
+    return None

@@ -15,6 +15,7 @@ says what is wrong with it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from collections.abc import Callable
@@ -74,8 +75,14 @@ def change_one(
     with nullcontext() if dry_run else store_lock(path):
         with indexed_store(path) as indexed:
             if indexed is not None and indexed.checked_for(today or date.today()):
-                return _changed(indexed, one, dry_run, today)
+                with contextlib.suppress(_RenamesLinks):
+                    return _changed(indexed, one, dry_run, today)
         return change_store(store, whole, dry_run=dry_run, today=today)
+
+
+class _RenamesLinks(Exception):
+    """A hand-kept incident renamed while links name it: they follow it,
+    which the whole store's change does (``editing``)."""
 
 
 def _changed(indexed: IndexedStore, one: OneEdit, dry_run: bool, today: date | None) -> Change:
@@ -84,6 +91,10 @@ def _changed(indexed: IndexedStore, one: OneEdit, dry_run: bool, today: date | N
 
     name = str(indexed.path)
     before, new, touched_id = one(indexed)
+    old = before.incident if before is not None else None
+    renamed = old is not None and new is not None and old.id != new.id and old.origin is None
+    if renamed and old is not None and indexed.names_linked(old.id):
+        raise _RenamesLinks
     warnings = []
     if new is not None:
         ordinal = before.ordinal if before is not None else indexed.count()

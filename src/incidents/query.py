@@ -43,7 +43,7 @@ from incidents.totals import Totals as Totals
 from incidents.vocabulary import fold, normalise, perpetrator_names
 
 if TYPE_CHECKING:
-    from incidents.model import Incident
+    from incidents.model import Incident, Link
     from incidents.stats import StoreStats
 
 
@@ -395,3 +395,7 @@ class IncidentSource(Protocol):
     def place_names(self) -> list[str]: ...
 
     def perpetrators(self) -> list[str]: ...
+
+    def links(self) -> list[Link]:
+        """The store's links between records of one attack (``incidents match``)."""
+        ...

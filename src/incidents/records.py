@@ -239,6 +239,8 @@ class ListRow:
     country: str
     site: str | None = None
     date_uncertain: bool = False
+    # With --distinct: the data sets that report the attack (``incidents match``).
+    reported_by: tuple[str, ...] = ()
 
 
 def date_text(date: str, end_date: str | None) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from incidents.errors import IncidentsError
 
 if TYPE_CHECKING:
-    from incidents.model import Incident, Store
+    from incidents.model import Incident, Link, Store
 
 STORE_FILENAME = "incidents.json"
 STORE_ENV_VAR = "INCIDENTS_STORE"
@@ -381,7 +381,13 @@ def _raw_id(raw_incidents: list[Any], index: int) -> str | None:
 def dump_store(store: Store) -> str:
     """The store's file text: stable key order, 2-space indent, UTF-8 unescaped."""
     texts = (stored_json(incident) for incident in store.incidents)
-    return "".join(store_document(texts, store.schema_url))
+    return "".join(store_document(texts, store.schema_url, link_texts(store.links)))
+
+
+def link_texts(links: Iterable[Link]) -> Iterator[str]:
+    """Each link's JSON as it stands inside a store file, as ``stored_json``."""
+    for link in links:
+        yield stored_json_of(link.model_dump(mode="json", exclude_defaults=True))
 
 
 def stored_json(incident: Incident) -> str:
@@ -414,8 +420,11 @@ def stored_json_of(data: Mapping[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False).replace("\n", "\n    ")
 
 
-def store_document(texts: Iterable[str], schema_url: str | None = None) -> Iterator[str]:
-    """A store file's text, in pieces, from its incidents' ``stored_json`` texts.
+def store_document(
+    texts: Iterable[str], schema_url: str | None = None, links: Iterable[str] = ()
+) -> Iterator[str]:
+    """A store file's text, in pieces, from its incidents' ``stored_json`` texts
+    (and its links', after them).
 
     The same bytes as ``json.dumps(document, indent=2)``: written this way so
     that a million incidents can stream out without building the document.
@@ -423,11 +432,22 @@ def store_document(texts: Iterable[str], schema_url: str | None = None) -> Itera
     yield "{\n"
     if schema_url is not None:
         yield f'  "$schema": {json.dumps(schema_url, ensure_ascii=False)},\n'
-    opening = '  "incidents": ['
+    yield from _json_list("incidents", texts)
+    yield from _json_list("links", links, first=False)
+    yield "\n}\n"
+
+
+def _json_list(key: str, texts: Iterable[str], first: bool = True) -> Iterator[str]:
+    """A top-level key and its list of indented texts; nothing for an empty
+    list that is not the first key (``links`` is left out when there are none)."""
+    opening = ("" if first else ",\n") + f'  "{key}": ['
     for text in texts:
         yield opening + "\n    " + text
         opening = ","
-    yield '  "incidents": []\n}\n' if opening.startswith("  ") else "\n  ]\n}\n"
+    if not opening.endswith("["):
+        yield "\n  ]"
+    elif first:
+        yield opening + "]"
 
 
 _SCHEMA_HEAD = re.compile(r'\A\ufeff?\s*\{\s*"\$schema"\s*:\s*("(?:[^"\\]|\\.)*")')

@@ -14,6 +14,7 @@ What lives where:
 - ``changing``: add, edit, remove.
 - ``importing``: import.
 - ``shells``: completion, and bash completion that keeps a value one word.
+- ``matching``: match (links between records of one attack, reviewed, counted once).
 - ``converting``: convert.
 """
 
@@ -24,6 +25,7 @@ from incidents.cli import (  # noqa: F401
     counting,
     importing,
     keeping,
+    matching,
     reading,
     shells,
 )

@@ -23,6 +23,7 @@ from incidents.cli.output import index_progress
 from incidents.inert import inert
 
 if TYPE_CHECKING:
+    from incidents.matching.sources import DistinctSource
     from incidents.model import Incident
     from incidents.query import Filters, IncidentSource
     from incidents.store import StoreLocation
@@ -39,14 +40,30 @@ class AppContext:
     use_index: bool = True
     _incidents: list[Incident] | None = field(default=None, repr=False)
     _source: IncidentSource | None = field(default=None, repr=False)
+    _distinct: DistinctSource | None = field(default=None, repr=False)
 
-    def source(self) -> IncidentSource:
+    def source(self, distinct: bool = False) -> IncidentSource:
         """What reading commands query: the store's index in the cache, or
         (``--no-index``, or a cache that cannot hold it) one built in memory
-        by the same code.  One engine answers either way."""
+        by the same code.  One engine answers either way.  ``distinct``: the
+        store with each linked group of records as one incident, indexed by
+        the same code (in the cache beside the store's, or in memory)."""
         if self._source is None:
             self._source = self._open_source()
-        return self._source
+        if not distinct:
+            return self._source
+        from incidents.index import index_path_for
+        from incidents.matching.sources import distinct_source
+
+        path = self.location().path
+        cache = None
+        if self.use_index and (path.is_file() or not path.exists()):
+            index = index_path_for(path)
+            cache = index.with_name(index.stem + ".distinct.sqlite")
+        if self._distinct is None:
+            self._distinct = distinct_source(self._source, cache)
+            click.echo(self._distinct.counted.note(), err=True)
+        return self._distinct
 
     def _open_source(self) -> IncidentSource:
         from incidents.index import IndexUnwritable, open_index, open_memory_index

@@ -12,6 +12,7 @@ from incidents.cli.options import (
     LARGEST_INTEGER,
     OUTPUT,
     build_pictures,
+    distinct_option,
     filter_options,
     format_option,
     picture_options,
@@ -45,6 +46,7 @@ GROUP_ORDERS = ("incidents", "killed", "wounded", "name")
 
 @cli.command()
 @filter_options
+@distinct_option
 @section_option(
     OUTPUT,
     "--by",
@@ -88,6 +90,7 @@ def total(
     reverse: bool,
     limit: int | None,
     output_format: str,
+    distinct: bool,
     **options: Any,
 ) -> None:
     """Count incidents and total the killed and wounded.
@@ -121,6 +124,7 @@ def total(
       incidents total --by year --by target-type
       incidents total --by month --location kunduz
       incidents total --by target-type --svg totals.svg
+      incidents total --by year --distinct    (each attack once: see match)
     """
     from incidents.formats import RENDERERS, Format
     from incidents.query import GroupBy, GroupOrder
@@ -135,7 +139,8 @@ def total(
     filters = app.filters(options)
     order = GroupOrder(sort) if sort else None
     groupings = [GroupBy(b) for b in by]
-    totals = app.source().totals(filters, groupings, order, reverse, limit)
+    source = app.source(distinct)
+    totals = source.totals(filters, groupings, order, reverse, limit)
     renderer = RENDERERS[Format(output_format)]
     table = None
     if renderer.totals_view is not None:
@@ -146,12 +151,12 @@ def total(
     else:
         assert renderer.write_totals is not None, "offered only where it can"
         renderer.write_totals(totals, for_terminal(sys.stdout))
-    say_what_was_counted(app.source(), filters)
+    say_what_was_counted(source, filters)
 
     def draw() -> tuple[Caption, Body]:
         from incidents.formats.charts.totals import title, totals_bars
 
-        counted = app.source().incidents(filters)  # for the source line: which data sets
+        counted = source.incidents(filters)  # for the source line: which data sets
         return caption(app, filters, title(totals), counted), totals_bars(totals)
 
     save_pictures(pictures, draw, table)
@@ -159,6 +164,7 @@ def total(
 
 @cli.command("timeline")
 @filter_options
+@distinct_option
 @section_option(
     OUTPUT,
     "--by",
@@ -176,7 +182,13 @@ def total(
 @picture_options
 @pass_app
 def timeline_command(
-    app: AppContext, /, by: str, skip_empty: bool, output_format: str, **options: Any
+    app: AppContext,
+    /,
+    by: str,
+    skip_empty: bool,
+    output_format: str,
+    distinct: bool,
+    **options: Any,
 ) -> None:
     """Chart incidents, killed and wounded over time.
 
@@ -203,7 +215,8 @@ def timeline_command(
     step = Step(by)
     pictures = build_pictures(options, output_format)
     filters = app.filters(options)
-    counted = timeline(app.source().totals(filters, GROUPING[step]), step, skip_empty)
+    source = app.source(distinct)
+    counted = timeline(source.totals(filters, GROUPING[step]), step, skip_empty)
     chart = None
     if output_format == "table":
         chart = timeline_chart(counted)
@@ -214,12 +227,12 @@ def timeline_command(
 
         writer = csv_format.write_timeline if output_format == "csv" else json_format.write_timeline
         writer(counted, for_terminal(sys.stdout))
-    say_what_was_counted(app.source(), filters)
+    say_what_was_counted(source, filters)
 
     def draw() -> tuple[Caption, Body]:
         from incidents.formats.charts.timeline import timeline_bars, title
 
-        incidents = app.source().incidents(filters)  # for the source line: which data sets
+        incidents = source.incidents(filters)  # for the source line: which data sets
         return caption(app, filters, title(counted.step), incidents), timeline_bars(counted)
 
     save_pictures(pictures, draw, chart)

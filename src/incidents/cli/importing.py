@@ -168,7 +168,7 @@ def _into_json(
     from incidents.importers import import_file
     from incidents.index import kept_up
     from incidents.model import Store
-    from incidents.store import StoreError, load_store, store_document, stored_json
+    from incidents.store import StoreError, link_texts, load_store, store_document, stored_json
 
     if not store.exists():
         return _into_new_json(store, chosen, file, options, dry_run, notes)
@@ -194,7 +194,9 @@ def _into_json(
         click.echo(f"Writing {count:,} incidents to {store}...", err=True)
     # Still under the lock: the next question finds the index up to date.
     with kept_up(store), atomic_writer(store, notes=notes) as stream:
-        for piece in store_document((stored_json(i) for i in report.incidents), current.schema_url):
+        texts = (stored_json(i) for i in report.incidents)
+        # Links name records by their origin: they hold through the import.
+        for piece in store_document(texts, current.schema_url, link_texts(current.links)):
             stream.write(piece)
     return report, True
 

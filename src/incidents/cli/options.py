@@ -377,6 +377,17 @@ def build_sort(options: dict[str, Any]) -> SortKey:
     return key.reversed() if options.pop("reverse") else key
 
 
+def distinct_option(command: F) -> F:
+    """--distinct: count each attack once (the records `incidents match` linked)."""
+    return section_option(
+        FILTERS,
+        "--distinct",
+        is_flag=True,
+        help="Count each attack once: records linked by `incidents match` (likely or "
+        "confirmed) are one incident, with their dates agreed and their tolls combined.",
+    )(command)
+
+
 def format_option(choices: Sequence[str], default: str | None, help_text: str) -> Callable[[F], F]:
     return section_option(
         OUTPUT,

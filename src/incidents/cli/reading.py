@@ -15,6 +15,7 @@ from incidents.cli.options import (
     argument,
     build_pictures,
     build_sort,
+    distinct_option,
     filter_options,
     format_option,
     order_options,
@@ -53,6 +54,7 @@ def _columns_option(
 
 @cli.command("list")
 @filter_options
+@distinct_option
 @order_options
 @format_option(
     incident_formats(),
@@ -76,6 +78,7 @@ def list_command(
     limit: int | None,
     output_format: str | None,
     columns: tuple[str, ...] | None,
+    distinct: bool,
     **options: Any,
 ) -> None:
     """List incidents: a table on a terminal, one line each when piped.
@@ -97,6 +100,7 @@ def list_command(
       incidents list --sort -date --limit 10    (the newest ten)
       incidents list --columns id,date,place,killed
       incidents list --since 2022 --svg attacks.svg
+      incidents list --distinct --format csv    (each attack once: see match)
     """
     from incidents.formats import RENDERERS, Format, Selection
 
@@ -110,7 +114,7 @@ def list_command(
             f"--columns picks the columns of a table or tsv; not of --format {output_format}."
         )
     renderer = RENDERERS[Format(output_format)]
-    selection = Selection(app.source(), app.filters(options), sort, limit, columns)
+    selection = Selection(app.source(distinct), app.filters(options), sort, limit, columns)
     table = None
     if renderer.incidents_view is not None:
         table = renderer.incidents_view(selection)
@@ -179,16 +183,20 @@ def show(app: AppContext, incident_ids: tuple[str, ...], output_format: str) -> 
     from rich.console import Group, NewLine
 
     from incidents.formats.details import incident_details
+    from incidents.formats.matching import twin_fields
+    from incidents.matching.sources import twins
 
     shown: list[Any] = []
     for incident_id in ids:
         shown += [NewLine()] if shown else []
-        shown.append(incident_details(source.incident(incident_id)))
+        incident = source.incident(incident_id)
+        shown.append(incident_details(incident, twin_fields(twins(source, incident))))
     print_renderable(Group(*shown))
 
 
 @cli.command()
 @filter_options
+@distinct_option
 @order_options
 @format_option(
     incident_formats(data_only=True),
@@ -211,6 +219,7 @@ def export(
     output_format: str | None,
     output: Path | None,
     limit: int | None,
+    distinct: bool,
     **options: Any,
 ) -> None:
     """Export incidents as CSV, JSON, NDJSON, GeoJSON or Markdown.
@@ -253,7 +262,7 @@ def export(
                 param_hint="'--output' / '-o'",
             )
     renderer = RENDERERS[fmt or Format.CSV]
-    source, sort = app.source(), build_sort(options)
+    source, sort = app.source(distinct), build_sort(options)
     filters = app.filters(options)
     schema = schema_url_of(app.location().path)
     selection = Selection(source, filters, sort, limit, schema_url=schema)

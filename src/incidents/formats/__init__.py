@@ -131,11 +131,12 @@ def _incidents_table(selection: Selection) -> RenderableType:
 
 def _tsv_incidents(selection: Selection, stream: TextIO) -> Written:
     from incidents.formats import listing
-    from incidents.formats.columns import PIPED_COLUMNS
+    from incidents.formats.columns import DISTINCT_PIPED_COLUMNS, PIPED_COLUMNS
 
     source = selection.source
     rows = source.list_rows(selection.filters, selection.sort, selection.limit)
-    columns = selection.columns or PIPED_COLUMNS
+    counted_once = any(row.reported_by for row in rows)
+    columns = selection.columns or (DISTINCT_PIPED_COLUMNS if counted_once else PIPED_COLUMNS)
     listing.write_lines(rows, stream, columns)
     matched = _matched(selection, len(rows))
     return Written(len(rows), listing.notes(rows, source.count(), columns, matched))

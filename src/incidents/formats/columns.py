@@ -19,6 +19,7 @@ from incidents.formats.labels import (
     SUSPECTED_LEGEND,
     UNKNOWN_MARK,
     count_text,
+    dataset_mark,
     perpetrator_text,
     short_category,
 )
@@ -85,12 +86,15 @@ COLUMNS: dict[str, Column] = {
             lambda row, d: count_text(row.wounded, with_best=d is not Detail.COMPACT),
             numeric=True,
         ),
+        # With --distinct: the data sets that report each attack (empty otherwise).
+        Column("sets", "Sets", lambda row, _: "".join(map(dataset_mark, row.reported_by))),
     )
 }
 
 # The piped lines' columns unless --columns is given: every one, always the
-# same, so that scripts can rely on them.
-PIPED_COLUMNS = tuple(COLUMNS)
+# same, so that scripts can rely on them (with --distinct, and the sets).
+PIPED_COLUMNS = tuple(name for name in COLUMNS if name != "sets")
+DISTINCT_PIPED_COLUMNS = (*PIPED_COLUMNS, "sets")
 
 
 def parse_columns(text: str) -> tuple[str, ...]:
@@ -122,6 +126,10 @@ def legend(rows: Sequence[ListRow], shown: Sequence[str]) -> str:
         notes.append(SUSPECTED_LEGEND)
     if "date" in shown and any(row.date_uncertain for row in rows):
         notes.append(f"{MAYBE_OUTSIDE_MARK} may fall outside the dates asked for")
+    if "sets" in shown and any(row.reported_by for row in rows):
+        from incidents.formats.matching import marks_legend
+
+        notes.append(marks_legend([d for row in rows for d in row.reported_by]))
     return "; ".join(notes) + "." if notes else ""
 
 

@@ -8,7 +8,7 @@ a line of its own, whole, so that it can be copied or clicked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -27,9 +27,10 @@ _GAP = 2  # between a label and its value
 _URL = re.compile(r"\b(?:https?|ftp|file)://\S+")
 
 
-def incident_details(incident: Incident) -> RenderableType:
-    """Every field of one incident, with its sources."""
-    return _Details(list(_fields(incident)))
+def incident_details(incident: Incident, more: Sequence[tuple[str, str]] = ()) -> RenderableType:
+    """Every field of one incident, with its sources, and ``more`` (label,
+    value) after them (the records ``incidents match`` linked to it)."""
+    return _Details([*_fields(incident), *more])
 
 
 def _fields(incident: Incident) -> Iterator[tuple[str, str]]:

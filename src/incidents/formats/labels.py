@@ -123,3 +123,11 @@ SHORT_CATEGORY_NAMES: dict[str, str] = {
 def short_category(label: str) -> str:
     """A short name for a category label: "Religious" for Religious Figures/Institutions."""
     return SHORT_CATEGORY_NAMES.get(label, label)
+
+
+# Letters for the data sets that report an attack (the list's "Sets", with --distinct).
+DATASET_MARKS = {"hand-kept": "H", "gtd": "G", "acled": "A", "ucdp": "U"}
+
+
+def dataset_mark(dataset: str) -> str:
+    return DATASET_MARKS.get(dataset, dataset[:1].upper())

@@ -54,7 +54,16 @@ _COUNTS = ("killed", "wounded")
 # The id, the date and the counts are always shown; then, while there is
 # room, the other columns in this order.
 _ALWAYS = ("id", "date", *_COUNTS)
-_KEPT_FIRST = (*_ALWAYS, "place", "country", "perpetrator", "target-type", "attack-type", "site")
+_KEPT_FIRST = (
+    *_ALWAYS,
+    "sets",
+    "place",
+    "country",
+    "perpetrator",
+    "target-type",
+    "attack-type",
+    "site",
+)
 # Below these widths a text column would wrap every few words: a column
 # that cannot have that much room is left out instead.
 _COMFORTABLE = {

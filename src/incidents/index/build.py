@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from incidents.index.links import LinkRow, link_rows, write_links
 from incidents.index.rows import delete_positions, insert_spans, insert_texts
 from incidents.index.schema import (
     SCHEMA_VERSION,
@@ -44,17 +45,45 @@ _HEAD = re.compile(
     (rb"\A(?:\xef\xbb\xbf)? \{ (?:" + _SCHEMA + rb')?"incidents" : \[ ').replace(b" ", _SPACE)
 )
 _TAIL = re.compile(rb" \] \} \Z".replace(b" ", _SPACE))
+# Links, when a store has them, follow its incidents at the top level: the
+# only place where a key sits two spaces in.
+_LINKS_KEY = b',\n  "links": ['
+_LIST_END = re.compile(rb" \] \Z".replace(b" ", _SPACE))
+
+
+def split_links(data: bytes) -> tuple[int, bytes | None]:
+    """Where the incidents of a store in this tool's layout end, and the JSON
+    text of the links list that follows them (None when there is none)."""
+    at = data.rfind(_LINKS_KEY)
+    if at < 0:
+        return len(data), None
+    rest = data[at + len(_LINKS_KEY) - 1 :].rstrip()
+    return at, rest[:-1] if rest.endswith(b"}") else None
+
+
+def incidents_end(data: bytes) -> int | None:
+    """Where the list of incidents of a store in this tool's layout closes
+    (just after its ``]``), so that what follows can be written anew; None
+    for another layout."""
+    end, links_json = split_links(data)
+    if links_json is None:
+        tail = _TAIL.search(data, max(0, len(data) - 4096))
+        end = data.index(b"]", tail.start()) + 1 if tail else 0
+    closed = data[:end].endswith((b"\n  ]", b'"incidents": []'))
+    return end if closed and _HEAD.match(data) else None
 
 
 @dataclass(frozen=True)
 class Layout:
     """Where a store in this tool's layout keeps its incidents: each one's
-    (start, end) in its bytes, its ``$schema`` if any, and whether everything
-    around the incidents is as this tool writes it (``framed``)."""
+    (start, end) in its bytes, its ``$schema`` if any, its links (validated),
+    and whether everything around the incidents is as this tool writes it
+    (``framed``)."""
 
     spans: list[tuple[int, int]]
     schema_url: str | None
     framed: bool
+    links: list[LinkRow]
 
 
 def store_head(schema_url: str | None) -> str:
@@ -66,6 +95,13 @@ def store_head(schema_url: str | None) -> str:
 STORE_TAIL = "\n  ]\n}\n"
 
 
+def store_tail(link_texts: list[str], empty: bool = False) -> str:
+    """What this tool writes after a store's last incident (``store_document``):
+    the end of the list, the links' (their ``link_texts``), the end."""
+    links = ',\n  "links": [\n    ' + ",\n    ".join(link_texts) + "\n  ]" if link_texts else ""
+    return ("]" if empty else "\n  ]") + links + "\n}\n"
+
+
 def own_layout(data: bytes) -> Layout | None:
     """Where each incident lies in a store in this tool's layout, found
     without parsing it; None for any other layout.
@@ -75,17 +111,23 @@ def own_layout(data: bytes) -> Layout | None:
     """
     # The tail is searched for in the last bytes only: a regular expression
     # tried at every position of a large file costs seconds.
-    head, tail = _HEAD.match(data), _TAIL.search(data, max(0, len(data) - 4096))
+    head = _HEAD.match(data)
+    end, links_json = split_links(data)
+    if links_json is None:
+        tail = _TAIL.search(data, max(0, len(data) - 4096))
+    else:
+        tail = _LIST_END.search(data, max(0, end - 4096), end)
     if head is None or tail is None or head.end() > tail.start():
         return None
     try:
         schema = head["schema"].decode("utf-8") if head["schema"] is not None else None
-    except UnicodeDecodeError:
+        links = _links(links_json)
+    except (UnicodeDecodeError, ValueError):
         return None
     opening = store_head(schema).encode("utf-8")
     if head.end() == tail.start():
-        framed = data == opening + b"]\n}\n"
-        return Layout([], schema, framed)
+        framed = data == opening + store_tail(links[1], empty=True).encode("utf-8")
+        return Layout([], schema, framed, links[0])
     first, last = head.end(), tail.start()
     if data[first : first + 2] != b"{\n" or data[last - 6 : last] != b"\n    }":
         return None
@@ -96,8 +138,21 @@ def own_layout(data: bytes) -> Layout | None:
         spans.append((start, cut + 6))
         start = cut + len(SEPARATOR) - 2
     spans.append((start, last))
-    framed = data[:first] == opening + b"\n    " and data[last:] == STORE_TAIL.encode()
-    return Layout(spans, schema, framed)
+    closing = store_tail(links[1]).encode("utf-8")
+    framed = data[:first] == opening + b"\n    " and data[last:] == closing
+    return Layout(spans, schema, framed, links[0])
+
+
+def _links(links_json: bytes | None) -> tuple[list[LinkRow], list[str]]:
+    """The links of a store, validated, as rows and as this tool writes them;
+    ValueError when they are not valid (the general reader then says why)."""
+    if links_json is None:
+        return [], []
+    from incidents.index.links import parse_links
+    from incidents.store import link_texts
+
+    links = parse_links(links_json)
+    return link_rows(links), list(link_texts(links))
 
 
 @contextlib.contextmanager
@@ -106,10 +161,12 @@ def new_database(
     mode: int = 0o666,
     store: bool = False,
     stale_prefix: str | None = None,
+    holds_texts: bool = False,
 ) -> Iterator[sqlite3.Connection]:
     """A database written beside ``path`` and renamed over it once complete:
     a sqlite ``store`` (made durable, fsynced, and in WAL mode before it is
-    renamed into place), or an index.  ``mode`` is the new file's (the umask
+    renamed into place), or an index (of a JSON store; one that ``holds_texts``
+    of its own has a store's tables).  ``mode`` is the new file's (the umask
     applies)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with temporary_beside(path, mode, stale_prefix) as (temporary, claim):
@@ -118,7 +175,7 @@ def new_database(
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
             register_functions(connection)
-            create_schema(connection, index=not store)
+            create_schema(connection, index=not (store or holds_texts))
             yield connection
             create_indexes(connection)
             connection.commit()
@@ -138,9 +195,10 @@ def ids_unique(connection: sqlite3.Connection) -> bool:
     return connection.execute(duplicate).fetchone() is None
 
 
-def _slow_texts(data: bytes, name: str) -> tuple[list[str], str | None]:
+def _slow_texts(data: bytes, name: str) -> tuple[list[str], str | None, list[LinkRow]]:
     """The general reader: parse and check the whole store; StoreError lists
-    every problem.  The incidents' canonical texts, and the store's $schema."""
+    every problem.  The incidents' canonical texts, the store's $schema, and
+    its links."""
     from incidents.checks import check_store, errors
     from incidents.store import StoreError, decode_text, parse_store, stored_json
 
@@ -148,7 +206,8 @@ def _slow_texts(data: bytes, name: str) -> tuple[list[str], str | None]:
     problems = errors(check_store(store, name))
     if problems:
         raise StoreError(problems)
-    return [stored_json(incident) for incident in store.incidents], store.schema_url
+    texts = [stored_json(incident) for incident in store.incidents]
+    return texts, store.schema_url, link_rows(store.links)
 
 
 Read = tuple[bytes, StoreState, int | None]
@@ -214,10 +273,12 @@ def fill(
         canonical = _fill_layout(connection, data, layout, name, progress) if layout else None
         if layout is None or canonical is None:  # or a layout that only looked like ours
             clear_tables(connection)
-            texts, schema_url = _slow_texts(data, name)  # raises with every problem
+            texts, schema_url, links = _slow_texts(data, name)  # raises with every problem
             count = insert_texts(connection, texts, progress, len(texts), spans={})
         else:
-            count, schema_url = len(layout.spans), layout.schema_url
+            count, schema_url, links = len(layout.spans), layout.schema_url, layout.links
+        if links:
+            write_links(connection, links)
         set_meta(
             connection,
             {

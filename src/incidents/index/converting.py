@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from incidents.index.build import new_database
+from incidents.index.links import read_link_rows, write_links
 from incidents.index.rows import insert_texts
 from incidents.index.schema import (
     CHUNK,
@@ -31,6 +32,7 @@ from incidents.index.schema import (
 from incidents.index.texts import indented, texts_at
 
 if TYPE_CHECKING:
+    from incidents.model import Link
     from incidents.store import Problem
 
 
@@ -60,6 +62,9 @@ def _to_sqlite(old: Path, new: Path) -> int:
         with collector_paused(), new_database(new, store=True) as connection:
             texts = texts_at(index.connection, index.texts, positions)
             count = insert_texts(connection, texts, with_csv=True)
+            links = read_link_rows(index.connection)
+            if links:
+                write_links(connection, links)
             # The JSON store's $schema, for the way back.
             schema_url = json.loads(meta.get("schema_url", "null"))
             kept = {"schema_url": json.dumps(schema_url)} if isinstance(schema_url, str) else {}
@@ -75,7 +80,7 @@ def _to_json(old: Path, new: Path, notes: list[str]) -> int:
     from incidents.index.validation import validate_texts
     from incidents.store import StoreError
 
-    schema_url, texts = _sqlite_texts(old)
+    schema_url, links, texts = _sqlite_store(old)
     writer = NewJsonStore(new, schema_url, notes)
     try:
         chunk: list[str] = []
@@ -93,18 +98,31 @@ def _to_json(old: Path, new: Path, notes: list[str]) -> int:
                 for number, given in enumerate(chunk, writer.count):
                     writer.write(found.get(number, given).encode("utf-8"))
                 chunk = []
-        if not valid or not writer.ids_unique():
+        if not valid or not writer.ids_unique() or not _links_valid(links):
             raise StoreError(_problems(old))
     except BaseException:
         writer.abort()
         raise
-    writer.commit()
+    writer.commit(links)
     return writer.count
 
 
-def _sqlite_texts(path: Path) -> tuple[str | None, Iterator[str]]:
-    """A sqlite store's $schema and its incidents' texts, as a store file lays
-    them out; a store of an older schema than this tool's is read too."""
+def _links_valid(links: list[Link]) -> bool:
+    from incidents.index.links import parse_links
+    from incidents.store import link_texts
+
+    try:
+        parse_links("[" + ",".join(link_texts(links)) + "]")
+    except ValueError:
+        return False
+    return True
+
+
+def _sqlite_store(path: Path) -> tuple[str | None, list[Link], Iterator[str]]:
+    """A sqlite store's $schema, its links, and its incidents' texts, as a
+    store file lays them out; a store of an older schema than this tool's is
+    read too."""
+    from incidents.index.links import read_links
     from incidents.index.schema import connect
     from incidents.store import Problem, StoreError, not_a_store_file
 
@@ -121,6 +139,7 @@ def _sqlite_texts(path: Path) -> tuple[str | None, Iterator[str]]:
         raise StoreError([Problem(str(path), "not an incidents sqlite store (no store marker)")])
     found = json.loads(meta.get("schema_url", "null"))
     schema_url = found if isinstance(found, str) else None
+    links = read_links(connection)
 
     def texts() -> Iterator[str]:
         try:
@@ -129,14 +148,14 @@ def _sqlite_texts(path: Path) -> tuple[str | None, Iterator[str]]:
         finally:
             connection.close()
 
-    return schema_url, texts()
+    return schema_url, links, texts()
 
 
 def _problems(path: Path) -> list[Problem]:
     """Every error in a sqlite store, as `incidents validate` names them."""
     from incidents.checks import errors, validate_text
-    from incidents.store import store_document
+    from incidents.store import link_texts, store_document
 
-    schema_url, texts = _sqlite_texts(path)
-    document = "".join(store_document(texts, schema_url))
+    schema_url, links, texts = _sqlite_store(path)
+    document = "".join(store_document(texts, schema_url, link_texts(links)))
     return list(errors(validate_text(document, str(path))))

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from incidents.index.build import STORE_TAIL, ids_unique, layout_meta, new_database, store_head
+from incidents.index.build import ids_unique, layout_meta, new_database, store_head, store_tail
 from incidents.index.decoding import decode_indexed
 from incidents.index.rows import Batches, digest, incident_rows
 from incidents.index.schema import CHUNK, SCHEMA_VERSION, set_meta
@@ -26,7 +27,7 @@ from incidents.index.sqlite_store import with_free_id
 
 if TYPE_CHECKING:
     from incidents.importers.mapping import Mapped
-    from incidents.model import Incident
+    from incidents.model import Incident, Link
 
 _SEPARATOR = b",\n    "
 
@@ -95,11 +96,18 @@ class NewJsonStore:
         self._flush()
         return ids_unique(self._batches.connection)
 
-    def commit(self) -> None:
+    def commit(self, links: Sequence[Link] = ()) -> None:
+        """Write what follows the incidents (the store's ``links``, if any), and
+        rename the store and its index into place."""
+        from incidents.index.links import link_rows, write_links
         from incidents.index.state import read_store, settled_state
+        from incidents.store import link_texts
 
-        self._pending.append(STORE_TAIL.encode("utf-8") if self.count else b"]\n}\n")
+        closing = store_tail(list(link_texts(links)), empty=not self.count)
+        self._pending.append(closing.encode("utf-8"))
         self._flush()
+        if self._indexing is not None and links:
+            write_links(self._batches.connection, link_rows(links))
         self._writing.__exit__(None, None, None)
         if self._indexing is None:
             return

@@ -42,7 +42,7 @@ from incidents.records import (
 from incidents.vocabulary import place_label
 
 if TYPE_CHECKING:
-    from incidents.model import Incident
+    from incidents.model import Incident, Link
     from incidents.stats import StoreStats
 
 
@@ -260,6 +260,11 @@ class StoreIndex:
         groupings = [] if by is None else [by] if isinstance(by, GroupBy) else list(by)
         sql = filter_sql(filters, self.connection)
         return grouped_totals(self.connection, sql, groupings, order, reverse, limit)
+
+    def links(self) -> list[Link]:
+        from incidents.index.links import read_links
+
+        return read_links(self.connection)
 
     def tally(
         self, filters: Filters, sort: SortKey | None = None, limit: int | None = None

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from incidents.index.build import Layout, ids_unique, layout_meta
+from incidents.index.links import has_links_table, write_links
 from incidents.index.queries import update_search
 from incidents.index.rows import delete_positions, digest, insert_spans, insert_texts
 from incidents.index.schema import CHUNK, SCHEMA_VERSION, read_meta, set_meta
@@ -111,6 +112,8 @@ def _refreshed(
         update_search(connection, incoming, delete=False)
     if not ids_unique(connection):
         return False
+    if layout.links or has_links_table(connection):
+        write_links(connection, layout.links)
     rewritten_left = connection.execute("SELECT 1 FROM texts WHERE json IS NOT NULL LIMIT 1")
     canonical = layout.framed and rewritten_left.fetchone() is None
     set_meta(

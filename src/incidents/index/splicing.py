@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from incidents.index.build import STORE_TAIL, store_head
+from incidents.index.build import store_head, store_tail
 
 SEPARATOR = b",\n    "
 
@@ -43,11 +43,20 @@ Row = tuple[Any, Any, Any, Any]
 
 
 def splice(
-    rows: Sequence[Row], change_pos: int | None, new_text: str | None, schema_url: str | None
+    rows: Sequence[Row],
+    change_pos: int | None,
+    new_text: str | None,
+    schema_url: str | None,
+    closing: tuple[int, int] | None = None,
+    link_texts: Sequence[str] = (),
 ) -> Splice:
     """The store with the incident at ``change_pos`` replaced by ``new_text``
     (None: removed), or ``new_text`` added at the end (``change_pos`` None,
-    where ``rows`` ends with the new one's place, pos None)."""
+    where ``rows`` ends with the new one's place, pos None).  What follows
+    the incidents: ``closing``, the range of the old file from the end of
+    its list of incidents to its end, when that is as this tool writes it
+    (and the store keeps an incident); else written from the store's links
+    (their ``link_texts``)."""
     new = None if new_text is None else new_text.encode("utf-8")
     head = store_head(schema_url).encode("utf-8") + b"\n    "
     result = Splice()
@@ -83,9 +92,12 @@ def splice(
         items.append(piece)
         at = begin + length
     if not items:
-        result.pieces = [store_head(schema_url).encode("utf-8") + b"]\n}\n"]
+        empty = store_head(schema_url) + store_tail(list(link_texts), empty=True)
+        result.pieces = [empty.encode("utf-8")]
+    elif closing is not None:
+        result.pieces = [head, *items, closing]
     else:
-        result.pieces = [head, *items, STORE_TAIL.encode("utf-8")]
+        result.pieces = [head, *items, store_tail(list(link_texts)).encode("utf-8")]
     return result
 
 

@@ -151,7 +151,7 @@ class IndexedStore:
 
         if not self.sqlite:
             data = _read_all(self._descriptor())
-            made = splice(self._rows(change), change.pos, change.text, self.schema_url)
+            made = self._splice(change)
             return data.decode("utf-8-sig"), joined(data, made.pieces).decode("utf-8")
         positions = [r[0] for r in self.connection.execute("SELECT pos FROM facts ORDER BY pos")]
         texts = list(texts_at(self.connection, self.index.texts, positions))
@@ -178,7 +178,7 @@ class IndexedStore:
         from incidents.files import atomic_descriptor
         from incidents.index.state import settled_state
 
-        made = splice(self._rows(change), change.pos, change.text, self.schema_url)
+        made = self._splice(change)
         with atomic_descriptor(self.path, notes) as descriptor:
             write_pieces(self._descriptor(), descriptor, made.pieces)
         try:
@@ -200,6 +200,32 @@ class IndexedStore:
             return change.pos
         last = self.connection.execute("SELECT max(pos) FROM facts").fetchone()[0]
         return 0 if last is None else last + 1
+
+    def _splice(self, change: OneChange) -> Splice:
+        """The JSON store after the change, as pieces."""
+        rows = self._rows(change)
+        closing = None
+        left = self.count() + (change.pos is None) - (change.text is None)
+        if self.meta.get("canonical") == "1" and left and self.count():
+            # What follows the incidents (the links) is as this tool writes it.
+            ends = self.connection.execute("SELECT max(start + size) FROM texts").fetchone()
+            assert self.index.texts is not None and self.index.texts.identity is not None
+            closing = (ends[0], self.index.texts.identity.size)
+            return splice(rows, change.pos, change.text, self.schema_url, closing)
+        return splice(rows, change.pos, change.text, self.schema_url, None, self.link_texts())
+
+    def link_texts(self) -> list[str]:
+        """The store's links, as this tool writes them."""
+        from incidents.index.links import read_links
+        from incidents.store import link_texts
+
+        return list(link_texts(read_links(self.connection)))
+
+    def names_linked(self, key: str) -> bool:
+        """Whether a link names this record (an incident id, or dataset:id)."""
+        from incidents.index.links import read_link_rows
+
+        return bool(read_link_rows(self.connection, key))
 
     def _rows(self, change: OneChange) -> list[Row]:
         """(pos, start, size, text) of the store's incidents, in order, with a
