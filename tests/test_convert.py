@@ -111,3 +111,17 @@ def test_what_convert_refuses(tmp_path: Path, old: str, new: str, code: int, sai
     assert result.exit_code == code
     assert said in result.stderr
     assert (tmp_path / "taken.sqlite").read_text() == "mine"
+
+
+def test_links_go_both_ways(tmp_path: Path) -> None:
+    import json
+
+    document = json.loads(SEED_STORE.read_text(encoding="utf-8"))
+    document["links"] = [
+        {"records": ["2022-09-05-kabul", "2022-09-30-kabul"], "status": "likely", "score": 0.8}
+    ]
+    store = tmp_path / "linked.json"
+    store.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run("convert", store, tmp_path / "linked.sqlite").exit_code == 0
+    assert run("convert", tmp_path / "linked.sqlite", tmp_path / "back.json").exit_code == 0
+    assert (tmp_path / "back.json").read_bytes() == store.read_bytes()

@@ -206,3 +206,35 @@ def test_the_total_of_groups_is_the_total_asked_alone(
         assert (
             json_module.loads(grouped.stdout)["total"] == json_module.loads(alone.stdout)["total"]
         )
+
+
+LINKED = {
+    "records": ["2022-09-05-kabul", "2022-09-herat"],
+    "status": "confirmed",
+    "score": 0.93,
+    "evidence": "same day",
+}
+
+
+@pytest.mark.parametrize("layout", ["as this tool writes it", "written otherwise"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        ADD,
+        ["edit", "2022-09-05-kabul", "--set", "killed=9"],
+        ["edit", "2022-09-05-kabul", "--set", "id=renamed"],
+        ["remove", "2022-09-herat", "--yes"],
+    ],
+    ids=["add", "edit", "rename", "remove"],
+)
+def test_a_store_with_links_is_changed_as_the_whole_store_is(
+    tmp_path: Path, layout: str, change: list[str]
+) -> None:
+    document = json.loads(SEED_STORE.read_text(encoding="utf-8"))
+    document["links"] = [LINKED]
+    store = tmp_path / "linked.json"
+    written_otherwise = layout == "written otherwise"
+    store.write_text(json.dumps(document, indent=4 if written_otherwise else 2) + "\n")
+    (code, _, after), _ = run_both_ways(store, tmp_path, *change)
+    assert code == 0
+    assert json.loads(after)["links"][0]["status"] == "confirmed"
