@@ -28,14 +28,14 @@ def unmatched_notes(source: IncidentSource, filters: Filters) -> list[str]:
     from incidents.query import Filters
 
     def none_at(text: str) -> bool:
-        return source.totals(Filters(locations=(text,)), None).overall.incidents == 0
+        return not source.matches_any(Filters(locations=(text,)))
 
     notes: list[str] = []
     for text in filters.locations:
         if none_at(text):
             notes += _place_notes(source, text, none_at)
     for text in filters.perpetrators:
-        if source.totals(Filters(perpetrators=(text,)), None).overall.incidents == 0:
+        if not source.matches_any(Filters(perpetrators=(text,))):
             hint = _hint(closest(text, source.perpetrators()))
             notes.append(f"no perpetrator called {text!r} in the store{hint}")
     return notes

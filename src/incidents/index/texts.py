@@ -23,8 +23,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-import msgspec
-
 from incidents.index.state import Identity, StoreChanging
 
 
@@ -106,6 +104,8 @@ def attach(connection: sqlite3.Connection, texts: StoreTexts) -> None:
 def compact(text: str) -> str:
     """An incident's JSON text without the spaces between its tokens, as a
     sqlite store keeps it (a quarter smaller)."""
+    import msgspec  # not for a question: loaded by what writes texts
+
     return msgspec.json.format(text, indent=-1)
 
 
@@ -113,6 +113,8 @@ def indented(text: str) -> str:
     """An incident's text as a store file lays it out, from its compact text:
     the very bytes ``store.stored_json`` writes (tokens are kept as they are,
     and laid out as ``json.dumps(indent=2)`` lays them out)."""
+    import msgspec
+
     return msgspec.json.format(text, indent=2).replace("\n", "\n    ")
 
 

@@ -1,0 +1,98 @@
+"""A question asked again: it loads only what answers it, and answers as before."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from incidents import countries
+from incidents.model import Incident
+from incidents.query import Filters
+
+from .conftest import SEED_STORE, index_of
+
+Run = Callable[..., Result]
+
+# What a question over a fresh index never needs: building or refreshing an
+# index (msgspec, the row builders), the model, the terminal's tables, and
+# pycountry's own code (its data files are read as they are).
+NOT_FOR_A_WARM_QUESTION = (
+    "msgspec",
+    "incidents.index.build",
+    "incidents.index.rows",
+    "incidents.index.refresh",
+    "incidents.index.sqlite_store",
+    "pydantic",
+    "incidents.model",
+    "rich",
+    "dateutil",
+    "pycountry",
+    "importlib.metadata",
+)
+
+WARM_QUESTIONS = [
+    ["total", "--by", "year", "--location", "Afghanistan", "--format", "json"],
+    ["total", "--target-type", "police", "--since", "2015", "--format", "json"],
+    ["list", "--location", "Kabul", "--sort", "killed", "--limit", "2", "--format", "json"],
+    ["export", "--location", "AFG", "--format", "csv"],
+]
+
+
+@pytest.mark.parametrize("args", WARM_QUESTIONS, ids=lambda args: " ".join(args[:3]))
+def test_a_warm_question_loads_only_what_answers_it(tmp_path: Path, args: list[str]) -> None:
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def ask(*options: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, *options, "-m", "incidents", "--store", str(SEED_STORE), *args]
+        return subprocess.run(command, capture_output=True, text=True, env=environment)
+
+    cold = ask()
+    assert cold.returncode == 0, cold.stderr
+    warm = ask("-X", "importtime")
+    assert warm.returncode == 0, warm.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
+    assert "incidents.index.queries" in imported  # the question was asked of the index
+    assert sorted(imported & set(NOT_FOR_A_WARM_QUESTION)) == []
+    assert warm.stdout == cold.stdout
+
+
+def test_the_country_table_from_pycountrys_files_is_the_one_its_api_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read = countries._table.__wrapped__()
+    monkeypatch.setattr(countries, "_iso_records", countries._iso_records_of_pycountry)
+    asked = countries._table.__wrapped__()
+    assert read == asked
+    assert asked.codes["iraq"] == "IRQ" and asked.codes["zaire"] == "COD"
+    assert {"SUN", "YUG", "XKX"} <= asked.known_codes
+
+
+def test_whether_any_incident_matches_is_what_the_total_says(seed: list[Incident]) -> None:
+    index = index_of(seed)
+    asked = [
+        Filters(),
+        Filters(locations=("Afghanistan",)),
+        Filters(locations=("AFG",)),
+        Filters(locations=("Atlantis",)),
+        Filters(locations=("Kabul, Pakistan",)),
+        Filters(perpetrators=("ISKP",)),
+        Filters(perpetrators=("unknown",)),
+        Filters(perpetrators=("nobody at all",)),
+    ]
+    answers = [index.matches_any(filters) for filters in asked]
+    assert answers == [index.totals(filters).overall.incidents > 0 for filters in asked]
+    assert True in answers and False in answers
+
+
+def test_a_place_not_in_the_store_is_still_said_with_the_closest(run: Run) -> None:
+    found = run("total", "--location", "Afghanistn", "--format", "json")
+    assert found.exit_code == 0
+    assert "no place called 'Afghanistn' in the store; did you mean Afghanistan?" in found.stderr
+    assert json.loads(found.stdout)["total"]["incidents"] == 0
