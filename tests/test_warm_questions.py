@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -96,3 +97,68 @@ def test_a_place_not_in_the_store_is_still_said_with_the_closest(run: Run) -> No
     assert found.exit_code == 0
     assert "no place called 'Afghanistn' in the store; did you mean Afghanistan?" in found.stderr
     assert json.loads(found.stdout)["total"]["incidents"] == 0
+
+
+def test_csv_lines_are_written_in_blocks_as_they_were_one_by_one() -> None:
+    import io
+
+    from incidents.formats import csv as csv_format
+    from incidents.records import FLAT_COLUMNS
+
+    header = ",".join(FLAT_COLUMNS) + "\r\n"
+    for count in (0, 1, csv_format.BLOCK, csv_format.BLOCK + 1, 2 * csv_format.BLOCK + 5):
+        lines = [f'{number},"a cell\r\nover two lines",x' for number in range(count)]
+        stream = io.StringIO(newline="")
+        csv_format.write_lines(iter(lines), stream)
+        assert stream.getvalue() == header + "".join(line + "\r\n" for line in lines)
+
+
+def test_an_export_of_a_thousand_incidents_is_the_same_to_a_file_a_pipe_and_without_the_index(
+    tmp_path: Path,
+) -> None:
+    from .conftest import bench_generator
+
+    store = tmp_path / "store.json"
+    bench_generator().write_store(2500, store)
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def export(*args: str, index: bool = True) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "incidents", "--store", str(store)]
+        command += [*([] if index else ["--no-index"]), "export", *args]
+        return subprocess.run(command, capture_output=True, env=environment, check=True)
+
+    piped = export("--format", "csv").stdout
+    assert piped.count(b"\r\n") > 2500  # more lines than two blocks, and the header
+    assert export("--format", "csv", index=False).stdout == piped
+    written = tmp_path / "out.csv"
+    said = export("-o", str(written)).stderr.decode()
+    assert written.read_bytes() == piped
+    assert f"Wrote 2,500 incidents to {written} (csv)." in said
+
+
+def test_an_export_asks_the_store_again_only_when_dates_were_asked_for(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from incidents.index.queries import StoreIndex
+
+    asked: list[Filters] = []
+    tally = StoreIndex.tally
+
+    def counted_tally(self: StoreIndex, filters: Filters, *args: Any) -> Any:
+        asked.append(filters)
+        return tally(self, filters, *args)
+
+    monkeypatch.setattr(StoreIndex, "tally", counted_tally)
+    out = tmp_path / "kabul.csv"
+    plain = run("export", "--location", "Afghanistan", "-o", str(out))
+    assert plain.exit_code == 0
+    rows = out.read_bytes().count(b"\r\n") - 1
+    assert f"Wrote {rows} incidents to {out} (csv)." in plain.stderr
+    assert asked == []
+
+    dated = run("export", "--since", "2022-09-05", "--format", "csv")
+    assert dated.exit_code == 0
+    assert len(asked) == 1
+    assert "1 of them may fall outside the dates asked for" in dated.stderr
+    unasked = run("--no-index", "export", "--since", "2022-09-05", "--format", "csv")
+    assert (dated.stdout, dated.stderr) == (unasked.stdout, unasked.stderr)
