@@ -61,7 +61,24 @@ def test_a_warm_question_loads_only_what_answers_it(tmp_path: Path, args: list[s
     imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
     assert "incidents.index.queries" in imported  # the question was asked of the index
     assert sorted(imported & set(NOT_FOR_A_WARM_QUESTION)) == []
+    # Only the module of the command asked for builds its options.
+    commands = {name for name in imported if name.startswith("incidents.cli.")}
+    assert commands & OTHER_COMMANDS == set()
     assert warm.stdout == cold.stdout
+
+
+OTHER_COMMANDS = {
+    f"incidents.cli.{module}"
+    for module in ("changing", "importing", "keeping", "matching", "converting", "shells")
+}
+
+
+def test_each_command_is_found_in_the_module_that_adds_it() -> None:
+    from incidents.cli import cli
+    from incidents.cli.app import COMMAND_MODULES
+
+    added = {name: command.callback.__module__ for name, command in cli.commands.items()}
+    assert added == {name: f"incidents.cli.{module}" for name, module in COMMAND_MODULES.items()}
 
 
 def test_the_country_table_from_pycountrys_files_is_the_one_its_api_gives(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -204,10 +205,43 @@ class IncidentsCommand(click.Command):
                 formatter.write_dl(sections[name])
 
 
+# The module of each command, imported when the command is asked for: a
+# question does not build the options of every other command first.
+COMMAND_MODULES = {
+    "list": "reading",
+    "show": "reading",
+    "export": "reading",
+    "where": "reading",
+    "total": "counting",
+    "timeline": "counting",
+    "stats": "counting",
+    "add": "changing",
+    "edit": "changing",
+    "remove": "changing",
+    "import": "importing",
+    "validate": "keeping",
+    "schema": "keeping",
+    "match": "matching",
+    "convert": "converting",
+    "completion": "shells",
+}
+
+
 class IncidentsGroup(click.Group):
-    """Turns the core's errors into clean exits and suggests mistyped commands."""
+    """Turns the core's errors into clean exits and suggests mistyped commands;
+    imports a command's module when the command is asked for."""
 
     command_class = IncidentsCommand
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"incidents.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        every_command()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         from incidents.errors import IncidentsError
@@ -290,7 +324,20 @@ def cli(
     ctx.call_on_close(lambda: day_month_order.reset(order))
 
 
+# What click reads to know that a shell asks for completions (for "incidents").
+COMPLETE_VARIABLE = "_INCIDENTS_COMPLETE"
+
+
+def every_command() -> Mapping[str, click.Command]:
+    """The group's commands, every module of them imported."""
+    for module in sorted(set(COMMAND_MODULES.values())):
+        importlib.import_module(f"incidents.cli.{module}")
+    return cli.commands
+
+
 def main() -> None:
+    if COMPLETE_VARIABLE in os.environ:  # a shell asks for completions
+        importlib.import_module("incidents.cli.shells")  # which has bash's own, quoted
     # Output piped into `head` and closed early is not an error worth a traceback.
     try:
         cli(prog_name="incidents")
