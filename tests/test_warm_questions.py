@@ -36,6 +36,7 @@ NOT_FOR_A_WARM_QUESTION = (
     "dateutil",
     "pycountry",
     "importlib.metadata",
+    "secrets",
 )
 
 WARM_QUESTIONS = [
