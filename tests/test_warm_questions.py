@@ -37,6 +37,7 @@ NOT_FOR_A_WARM_QUESTION = (
     "pycountry",
     "importlib.metadata",
     "secrets",
+    "difflib",
 )
 
 WARM_QUESTIONS = [

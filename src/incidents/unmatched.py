@@ -9,7 +9,6 @@ without, so both say the same.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -55,6 +54,8 @@ def _place_notes(source: IncidentSource, text: str, none_at: Callable[[str], boo
 
 def closest(text: str, names: Iterable[str]) -> list[str]:
     """The names most like ``text`` (compared folded), closest first."""
+    import difflib  # only for a name that is not in the store
+
     by_key: dict[str, str] = {}
     for name in sorted(names):
         by_key.setdefault(normalise(name), name)
