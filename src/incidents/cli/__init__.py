@@ -1,7 +1,9 @@
 """The command line: parse options, call the core once, render, print.
 
 Only this package imports click.  The core is imported inside the commands
-so that ``incidents --help`` stays fast and never touches the store.
+so that ``incidents --help`` stays fast and never touches the store, and a
+command's module is imported when the command is asked for
+(``app.COMMAND_MODULES``), so that a question builds no other command.
 
 What lives where:
 - ``app``: the group, the context every command gets, errors turned into exits.
