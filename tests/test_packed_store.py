@@ -6,6 +6,7 @@ a store of schema 9 that keeps its texts as text."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 import sqlite3
 from pathlib import Path
@@ -97,6 +98,16 @@ def test_texts_packed_before_the_store_had_a_dictionary_still_read(tmp_path: Pat
         assert imported.exit_code == 0, imported.stderr
     assert frames(packed) == (2400, 16)
     assert_same_answers(packed, store, ["2022-09-herat", "2022-12-02-kabul"])
+    # A newer export changes one row: its incident is read, compared and replaced.
+    rows = list(csv.reader(csv_file.open(newline="", encoding="utf-8")))
+    rows[5][rows[0].index("summary")] = "A newer summary."
+    with csv_file.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+    for each in (packed, store):
+        imported = run("--store", each, "import", "gtd", csv_file)
+        assert imported.exit_code == 0, imported.stderr
+        assert "added 0, updated 1, 1,199 unchanged" in imported.stderr
+    assert_same_answers(packed, store, ["2022-09-herat"])
     again = run("--store", packed, "edit", "2022-09-herat", "--set", "killed=3")
     assert again.exit_code == 0, again.stderr
     assert frames(packed) == (2402, 14)  # a text written now is packed with the dictionary
