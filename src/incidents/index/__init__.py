@@ -27,6 +27,8 @@ What lives where:
 - ``queries``: ``StoreIndex``: what every reading command asks, as SQL;
   ``filtering`` (the filters), ``grouping`` (totals and cross-tables) and
   ``describing`` (``stats``) write it.
+- ``packing``: a sqlite store's texts as zstd frames, with the dictionary it
+  learnt, read and written through its view ``details``.
 - ``sqlite_store``: ``.sqlite`` stores: open, write whole, change in place,
   merge an import; ``store_file`` picks how a store of either kind is written.
 """

@@ -127,7 +127,7 @@ def texts_at(
         chunk = positions[first : first + step]
         marks = ", ".join("?" for _ in chunk)
         if texts is None:
-            query = f"SELECT pos, json FROM main.details WHERE pos IN ({marks})"
+            query = f"SELECT pos, json FROM details WHERE pos IN ({marks})"
             found = {pos: indented(text) for pos, text in connection.execute(query, chunk)}
         else:
             query = f"SELECT pos, json, start, size FROM main.texts WHERE pos IN ({marks})"
