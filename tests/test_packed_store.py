@@ -135,3 +135,27 @@ def test_a_store_of_schema_9_is_read_and_written_as_it_is(tmp_path: Path) -> Non
         schema = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     connection.close()
     assert (kinds, schema) == ([("text",)], ("9",))
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        (b"\x28\xb5\x2f\xfd\x00", "expected a zstd frame of UTF-8 text"),
+        (b"\x28", "expected a zstd frame of UTF-8 text"),
+        ("not json", "expected an incident's JSON text"),
+    ],
+)
+@pytest.mark.parametrize("question", [("export", "--format", "json"), ("validate",)])
+def test_a_text_another_tool_broke_is_named_in_one_line(
+    tmp_path: Path, stored: bytes | str, expected: str, question: tuple[str, ...]
+) -> None:
+    store = tmp_path / "store.sqlite"
+    assert run("convert", SEED_STORE, store).exit_code == 0
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE frames SET json = ? WHERE pos = 1", (stored,))
+    connection.close()
+    result = run("--store", store, *question)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    named = [line for line in result.output.splitlines() if "incidents[1]" in line]
+    assert len(named) == 1 and str(store) in named[0] and expected in named[0], result.output

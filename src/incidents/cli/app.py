@@ -252,6 +252,11 @@ class IncidentsGroup(click.Group):
             return super().invoke(ctx)
         except IncidentsError as error:
             raise click.ClickException(inert(str(error), lines=True)) from None
+        except Exception as error:
+            broken = _broken_frame(error)
+            if broken is None:
+                raise
+            raise click.ClickException(inert(broken)) from None
         except KeyboardInterrupt as stop:
             # SIGTERM and SIGHUP arrive as a KeyboardInterrupt that names them
             # while a temporary file is being written (``temporary.Terminated``).
@@ -270,6 +275,13 @@ class IncidentsGroup(click.Group):
             if close:
                 raise click.UsageError(f"No such command {name!r}. Did you mean {close[0]!r}?", ctx)
         return super().resolve_command(ctx, args)
+
+
+def _broken_frame(error: Exception) -> str | None:
+    """The line naming a sqlite store's text that could not be read, when
+    that is what SQLite reports (its functions say only that they failed)."""
+    packing = sys.modules.get("incidents.index.packing")
+    return None if packing is None else packing.broken_frame(error)
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

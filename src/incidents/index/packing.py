@@ -51,8 +51,10 @@ class Packing:
     """How one store's texts are packed and unpacked (with its dictionary,
     if it has one)."""
 
-    def __init__(self, dictionary: bytes | None) -> None:
+    def __init__(self, dictionary: bytes | None, name: str) -> None:
         import zstandard
+
+        self._name = name
 
         self._plain = zstandard.ZstdDecompressor()
         self._with: zstandard.ZstdDecompressor | None = None
@@ -65,14 +67,37 @@ class Packing:
     def pack(self, text: str | None) -> bytes | None:
         return None if text is None else self._compressor.compress(text.encode("utf-8"))
 
-    def unpack(self, frame: bytes | str | None) -> str | None:
+    def unpack(self, frame: bytes | str | None, pos: int = -1, column: str = "") -> str | None:
         if not isinstance(frame, bytes):
             return frame  # the text itself, or none
-        # A frame's fifth byte says whether a dictionary made it (bits 0-1:
-        # how long its id is): one that none did is read without, as it
-        # must be (a dictionary changes how a frame's first bytes are read).
-        reader = self._with if frame[4] & 3 and self._with is not None else self._plain
-        return reader.decompress(frame).decode("utf-8")
+        try:
+            # A frame's fifth byte says whether a dictionary made it (bits
+            # 0-1: how long its id is): one that none did is read without, as
+            # it must be (a dictionary changes how a frame's first bytes are read).
+            reader = self._with if frame[4] & 3 and self._with is not None else self._plain
+            return reader.decompress(frame).decode("utf-8")
+        except Exception as error:
+            # SQLite says only that a function failed: what failed is kept
+            # for the command line to say (``broken_frame``).
+            _BROKEN[:] = [
+                f"{self._name}: incidents[{pos}], its stored {column}: cannot be read "
+                f"(expected a zstd frame of UTF-8 text: {error})"
+            ]
+            raise
+
+
+# What the last frame that could not be read was (one line), for ``broken_frame``.
+_BROKEN: list[str] = []
+
+
+def broken_frame(error: BaseException) -> str | None:
+    """The line that says which stored text could not be read, when this
+    error is SQLite's report of it."""
+    import sqlite3
+
+    if _BROKEN and isinstance(error, sqlite3.OperationalError):
+        return _BROKEN[0]
+    return None
 
 
 def create_frames(connection: sqlite3.Connection) -> None:
@@ -95,9 +120,10 @@ def use_frames(connection: sqlite3.Connection) -> None:
     if not packed(connection):
         return
     row = connection.execute("SELECT data FROM main.dictionary LIMIT 1").fetchone()
-    packing = Packing(None if row is None else bytes(row[0]))
+    files = {name: file for _, name, file in connection.execute("PRAGMA database_list")}
+    packing = Packing(None if row is None else bytes(row[0]), files.get("main") or "the store")
     connection.create_function("pack", 1, packing.pack, deterministic=True)
-    connection.create_function("unpack", 1, packing.unpack, deterministic=True)
+    connection.create_function("unpack", 3, packing.unpack, deterministic=True)
     for statement in _VIEW:
         connection.execute(statement)
 
@@ -107,7 +133,7 @@ def use_frames(connection: sqlite3.Connection) -> None:
 _VIEW = (
     "DROP VIEW IF EXISTS temp.details",
     "CREATE TEMP VIEW details (pos, json, csv) AS "
-    "SELECT pos, unpack(json), unpack(csv) FROM main.frames",
+    "SELECT pos, unpack(json, pos, 'JSON'), unpack(csv, pos, 'CSV line') FROM main.frames",
     "CREATE TEMP TRIGGER details_insert INSTEAD OF INSERT ON details BEGIN "
     "INSERT INTO frames (pos, json, csv) VALUES (NEW.pos, pack(NEW.json), pack(NEW.csv)); END",
     "CREATE TEMP TRIGGER details_delete INSTEAD OF DELETE ON details BEGIN "

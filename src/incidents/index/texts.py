@@ -128,7 +128,10 @@ def texts_at(
         marks = ", ".join("?" for _ in chunk)
         if texts is None:
             query = f"SELECT pos, json FROM details WHERE pos IN ({marks})"
-            found = {pos: indented(text) for pos, text in connection.execute(query, chunk)}
+            found = {
+                pos: _laid_out(connection, pos, text)
+                for pos, text in connection.execute(query, chunk)
+            }
         else:
             query = f"SELECT pos, json, start, size FROM main.texts WHERE pos IN ({marks})"
             found = {
@@ -137,6 +140,21 @@ def texts_at(
             }
         for pos in chunk:
             yield found[pos]
+
+
+def _laid_out(connection: sqlite3.Connection, pos: int, text: str) -> str:
+    """``indented``, or the error that names a sqlite store's incident whose
+    stored text is not JSON (a store changed by another tool)."""
+    import msgspec
+
+    try:
+        return indented(text)
+    except (msgspec.DecodeError, TypeError) as error:
+        from incidents.store import Problem, StoreError
+
+        files = {name: file for _, name, file in connection.execute("PRAGMA database_list")}
+        message = f"its stored JSON cannot be read (expected an incident's JSON text: {error})"
+        raise StoreError([Problem(files.get("main") or "the store", message, index=pos)]) from None
 
 
 def spans_of(connection: sqlite3.Connection) -> Iterable[tuple[Any, ...]]:
