@@ -159,3 +159,25 @@ def test_a_text_another_tool_broke_is_named_in_one_line(
     assert "Traceback" not in result.output
     named = [line for line in result.output.splitlines() if "incidents[1]" in line]
     assert len(named) == 1 and str(store) in named[0] and expected in named[0], result.output
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("UPDATE dictionary SET data = 'text'", "its dictionary of texts cannot be read"),
+        ("DROP TABLE dictionary", "its dictionary of texts cannot be read"),
+        ("UPDATE dictionary SET data = x'00112233'", "incidents[0], its stored CSV line"),
+    ],
+)
+def test_a_dictionary_another_tool_changed_is_one_line(
+    tmp_path: Path, generated: Path, change: str, expected: str
+) -> None:
+    store = tmp_path / "store.sqlite"
+    assert run("convert", generated, store).exit_code == 0
+    with sqlite3.connect(store) as connection:
+        connection.execute(change)
+    connection.close()
+    result = run("--store", store, "export", "--format", "csv")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert expected in result.stderr.splitlines()[0] and str(store) in result.stderr

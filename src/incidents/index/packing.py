@@ -119,13 +119,31 @@ def use_frames(connection: sqlite3.Connection) -> None:
     (schema 9), whose ``details`` is a table."""
     if not packed(connection):
         return
-    row = connection.execute("SELECT data FROM main.dictionary LIMIT 1").fetchone()
     files = {name: file for _, name, file in connection.execute("PRAGMA database_list")}
-    packing = Packing(None if row is None else bytes(row[0]), files.get("main") or "the store")
+    name = files.get("main") or "the store"
+    packing = Packing(_dictionary(connection, name), name)
     connection.create_function("pack", 1, packing.pack, deterministic=True)
     connection.create_function("unpack", 3, packing.unpack, deterministic=True)
     for statement in _VIEW:
         connection.execute(statement)
+
+
+def _dictionary(connection: sqlite3.Connection, name: str) -> bytes | None:
+    """The store's dictionary, if it has learnt one; a store whose dictionary
+    another tool changed or removed is refused, naming it."""
+    from incidents.store import Problem, StoreError
+
+    try:
+        row = connection.execute("SELECT data FROM main.dictionary LIMIT 1").fetchone()
+        if row is None:
+            return None
+        if isinstance(row[0], bytes):  # any bytes can be one: a frame says if they fit
+            return row[0]
+        problem = f"it is {type(row[0]).__name__}, not bytes"
+    except sqlite3.DatabaseError as error:
+        problem = str(error)
+    message = f"its dictionary of texts cannot be read ({problem}): was it changed by another tool?"
+    raise StoreError([Problem(name, message)])
 
 
 # Inside a trigger, a table is named without its schema: ``frames`` is the
