@@ -54,6 +54,31 @@ def test_rows_mapped_in_a_forked_process_import_as_rows_mapped_here(
         given = [str(bad) if a == "BAD" else str(a) for a in args]
         result = CliRunner().invoke(cli, ["--store", str(store), "import", *given])
         shown = (result.stdout + result.stderr).replace(str(store.parent), "DIR")
+        tables = _tables(_database_of(store)) if store.exists() else None
         exported = CliRunner().invoke(cli, ["--store", str(store), "export", "--format", "json"])
-        outcomes.append((result.exit_code, shown, exported.stdout))
+        outcomes.append((result.exit_code, shown, exported.stdout, tables))
     assert outcomes[0] == outcomes[1]
+
+
+def _database_of(store: Path) -> Path:
+    """A sqlite store itself; the index an import wrote beside a JSON store."""
+    from incidents.index import index_path_for
+
+    return store if store.suffix == ".sqlite" else index_path_for(store)
+
+
+def _tables(database: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table but ``meta`` (which names the store's path)."""
+    import sqlite3
+
+    connection = sqlite3.connect(database)
+    try:
+        names = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'"
+        ).fetchall()
+        return {
+            name: connection.execute(f"SELECT * FROM {name} ORDER BY 1, 2").fetchall()
+            for (name,) in names
+        }
+    finally:
+        connection.close()

@@ -30,7 +30,7 @@ from typing import Protocol
 
 from incidents.errors import IncidentsError
 from incidents.importers.common import LeftOut, RowError
-from incidents.importers.mapping import PARALLEL_FROM_ROWS, Mapped, RowMapper
+from incidents.importers.mapping import MAPPED_HERE, PARALLEL_FROM_ROWS, SHARE, Mapped, RowMapper
 from incidents.importers.tabular import BadRow, Columns, HeaderMismatch, Row, TableFile
 from incidents.model import Incident
 from incidents.query import Filters, select
@@ -140,7 +140,11 @@ ProblemCallback = Callable[[RowProblem], None]
 
 
 class Merge(Protocol):
-    """Where imported incidents go: ``add`` says "added", "updated" or "unchanged"."""
+    """Where imported incidents go: ``add`` says "added", "updated" or "unchanged".
+
+    A store may also take an incident mapped in the forked process from its
+    text (``add_text``), and say how many rows of how many this process is
+    to map (``share``: fewer for a store that takes longer to write)."""
 
     incidents: list[Incident]
 
@@ -199,6 +203,7 @@ def import_file(
         lambda incident: not filtering or bool(select([incident], options.filters)),
         _validation_text,
         parallel,
+        getattr(merge, "share", (MAPPED_HERE, SHARE)),
     )
     with contextlib.closing(mapper):
         _import_rows(table, dataset, outside, options, merge, report, mapper, on_progress, skip)

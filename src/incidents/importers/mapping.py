@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from incidents.importers.checking import checked
 from incidents.importers.common import LeftOut, RowError
@@ -29,16 +28,18 @@ if TYPE_CHECKING:
 
 # Rows in a file below which one process maps them all.
 PARALLEL_FROM_ROWS = 10_000
-# Of every SHARE rows, the forked process maps those whose number modulo
-# SHARE is not 0: it reads and maps, while this process also stores.
+# Of every SHARE rows, this process maps the first MAPPED_HERE and the
+# forked one the rest: it reads and maps, while this process also stores.
+# A store whose storing takes longer has fewer mapped here (its ``share``).
 SHARE = 3
+MAPPED_HERE = 1
 _BATCH = 256
 
 
-@dataclass(frozen=True)
-class Mapped:
+class Mapped(NamedTuple):
     """An incident mapped in the forked process: its text as a store writes
-    it, its id and origin, and whether the filters keep it."""
+    it, its id and origin, and whether the filters keep it.  (A tuple: a
+    batch of them is pickled, and sent, in C.)"""
 
     text: str
     incident_id: str
@@ -85,10 +86,12 @@ class RowMapper:
         keep: Keep,
         message: Callable[[ValueError], str],
         parallel: bool,
+        share: tuple[int, int] = (MAPPED_HERE, SHARE),
     ) -> None:
         import multiprocessing
 
         self._to_incident = to_incident
+        here, every = self._share = share
         self._results: Iterator[tuple[int, Any]] = iter(())
         self._worker: Any = None
         if not parallel or "fork" not in multiprocessing.get_all_start_methods():
@@ -100,7 +103,7 @@ class RowMapper:
             batch: list[tuple[int, Any]] = []
             with contextlib.suppress(Exception):  # this process meets the same error itself
                 for number, item in enumerate(rows()):
-                    if number % SHARE and isinstance(item, Row) and wanted(item):
+                    if number % every >= here and isinstance(item, Row) and wanted(item):
                         batch.append((number, _outcome(to_incident, item, keep, message)))
                         if len(batch) == _BATCH:
                             sender.send(batch)
@@ -141,7 +144,7 @@ class RowMapper:
     def _taken(self, number: int) -> Any:
         """The forked process's result for this row, passing over those of rows
         that needed none (outside the filters, a duplicate)."""
-        if self._worker is None or not number % SHARE:
+        if self._worker is None or number % self._share[1] < self._share[0]:
             return None
         for taken, result in self._results:
             if taken == number:

@@ -293,6 +293,11 @@ class SqliteStoreImport:
         self._next += 1
         return "added"
 
+    # Of every 6 rows of a large file, the importing process maps 1 (the
+    # forked one the rest): it also makes and inserts every incident's rows,
+    # its compact text and its CSV line (``importers.mapping``).
+    share = (1, 6)
+
     def add_text(self, mapped: Mapped) -> str | None:
         """``add`` for a new incident mapped elsewhere (``importers.mapping``),
         from its text; None when the incident is not new, or its id is taken
