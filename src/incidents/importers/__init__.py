@@ -169,6 +169,8 @@ def import_file(
     ``max_errors`` bad rows are reached, and ``FileFormatError`` for a file
     that is not of this data set.
     """
+    from incidents.index.schema import collector_paused
+
     options = options or ImportOptions()
     table = TableFile(path, dataset.columns)
     merge = _Merge(dataset.name, existing) if isinstance(existing, Sequence) else existing
@@ -205,7 +207,9 @@ def import_file(
         parallel,
         getattr(merge, "share", (MAPPED_HERE, SHARE)),
     )
-    with contextlib.closing(mapper):
+    # Hundreds of thousands of short-lived models, and a growing store held
+    # or batched: the cyclic collector would run again and again for nothing.
+    with collector_paused(), contextlib.closing(mapper):
         _import_rows(table, dataset, outside, options, merge, report, mapper, on_progress, skip)
     if on_progress:
         on_progress(report.rows, report.rows)

@@ -22,7 +22,14 @@ from incidents.importers.layouts import (
     read_day,
 )
 from incidents.importers.tabular import Row
-from incidents.model import CoordinatePrecision, Coordinates, DatasetCodes, Source
+from incidents.model import (
+    Attribution,
+    CoordinatePrecision,
+    Coordinates,
+    DatasetCodes,
+    Perpetrator,
+    Source,
+)
 
 
 class RowError(ValueError):
@@ -133,7 +140,20 @@ def dataset_codes(
             expected = ", ".join(str(v) for v in code.values)
             raise RowError(name, row[name].strip(), f"expected one of {expected}")
         given[name] = number
-    return DatasetCodes.model_validate(given) if given else None
+    return _codes(tuple(given.items())) if given else None
+
+
+# The models below are frozen, and a data set gives the same few codes, and
+# names the same groups, again and again: each is made once and shared.
+@functools.lru_cache(maxsize=4096)
+def _codes(given: tuple[tuple[str, int], ...]) -> DatasetCodes:
+    return DatasetCodes.model_validate(dict(given))
+
+
+@functools.lru_cache(maxsize=65536)
+def perpetrator_of(name: str | None, attribution: Attribution) -> Perpetrator:
+    """The perpetrator of this name and attribution (the model checks them)."""
+    return Perpetrator(name=name, attribution=attribution)
 
 
 @functools.cache
