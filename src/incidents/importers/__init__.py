@@ -30,7 +30,7 @@ from typing import Protocol
 
 from incidents.errors import IncidentsError
 from incidents.importers.common import LeftOut, RowError
-from incidents.importers.mapping import MAPPED_HERE, PARALLEL_FROM_ROWS, SHARE, Mapped, RowMapper
+from incidents.importers.mapping import PARALLEL_FROM_ROWS, Mapped, RowMapper
 from incidents.importers.tabular import BadRow, Columns, HeaderMismatch, Row, TableFile
 from incidents.model import Incident
 from incidents.query import Filters, select
@@ -143,8 +143,8 @@ class Merge(Protocol):
     """Where imported incidents go: ``add`` says "added", "updated" or "unchanged".
 
     A store may also take an incident mapped in the forked process from its
-    text (``add_text``), and say how many rows of how many this process is
-    to map (``share``: fewer for a store that takes longer to write)."""
+    text (``add_text``), and say what it makes of such a text (``prepare``,
+    which that process runs when it is well ahead: ``importers.mapping``)."""
 
     incidents: list[Incident]
 
@@ -205,7 +205,7 @@ def import_file(
         lambda incident: not filtering or bool(select([incident], options.filters)),
         _validation_text,
         parallel,
-        getattr(merge, "share", (MAPPED_HERE, SHARE)),
+        getattr(merge, "prepare", None),
     )
     # Hundreds of thousands of short-lived models, and a growing store held
     # or batched: the cyclic collector would run again and again for nothing.

@@ -2,15 +2,19 @@
 
 Mapping a row (reading its cells into the model, which validates them) is
 most of an import's work.  For a large file, a forked process reads the
-same file and maps two rows of every three; for each, it sends what the row
-became: the incident's text (as a store writes it), or why there is no
-incident (a cell that cannot be mapped, a row that is not violence, what the
-model refused, in the very words the importing process would have used).
-The importing process maps the other rows itself while it stores the
-incidents, and takes the forked one's results in the file's order: problems
-are reported, counted and acted on (--max-errors, --strict) as when one
-process maps them all.  A row whose result the forked process cannot send
-(an error of another kind) is mapped again here, and fails here as it would.
+same file and maps its rows; for each, it sends what the row became: the
+incident's text (as a store writes it), or why there is no incident (a
+cell that cannot be mapped, a row that is not violence, what the model
+refused, in the very words the importing process would have used).  While
+the importing process, which also stores every incident, has to wait for
+it, it leaves some rows to that process; while it does not, it also makes
+what the store makes of some texts (their rows: ``Prepare``).  So the two
+share the work whatever the data set, the store and the machine's other
+load.  A row whose result the forked process cannot send (an error of
+another kind) is mapped again here, and fails here as it would.  The
+importing process takes the forked one's results in the file's order:
+problems are reported, counted and acted on (--max-errors, --strict) as
+when one process maps them all.
 """
 
 from __future__ import annotations
@@ -28,23 +32,29 @@ if TYPE_CHECKING:
 
 # Rows in a file below which one process maps them all.
 PARALLEL_FROM_ROWS = 10_000
-# Of every SHARE rows, this process maps the first MAPPED_HERE and the
-# forked one the rest: it reads and maps, while this process also stores.
-# A store whose storing takes longer has fewer mapped here (its ``share``).
-SHARE = 3
-MAPPED_HERE = 1
 _BATCH = 256
+# Which of the two processes has more to do depends on the data set, the
+# store and what else the machine runs, so the forked one decides as it
+# goes, a batch at a time, at a level: at a level L above 0 it leaves L rows
+# of every STEPS to this process; at 0 it maps every row; below 0 it also
+# prepares what the store makes of -L rows of every STEPS (``Prepare``).
+# The level rises by one after a batch this process had to wait for, and
+# falls by one after a batch it did not.
+STEPS = 8
+START_LEVEL, LOWEST_LEVEL, HIGHEST_LEVEL = 2, -STEPS, STEPS - 1
 
 
 class Mapped(NamedTuple):
     """An incident mapped in the forked process: its text as a store writes
-    it, its id and origin, and whether the filters keep it.  (A tuple: a
-    batch of them is pickled, and sent, in C.)"""
+    it, its id and origin, whether the filters keep it, and, if that process
+    had the time, what the store makes of the text (``Prepare``).  (A tuple:
+    a batch of them is pickled, and sent, in C.)"""
 
     text: str
     incident_id: str
     origin_id: str
     selected: bool
+    prepared: Any = None
 
     def incident(self) -> Incident:
         from incidents.model import Incident
@@ -54,9 +64,19 @@ class Mapped(NamedTuple):
 
 Map = Callable[[Row], "Incident"]
 Keep = Callable[["Incident"], bool]
+# What a store makes of an incident's text before it takes it (its index
+# rows, say), which the forked process can make too.
+Prepare = Callable[[str], Any]
+_AGAIN = ("again",)
 
 
-def _outcome(to_incident: Map, row: Row, keep: Keep, message: Callable[[ValueError], str]) -> Any:
+def _outcome(
+    to_incident: Map,
+    row: Row,
+    keep: Keep,
+    message: Callable[[ValueError], str],
+    prepare: Prepare | None,
+) -> Any:
     """What a row became, as the forked process sends it."""
     from incidents.store import stored_json
 
@@ -69,9 +89,14 @@ def _outcome(to_incident: Map, row: Row, keep: Keep, message: Callable[[ValueErr
     except ValueError as error:
         return ("refused", message(error))
     except Exception:
-        return ("again",)
+        return _AGAIN
     assert incident.origin is not None
-    return Mapped(stored_json(incident), incident.id, incident.origin.id, keep(incident))
+    text, selected = stored_json(incident), keep(incident)
+    try:
+        prepared = prepare(text) if prepare is not None and selected else None
+    except Exception:
+        prepared = None  # the store makes it itself, and meets what is wrong
+    return Mapped(text, incident.id, incident.origin.id, selected, prepared)
 
 
 class RowMapper:
@@ -86,40 +111,54 @@ class RowMapper:
         keep: Keep,
         message: Callable[[ValueError], str],
         parallel: bool,
-        share: tuple[int, int] = (MAPPED_HERE, SHARE),
+        prepare: Prepare | None = None,
     ) -> None:
         import multiprocessing
 
         self._to_incident = to_incident
-        here, every = self._share = share
         self._results: Iterator[tuple[int, Any]] = iter(())
         self._worker: Any = None
         if not parallel or "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
+        # How many times this process found no batch ready (and waited).
+        self._waited = waited = context.Value("q", 0, lock=False)
 
         def work() -> None:
             batch: list[tuple[int, Any]] = []
+            level, seen = START_LEVEL, 0
             with contextlib.suppress(Exception):  # this process meets the same error itself
                 for number, item in enumerate(rows()):
-                    if number % every >= here and isinstance(item, Row) and wanted(item):
-                        batch.append((number, _outcome(to_incident, item, keep, message)))
-                        if len(batch) == _BATCH:
-                            sender.send(batch)
-                            batch = []
+                    if not (isinstance(item, Row) and wanted(item)):
+                        continue
+                    if not batch:
+                        waits = waited.value
+                        level = level + 1 if waits != seen else level - 1
+                        level, seen = max(LOWEST_LEVEL, min(level, HIGHEST_LEVEL)), waits
+                    step = number % STEPS
+                    if step < level:
+                        batch.append((number, _AGAIN))
+                    else:
+                        ready = prepare if step < -level else None
+                        batch.append((number, _outcome(to_incident, item, keep, message, ready)))
+                    if len(batch) == _BATCH:
+                        sender.send(batch)
+                        batch = []
             sender.send(batch)
             sender.send(None)
 
         self._worker = context.Process(target=work, daemon=True)
         self._worker.start()
         sender.close()
-        self._results = self._received(receiver)
+        self._results = self._received(receiver, waited)
 
     @staticmethod
-    def _received(receiver: Any) -> Iterator[tuple[int, Any]]:
+    def _received(receiver: Any, waited: Any) -> Iterator[tuple[int, Any]]:
         while True:
             try:
+                if not receiver.poll():
+                    waited.value += 1
                 batch = receiver.recv()
             except EOFError:
                 return
@@ -131,7 +170,7 @@ class RowMapper:
         """The row's incident: RowError, LeftOut or ValueError as ``checked``
         and the data set's mapping raise them."""
         found = self._taken(number)
-        if found is None or found == ("again",):
+        if found is None or found == _AGAIN:
             return checked(self._to_incident(row))
         if isinstance(found, Mapped):
             return found
@@ -144,7 +183,7 @@ class RowMapper:
     def _taken(self, number: int) -> Any:
         """The forked process's result for this row, passing over those of rows
         that needed none (outside the filters, a duplicate)."""
-        if self._worker is None or number % self._share[1] < self._share[0]:
+        if self._worker is None:
             return None
         for taken, result in self._results:
             if taken == number:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from incidents.index.build import new_database
 from incidents.index.decoding import decode_indexed, decode_json
 from incidents.index.queries import StoreIndex
-from incidents.index.rows import incident_rows, insert_texts
+from incidents.index.rows import Made, incident_rows, insert_texts, renumbered
 from incidents.index.schema import (
     CHUNK,
     INSERTS,
@@ -293,11 +293,6 @@ class SqliteStoreImport:
         self._next += 1
         return "added"
 
-    # Of every 6 rows of a large file, the importing process maps 1 (the
-    # forked one the rest): it also makes and inserts every incident's rows,
-    # its compact text and its CSV line (``importers.mapping``).
-    share = (1, 6)
-
     def add_text(self, mapped: Mapped) -> str | None:
         """``add`` for a new incident mapped elsewhere (``importers.mapping``),
         from its text; None when the incident is not new, or its id is taken
@@ -306,9 +301,18 @@ class SqliteStoreImport:
             return None
         self.ids.add(mapped.incident_id)
         self.by_origin[mapped.origin_id] = self._next
-        self._queued(_rows_of_text(self._next, mapped.text))
+        if mapped.prepared is not None:
+            self._queued(renumbered(mapped.prepared, self._next))
+        else:
+            self._queued(_rows_of_text(self._next, mapped.text))
         self._next += 1
         return "added"
+
+    @staticmethod
+    def prepare(text: str) -> Made:
+        """The rows ``add_text`` stores of an incident's text, made beforehand
+        (at position 0)."""
+        return _rows_of_text(0, text)
 
     def _queue(self, pos: int, incident: Incident) -> None:
         self._queued(_rows(pos, incident))
