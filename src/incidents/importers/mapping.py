@@ -123,7 +123,7 @@ class RowMapper:
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
         # How many times this process found no batch ready (and waited).
-        self._waited = waited = context.Value("q", 0, lock=False)
+        waited = context.Value("q", 0, lock=False)
 
         def work() -> None:
             batch: list[tuple[int, Any]] = []
