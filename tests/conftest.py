@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
+import sqlite3
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,22 @@ def bench_generator() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@contextlib.contextmanager
+def changed_by_hand(path: Path) -> Iterator[sqlite3.Connection]:
+    """A sqlite store opened as another tool would change it (its texts
+    packed and unpacked as this one does), committed at the end."""
+    from incidents.index.packing import use_frames
+    from incidents.index.schema import connect
+
+    connection = connect(path)
+    try:
+        use_frames(connection)
+        with connection:
+            yield connection
+    finally:
+        connection.close()
 
 
 @pytest.fixture(autouse=True)

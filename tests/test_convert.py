@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from incidents.cli import cli
 from incidents.index import index_path_for
 
-from .conftest import SEED_STORE, bench_generator
+from .conftest import SEED_STORE, bench_generator, changed_by_hand
 
 
 def run(*args: str | Path) -> Result:
@@ -72,9 +72,8 @@ def test_the_json_store_made_has_its_index_ready(tmp_path: Path) -> None:
 def test_a_sqlite_store_that_is_not_valid_is_not_converted(tmp_path: Path) -> None:
     sqlite_store = tmp_path / "store.sqlite"
     assert run("convert", SEED_STORE, sqlite_store).exit_code == 0
-    with sqlite3.connect(sqlite_store) as connection:  # changed by another tool
+    with changed_by_hand(sqlite_store) as connection:  # changed by another tool
         connection.execute("UPDATE details SET json = json_set(json, '$.killed', -4) WHERE pos = 2")
-    connection.close()
     result = run("convert", sqlite_store, tmp_path / "store.json")
     assert result.exit_code == 1
     assert f"{sqlite_store}: incidents[2] (id '2022-05-kabul'), killed: " in result.stderr

@@ -331,7 +331,7 @@ def test_a_store_in_another_layout_is_written_whole(run: Run, tmp_path: Path) ->
 def test_writing_links_keeps_the_query_index_fresh(
     run: Run, linked: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from incidents.index import freshness
+    from incidents.index import build
 
     assert run("total", store=linked).exit_code == 0  # the index, built once
     assert run("match", store=linked).exit_code == 0
@@ -339,7 +339,7 @@ def test_writing_links_keeps_the_query_index_fresh(
     def rebuild(*args: object, **kwargs: object) -> None:
         raise AssertionError("the index was rebuilt: writing the links left it stale")
 
-    monkeypatch.setattr(freshness, "build_index", rebuild)
+    monkeypatch.setattr(build, "build_index", rebuild)
     shown = run("show", "acled-afg50105", store=linked)
     assert "Same attack as  2022-09-05-kabul: likely" in shown.stdout
     decided = run("match", "--reject", "2022-12-02-aybak", "acled-afg50108", store=linked)

@@ -6,7 +6,6 @@ by another user."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from click.testing import Result
 
 from incidents.index import write_sqlite_store
 from incidents.store import load_store
-from tests.conftest import SEED_STORE
+from tests.conftest import SEED_STORE, changed_by_hand
 from tests.processes import as_nobody, public_directory
 
 Run = Callable[..., Result]
@@ -90,7 +89,7 @@ def test_a_dry_run_on_a_sqlite_store_shows_the_change_and_writes_nothing(
 
 
 def test_validate_names_a_bad_incident_in_a_sqlite_store(run: Run, database: Path) -> None:
-    with sqlite3.connect(database) as connection:
+    with changed_by_hand(database) as connection:
         connection.execute("UPDATE details SET json = json_set(json, '$.killed', -4) WHERE pos = 2")
     result = run("validate", store=database)
     assert result.exit_code == 1

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from incidents.vocabulary import place_key
 
@@ -112,8 +113,6 @@ class _Table:
 
 @cache
 def _table() -> _Table:
-    import pycountry
-
     codes: dict[str, str] = {}
     spellings: dict[str, str] = {}
 
@@ -127,17 +126,59 @@ def _table() -> _Table:
     for code, names in _DATASET_NAMES.items():
         for name in names:
             add(name, code)
-    for country in pycountry.countries:
+    existing, withdrawn = _iso_records()
+    for country in existing:
         # The common name first: the one suggestions should show.
         for field in ("common_name", "name", "official_name"):
-            spelling = getattr(country, field, None)
+            spelling = country.get(field)
             if spelling:
-                add(str(spelling), country.alpha_3)
-    historic = {country.alpha_3: country.name for country in pycountry.historic_countries}
+                add(spelling, country["alpha_3"])
+    historic = {country["alpha_3"]: country["name"] for country in withdrawn}
     for code, name in historic.items():
         add(name, _RENAMED.get(code, code))
     known = frozenset(codes.values()) | frozenset(historic)
     return _Table(codes, spellings, known)
+
+
+Records = list[dict[str, str]]
+
+
+def _iso_records() -> tuple[Records, Records]:
+    """ISO 3166-1 and 3166-3 as pycountry holds them, in its order.  Its data
+    files are read as they are: importing pycountry itself (its indexes, its
+    version looked up in the package metadata) would take a question more
+    time than the question."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pycountry")
+    folders = spec.submodule_search_locations if spec else None
+    if folders:
+        databases = Path(next(iter(folders))) / "databases"
+        try:
+            records = [
+                json.loads((databases / f"iso{part}.json").read_text(encoding="utf-8"))[part]
+                for part in ("3166-1", "3166-3")
+            ]
+            return records[0], records[1]
+        except (OSError, ValueError, KeyError):
+            pass  # laid out otherwise: asked through its API
+    return _iso_records_of_pycountry()
+
+
+def _iso_records_of_pycountry() -> tuple[Records, Records]:
+    import pycountry
+
+    fields = ("alpha_3", "name", "common_name", "official_name")
+
+    def records(countries: Any) -> Records:
+        return [
+            {field: str(getattr(c, field)) for field in fields if getattr(c, field, None)}
+            for c in countries
+        ]
+
+    return records(pycountry.countries), records(pycountry.historic_countries)
 
 
 @lru_cache(maxsize=4096)

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TextIO
 
 from incidents.errors import IncidentsError
-from incidents.temporary import temporary_beside
 
 
 class WriteError(IncidentsError):
@@ -91,6 +90,10 @@ def atomic_descriptor(path: Path, notes: list[str] | None = None) -> Iterator[in
     if before is not None and not stat.S_ISREG(before.st_mode):
         raise WriteError(f"{path}: {kind_of(before.st_mode)}, not a file to replace")
     directory = target.parent
+    # Imported here: a question that only finds its index (``real_path``)
+    # need not load what names temporary files (``secrets``).
+    from incidents.temporary import temporary_beside
+
     with contextlib.ExitStack() as claim:
         try:
             temporary, descriptor = claim.enter_context(temporary_beside(target, 0o600))

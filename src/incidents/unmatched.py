@@ -9,7 +9,6 @@ without, so both say the same.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -28,14 +27,14 @@ def unmatched_notes(source: IncidentSource, filters: Filters) -> list[str]:
     from incidents.query import Filters
 
     def none_at(text: str) -> bool:
-        return source.totals(Filters(locations=(text,)), None).overall.incidents == 0
+        return not source.matches_any(Filters(locations=(text,)))
 
     notes: list[str] = []
     for text in filters.locations:
         if none_at(text):
             notes += _place_notes(source, text, none_at)
     for text in filters.perpetrators:
-        if source.totals(Filters(perpetrators=(text,)), None).overall.incidents == 0:
+        if not source.matches_any(Filters(perpetrators=(text,))):
             hint = _hint(closest(text, source.perpetrators()))
             notes.append(f"no perpetrator called {text!r} in the store{hint}")
     return notes
@@ -55,6 +54,8 @@ def _place_notes(source: IncidentSource, text: str, none_at: Callable[[str], boo
 
 def closest(text: str, names: Iterable[str]) -> list[str]:
     """The names most like ``text`` (compared folded), closest first."""
+    import difflib  # only for a name that is not in the store
+
     by_key: dict[str, str] = {}
     for name in sorted(names):
         by_key.setdefault(normalise(name), name)

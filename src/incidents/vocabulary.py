@@ -9,7 +9,6 @@ and punctuation-insensitive.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -225,6 +224,8 @@ def resolve_category(category: type[C], word: str) -> C:
     prefixed = {member for w, member in words.items() if key and w.startswith(key)}
     if len(prefixed) == 1:
         return prefixed.pop()  # type: ignore[return-value]
+    import difflib  # only for a word that is not known
+
     close = difflib.get_close_matches(key, list(words), n=3, cutoff=0.7)
     hint = f" Did you mean {', '.join(repr(w) for w in close)}?" if close else ""
     choices = ", ".join(member.value for member in category)

@@ -1,7 +1,9 @@
 """The command line: parse options, call the core once, render, print.
 
 Only this package imports click.  The core is imported inside the commands
-so that ``incidents --help`` stays fast and never touches the store.
+so that ``incidents --help`` stays fast and never touches the store, and a
+command's module is imported when the command is asked for
+(``app.COMMAND_MODULES``), so that a question builds no other command.
 
 What lives where:
 - ``app``: the group, the context every command gets, errors turned into exits.
@@ -18,17 +20,26 @@ What lives where:
 - ``converting``: convert.
 """
 
-# They add the commands.
-from incidents.cli import (  # noqa: F401
-    changing,
-    converting,
-    counting,
-    importing,
-    keeping,
-    matching,
-    reading,
-    shells,
-)
-from incidents.cli.app import cli, main
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from incidents.cli.app import main
+
+if TYPE_CHECKING:
+    from incidents.cli.app import cli
+
+
+def __getattr__(name: str) -> Any:
+    # ``cli`` asked of the package (by a program or a test that calls the
+    # group itself) comes with every command; ``main``, which the command
+    # line runs, imports only the module of the command it is given.
+    if name == "cli":
+        from incidents.cli.app import cli, every_command
+
+        every_command()
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["cli", "main"]

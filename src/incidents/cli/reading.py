@@ -248,6 +248,7 @@ def export(
     """
     from incidents.formats import RENDERERS, Format, Selection
     from incidents.formats.answers import incidents_text, uncertain_sentence
+    from incidents.query import Tally
     from incidents.store import schema_url_of
 
     fmt = Format(output_format) if output_format else None
@@ -267,15 +268,18 @@ def export(
     schema = schema_url_of(app.location().path)
     selection = Selection(source, filters, sort, limit, schema_url=schema)
     if output is None:
-        write_selection(renderer, selection, for_terminal(sys.stdout))
+        written = write_selection(renderer, selection, for_terminal(sys.stdout))
     else:
         with write_output(output, newline="") as stream:
-            write_selection(renderer, selection, stream)
-    tally = source.tally(filters, sort, limit)
+            written = write_selection(renderer, selection, stream)
+    # Without dates asked for, no incident may fall outside them, and what
+    # was written is what matched: the store need not be asked again.
+    dated = filters.since or filters.until or filters.on
+    tally = source.tally(filters, sort, limit) if dated else Tally(written, 0)
     said = [uncertain_sentence(tally)]
     if output is not None:
-        written = f"{incidents_text(tally.incidents)} to {inert(str(output))}"
-        said.insert(0, f"Wrote {written} ({(fmt or Format.CSV).value}).")
+        wrote = f"{incidents_text(tally.incidents)} to {inert(str(output))}"
+        said.insert(0, f"Wrote {wrote} ({(fmt or Format.CSV).value}).")
     for sentence in filter(None, said):
         click.echo(sentence, err=True)
     extra = [f"the first {limit}, {sort.words}"] if limit is not None else []

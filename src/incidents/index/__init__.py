@@ -27,27 +27,64 @@ What lives where:
 - ``queries``: ``StoreIndex``: what every reading command asks, as SQL;
   ``filtering`` (the filters), ``grouping`` (totals and cross-tables) and
   ``describing`` (``stats``) write it.
+- ``packing``: a sqlite store's texts as zstd frames, with the dictionary it
+  learnt, read and written through its view ``details``.
 - ``sqlite_store``: ``.sqlite`` stores: open, write whole, change in place,
   merge an import; ``store_file`` picks how a store of either kind is written.
 """
 
-from incidents.index.freshness import (
-    IndexUnwritable,
-    cache_directory,
-    index_path_for,
-    open_index,
-    open_memory_index,
-)
-from incidents.index.queries import StoreIndex
-from incidents.index.schema import SCHEMA_VERSION, SQLITE_SUFFIXES
-from incidents.index.sqlite_store import (
-    SqliteStoreFile,
-    SqliteStoreImport,
-    open_sqlite_store,
-    store_file,
-    write_sqlite_store,
-)
-from incidents.index.updating import after_write, kept_up
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from incidents.index.freshness import (
+        IndexUnwritable,
+        cache_directory,
+        index_path_for,
+        open_index,
+        open_memory_index,
+    )
+    from incidents.index.queries import StoreIndex
+    from incidents.index.schema import SCHEMA_VERSION, SQLITE_SUFFIXES
+    from incidents.index.sqlite_store import (
+        SqliteStoreFile,
+        SqliteStoreImport,
+        open_sqlite_store,
+        store_file,
+        write_sqlite_store,
+    )
+    from incidents.index.updating import after_write, kept_up
+
+# Where each name lives: the package imports a module when one of its names is
+# first asked for, so that a warm question does not load what builds indexes
+# or writes stores (msgspec, the row builders).
+_HOMES = {
+    "IndexUnwritable": "freshness",
+    "cache_directory": "freshness",
+    "index_path_for": "freshness",
+    "open_index": "freshness",
+    "open_memory_index": "freshness",
+    "StoreIndex": "queries",
+    "SCHEMA_VERSION": "schema",
+    "SQLITE_SUFFIXES": "schema",
+    "SqliteStoreFile": "sqlite_store",
+    "SqliteStoreImport": "sqlite_store",
+    "open_sqlite_store": "sqlite_store",
+    "store_file": "sqlite_store",
+    "write_sqlite_store": "sqlite_store",
+    "after_write": "updating",
+    "kept_up": "updating",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -175,7 +175,7 @@ def new_database(
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
             register_functions(connection)
-            create_schema(connection, index=not (store or holds_texts))
+            create_schema(connection, index=not (store or holds_texts), packed=store)
             yield connection
             create_indexes(connection)
             connection.commit()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from incidents.index.build import new_database
 from incidents.index.links import read_link_rows, write_links
+from incidents.index.packing import use_frames
 from incidents.index.rows import insert_texts
 from incidents.index.schema import (
     CHUNK,
@@ -137,6 +138,7 @@ def _sqlite_store(path: Path) -> tuple[str | None, list[Link], Iterator[str]]:
     if meta.get("kind") != "store":
         connection.close()
         raise StoreError([Problem(str(path), "not an incidents sqlite store (no store marker)")])
+    use_frames(connection)
     found = json.loads(meta.get("schema_url", "null"))
     schema_url = found if isinstance(found, str) else None
     links = read_links(connection)

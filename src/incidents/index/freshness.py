@@ -9,11 +9,10 @@ import os
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from incidents.errors import IncidentsError
-from incidents.index.build import Read, build_index, memory_index, own_layout
 from incidents.index.queries import StoreIndex
-from incidents.index.refresh import refresh
 from incidents.index.schema import (
     SCHEMA_VERSION,
     SQLITE_SUFFIXES,
@@ -22,9 +21,14 @@ from incidents.index.schema import (
     read_meta,
     set_meta,
 )
-from incidents.index.sqlite_store import open_sqlite_store
 from incidents.index.state import StoreState, current_state, read_open_store
 from incidents.index.texts import StoreTexts, attach
+
+if TYPE_CHECKING:
+    from incidents.index.build import Read
+
+# Building, refreshing and the sqlite store's code are imported where they are
+# needed: a warm question over a fresh index loads none of them.
 
 
 class IndexUnwritable(IncidentsError):
@@ -79,6 +83,9 @@ def _fresh(connection: sqlite3.Connection, texts: StoreTexts) -> bool:
 def _refreshed(connection: sqlite3.Connection, store_path: Path, read: Read) -> bool:
     """Whether the index could be brought up to the store as read, in place
     (an edit by hand changes an incident or two of thousands)."""
+    from incidents.index.build import own_layout
+    from incidents.index.refresh import refresh
+
     data, state, _ = read
     layout = own_layout(data)
     if layout is None:
@@ -97,6 +104,8 @@ def open_index(
     from incidents.store import not_a_store_file
 
     if store_path.suffix.lower() in SQLITE_SUFFIXES:
+        from incidents.index.sqlite_store import open_sqlite_store
+
         return open_sqlite_store(store_path)
     if not store_path.is_file():
         raise not_a_store_file(store_path)
@@ -122,6 +131,8 @@ def open_index(
         except sqlite3.DatabaseError:
             pass  # unreadable: rebuilt below, never trusted
         texts.close()
+    from incidents.index.build import build_index
+
     try:
         prepare_cache(path)
         return StoreIndex(*build_index(store_path, path, progress, read))
@@ -134,7 +145,11 @@ def open_memory_index(store_path: Path, progress: Progress | None = None) -> Sto
     """The index of a JSON store built in memory, by the same code as the one in
     the cache, and asked the same questions; or a sqlite store."""
     if store_path.suffix.lower() in SQLITE_SUFFIXES:
+        from incidents.index.sqlite_store import open_sqlite_store
+
         return open_sqlite_store(store_path)
+    from incidents.index.build import memory_index
+
     return StoreIndex(*memory_index(store_path, progress))
 
 

@@ -20,10 +20,11 @@ from incidents.groups import NO_VALUE, identity
 from incidents.index.filtering import Sql
 from incidents.query import CountSum, Group, GroupBy, GroupOrder, Totals
 
-# Per figure: low, high (null once any is unbounded), unknown, and the best
-# estimate (a count's own, else its low) with how many counts had one.
+# Per figure: low, high (null once any is unbounded: fewer highs than rows),
+# unknown, and the best estimate (a count's own, else its low) with how many
+# counts had one.
 SUMS = ", ".join(
-    f"sum({f}_low), CASE WHEN max({f}_high IS NULL) THEN NULL ELSE sum({f}_high) END, "
+    f"sum({f}_low), CASE WHEN count({f}_high) < count(*) THEN NULL ELSE sum({f}_high) END, "
     f"sum({f}_unknown), sum(CASE WHEN {f}_unknown THEN 0 ELSE coalesce({f}_best, {f}_low) END), "
     f"count({f}_best)"
     for f in ("killed", "wounded")

@@ -266,6 +266,13 @@ class StoreIndex:
 
         return read_links(self.connection)
 
+    def matches_any(self, filters: Filters) -> bool:
+        """Whether any incident matches: the first one found answers."""
+        sql = filter_sql(filters, self.connection)
+        where = (" WHERE " + " AND ".join(sql.where)) if sql.where else ""
+        query = f"SELECT EXISTS (SELECT 1 FROM facts{where})"
+        return bool(self.connection.execute(query, sql.params).fetchone()[0])
+
     def tally(
         self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
     ) -> Tally:

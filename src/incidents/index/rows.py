@@ -18,6 +18,7 @@ from incidents.certainty import codes_text, place_precision, place_rank
 from incidents.countries import country_code
 from incidents.dates import PartialDate
 from incidents.index.decoding import Bounds, Indexed, decode_indexed, decode_json
+from incidents.index.packing import learn
 from incidents.index.schema import CHUNK, INSERTS, Progress, tables_of
 from incidents.index.texts import compact
 from incidents.periods import period_of, week_of
@@ -129,6 +130,8 @@ class Batches:
 
     def flush(self) -> None:
         for table, rows in self.rows.items():
+            if table == "details":
+                learn(self.connection, rows)
             try:
                 self.connection.executemany(INSERTS[table], rows)
             except OverflowError:  # an integer SQLite cannot hold
@@ -220,4 +223,4 @@ def delete_positions(connection: sqlite3.Connection, positions: Sequence[int]) -
         chunk = positions[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         for table in tables:
-            connection.execute(f"DELETE FROM main.{table} WHERE pos IN ({marks})", chunk)
+            connection.execute(f"DELETE FROM {table} WHERE pos IN ({marks})", chunk)

@@ -16,7 +16,10 @@ from incidents.vocabulary import fold
 
 # Bump when the table's shape or the meaning of a column changes: older
 # index files are then rebuilt.
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
+# A sqlite store of schema 9 keeps its texts as text, not packed
+# (``packing``): it is read, and written, as it is.
+TEXT_STORE_SCHEMA = "9"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 Progress = Callable[[int, int], None]
@@ -26,12 +29,15 @@ CHUNK = 5000
 
 # ``facts`` is narrow: what filters, sorts and totals read, so that a scan
 # of every incident reads little.  The incident's own text is kept apart,
-# read only for what is printed: in a sqlite store, ``details`` holds it; an
-# index of a JSON store holds, in ``texts``, where it lies in the store file
-# (byte offset and size) and a digest of those bytes, and a copy only of a
-# text the store writes otherwise than this tool would (``json``).  Each
+# read only for what is printed: in a sqlite store, ``frames`` holds it,
+# compressed, seen through a view named ``details`` (``index.packing``; in a
+# store of schema 9, and in the distinct view's database, ``details`` is a
+# table of the texts themselves); an index of a JSON store holds, in
+# ``texts``, where it lies in the store file (byte offset and size) and a
+# digest of those bytes, and a copy only of a text the store writes
+# otherwise than this tool would (``json``).  Each
 # connection to an index sees ``texts`` through a view named ``details``
-# (``index.texts``), so that a question reads incidents alike from either.
+# (``index.texts``), so that a question reads incidents alike from any.
 FACT_COLUMNS = (
     ("pos", "INTEGER PRIMARY KEY"),
     ("id", "TEXT NOT NULL"),
@@ -137,14 +143,22 @@ def register_functions(connection: sqlite3.Connection) -> None:
 STORE_PAGE_SIZE = 16384
 
 
-def create_schema(connection: sqlite3.Connection, index: bool = False) -> None:
-    """The tables of a sqlite store, or of an index (in a new, empty database)."""
+def create_schema(
+    connection: sqlite3.Connection, index: bool = False, packed: bool = False
+) -> None:
+    """The tables of a sqlite store (its texts ``packed``: a store's), or of
+    an index (in a new, empty database)."""
     if not index:
         connection.execute(f"PRAGMA page_size = {STORE_PAGE_SIZE}")
     for table, columns in INDEX_TABLES if index else STORE_TABLES:
-        definition = ", ".join(f"{name} {kind}" for name, kind in columns)
-        connection.execute(f"CREATE TABLE {table} ({definition})")
+        if not (packed and table == "details"):
+            definition = ", ".join(f"{name} {kind}" for name, kind in columns)
+            connection.execute(f"CREATE TABLE {table} ({definition})")
     connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    if packed:
+        from incidents.index.packing import create_frames
+
+        create_frames(connection)
 
 
 def create_indexes(connection: sqlite3.Connection) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from incidents.index.build import new_database
 from incidents.index.decoding import decode_indexed, decode_json
+from incidents.index.packing import learn, packed, use_frames
 from incidents.index.queries import StoreIndex
 from incidents.index.rows import Made, incident_rows, insert_texts, renumbered
 from incidents.index.schema import (
@@ -25,6 +26,7 @@ from incidents.index.schema import (
     SCHEMA_VERSION,
     SQLITE_SUFFIXES,
     STORE_TABLES,
+    TEXT_STORE_SCHEMA,
     collector_paused,
     connect,
     create_indexes,
@@ -64,10 +66,11 @@ def open_sqlite_store(path: Path, writing: bool = False) -> StoreIndex:
         raise StoreError([Problem(str(path), f"not an incidents sqlite store: {error}")]) from None
     if meta.get("kind") != "store":
         raise StoreError([Problem(str(path), "not an incidents sqlite store (no store marker)")])
-    if meta.get("schema") != SCHEMA_VERSION:
+    if meta.get("schema") not in (SCHEMA_VERSION, TEXT_STORE_SCHEMA):
         message = (
-            f"a sqlite store of schema {meta.get('schema')}; this tool reads schema "
-            f"{SCHEMA_VERSION}: turn it into a JSON store with `incidents convert {path} NEW.json`"
+            f"a sqlite store of schema {meta.get('schema')}; this tool reads schemas "
+            f"{TEXT_STORE_SCHEMA} and {SCHEMA_VERSION}: turn it into a JSON store with "
+            f"`incidents convert {path} NEW.json`"
         )
         raise StoreError([Problem(str(path), message)])
     if writing:
@@ -76,6 +79,7 @@ def open_sqlite_store(path: Path, writing: bool = False) -> StoreIndex:
         except sqlite3.OperationalError as error:
             connection.close()
             raise StoreError([Problem(str(path), f"cannot be written: {error}")]) from None
+    use_frames(connection)
     return StoreIndex(connection)
 
 
@@ -127,10 +131,8 @@ def store_meta(connection: sqlite3.Connection) -> None:
     when next needed."""
     connection.execute("DROP TABLE IF EXISTS search")
     count = connection.execute("SELECT count(*) FROM facts").fetchone()[0]
-    set_meta(
-        connection,
-        {"kind": "store", "schema": SCHEMA_VERSION, "count": str(count), "fts": "0"},
-    )
+    schema = SCHEMA_VERSION if packed(connection) else TEXT_STORE_SCHEMA
+    set_meta(connection, {"kind": "store", "schema": schema, "count": str(count), "fts": "0"})
 
 
 def store_file(path: Path) -> StoreFile:
@@ -254,7 +256,7 @@ class SqliteStoreImport:
             self.connection.execute("PRAGMA journal_mode = OFF")
             self.connection.execute("PRAGMA synchronous = OFF")
             register_functions(self.connection)
-            create_schema(self.connection)
+            create_schema(self.connection, packed=True)
         else:
             remove_stale(path.parent, f".{path.name}.")
             self.connection = open_sqlite_store(path, writing=True).connection
@@ -332,6 +334,8 @@ class SqliteStoreImport:
                 )
             self._replaced.clear()
         for table, rows in self._batches.items():
+            if table == "details":
+                learn(self.connection, rows)
             if rows:
                 self.connection.executemany(INSERTS[table], rows)
             rows.clear()

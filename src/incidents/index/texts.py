@@ -23,8 +23,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-import msgspec
-
 from incidents.index.state import Identity, StoreChanging
 
 
@@ -106,6 +104,8 @@ def attach(connection: sqlite3.Connection, texts: StoreTexts) -> None:
 def compact(text: str) -> str:
     """An incident's JSON text without the spaces between its tokens, as a
     sqlite store keeps it (a quarter smaller)."""
+    import msgspec  # not for a question: loaded by what writes texts
+
     return msgspec.json.format(text, indent=-1)
 
 
@@ -113,6 +113,8 @@ def indented(text: str) -> str:
     """An incident's text as a store file lays it out, from its compact text:
     the very bytes ``store.stored_json`` writes (tokens are kept as they are,
     and laid out as ``json.dumps(indent=2)`` lays them out)."""
+    import msgspec
+
     return msgspec.json.format(text, indent=2).replace("\n", "\n    ")
 
 
@@ -125,8 +127,11 @@ def texts_at(
         chunk = positions[first : first + step]
         marks = ", ".join("?" for _ in chunk)
         if texts is None:
-            query = f"SELECT pos, json FROM main.details WHERE pos IN ({marks})"
-            found = {pos: indented(text) for pos, text in connection.execute(query, chunk)}
+            query = f"SELECT pos, json FROM details WHERE pos IN ({marks})"
+            found = {
+                pos: _laid_out(connection, pos, text)
+                for pos, text in connection.execute(query, chunk)
+            }
         else:
             query = f"SELECT pos, json, start, size FROM main.texts WHERE pos IN ({marks})"
             found = {
@@ -135,6 +140,21 @@ def texts_at(
             }
         for pos in chunk:
             yield found[pos]
+
+
+def _laid_out(connection: sqlite3.Connection, pos: int, text: str) -> str:
+    """``indented``, or the error that names a sqlite store's incident whose
+    stored text is not JSON (a store changed by another tool)."""
+    import msgspec
+
+    try:
+        return indented(text)
+    except (msgspec.DecodeError, TypeError) as error:
+        from incidents.store import Problem, StoreError
+
+        files = {name: file for _, name, file in connection.execute("PRAGMA database_list")}
+        message = f"its stored JSON cannot be read (expected an incident's JSON text: {error})"
+        raise StoreError([Problem(files.get("main") or "the store", message, index=pos)]) from None
 
 
 def spans_of(connection: sqlite3.Connection) -> Iterable[tuple[Any, ...]]:
