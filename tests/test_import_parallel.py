@@ -1,6 +1,7 @@
-"""Rows mapped on both cores: an import whose rows a forked process maps (two
-of every three) reports, counts, refuses and stores exactly what an import
-that maps every row itself does."""
+"""Rows mapped on both cores: an import whose rows a forked process maps (all,
+some, or none of them; with what the store makes of them, or without)
+reports, counts, refuses and stores exactly what an import that maps every
+row itself does, to the last row of every table of the store or its index."""
 
 from __future__ import annotations
 
@@ -44,16 +45,61 @@ def test_rows_mapped_in_a_forked_process_import_as_rows_mapped_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str | Path], suffix: str
 ) -> None:
     import incidents.importers
+    from incidents.importers import mapping
 
     bad = _bad_rows_file(tmp_path)
     outcomes = []
-    for way, threshold in (("here", 10**9), ("forked", 0)):
+    for way, threshold, levels in WAYS:
         monkeypatch.setattr(incidents.importers, "PARALLEL_FROM_ROWS", threshold)
+        for name, level in zip(
+            ("START_LEVEL", "LOWEST_LEVEL", "HIGHEST_LEVEL"), levels, strict=True
+        ):
+            monkeypatch.setattr(mapping, name, level)
         store = tmp_path / way / f"store{suffix}"
         store.parent.mkdir()
         given = [str(bad) if a == "BAD" else str(a) for a in args]
         result = CliRunner().invoke(cli, ["--store", str(store), "import", *given])
         shown = (result.stdout + result.stderr).replace(str(store.parent), "DIR")
+        tables = _tables(_database_of(store)) if store.exists() else None
         exported = CliRunner().invoke(cli, ["--store", str(store), "export", "--format", "json"])
-        outcomes.append((result.exit_code, shown, exported.stdout))
-    assert outcomes[0] == outcomes[1]
+        outcomes.append((result.exit_code, shown, exported.stdout, tables))
+    for outcome in outcomes[1:]:
+        assert outcome == outcomes[0]
+
+
+# Each row mapped here; in the forked process (its level held: ``mapping``),
+# which leaves every row here, or maps them, or maps them and prepares what
+# the store makes of them, or leaves some and prepares some; and as it comes
+# out, the forked process deciding as it goes.
+WAYS = [
+    ("here", 10**9, (0, 0, 0)),
+    ("left here", 0, (8, 8, 8)),
+    ("mapped there", 0, (0, 0, 0)),
+    ("prepared there", 0, (-8, -8, -8)),
+    ("some left, some prepared", 0, (3, -3, 3)),
+    ("as it comes", 0, (2, -8, 7)),
+]
+
+
+def _database_of(store: Path) -> Path:
+    """A sqlite store itself; the index an import wrote beside a JSON store."""
+    from incidents.index import index_path_for
+
+    return store if store.suffix == ".sqlite" else index_path_for(store)
+
+
+def _tables(database: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table but ``meta`` (which names the store's path)."""
+    import sqlite3
+
+    connection = sqlite3.connect(database)
+    try:
+        names = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'"
+        ).fetchall()
+        return {
+            name: connection.execute(f"SELECT * FROM {name} ORDER BY 1, 2").fetchall()
+            for (name,) in names
+        }
+    finally:
+        connection.close()

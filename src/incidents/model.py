@@ -184,8 +184,9 @@ class DatasetCodes(_Strict):
     geo_precision: Literal[1, 2, 3] | None = Field(None, description=_code("geo_precision"))
 
     def given(self) -> dict[str, int]:
-        """The codes the data set gave, by name."""
-        return {name: value for name, value in self.model_dump().items() if value is not None}
+        """The codes the data set gave, by name (read from the fields as they
+        stand: every incident imported asks, as the model validates it)."""
+        return {name: value for name, value in self.__dict__.items() if value is not None}
 
 
 class Origin(_Strict):

@@ -140,7 +140,11 @@ ProblemCallback = Callable[[RowProblem], None]
 
 
 class Merge(Protocol):
-    """Where imported incidents go: ``add`` says "added", "updated" or "unchanged"."""
+    """Where imported incidents go: ``add`` says "added", "updated" or "unchanged".
+
+    A store may also take an incident mapped in the forked process from its
+    text (``add_text``), and say what it makes of such a text (``prepare``,
+    which that process runs when it is well ahead: ``importers.mapping``)."""
 
     incidents: list[Incident]
 
@@ -165,6 +169,8 @@ def import_file(
     ``max_errors`` bad rows are reached, and ``FileFormatError`` for a file
     that is not of this data set.
     """
+    from incidents.index.schema import collector_paused
+
     options = options or ImportOptions()
     table = TableFile(path, dataset.columns)
     merge = _Merge(dataset.name, existing) if isinstance(existing, Sequence) else existing
@@ -199,8 +205,11 @@ def import_file(
         lambda incident: not filtering or bool(select([incident], options.filters)),
         _validation_text,
         parallel,
+        getattr(merge, "prepare", None),
     )
-    with contextlib.closing(mapper):
+    # Hundreds of thousands of short-lived models, and a growing store held
+    # or batched: the cyclic collector would run again and again for nothing.
+    with collector_paused(), contextlib.closing(mapper):
         _import_rows(table, dataset, outside, options, merge, report, mapper, on_progress, skip)
     if on_progress:
         on_progress(report.rows, report.rows)

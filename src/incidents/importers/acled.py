@@ -32,6 +32,7 @@ from incidents.importers.common import (
     incident_id,
     integer,
     labelled,
+    perpetrator_of,
     required_text,
     sentences,
     text,
@@ -323,8 +324,8 @@ def _civilian_targeting(row: Row) -> int | None:
 def _perpetrator(actor1: str) -> Perpetrator:
     # "Unidentified Armed Group (Afghanistan)" and the like name no one.
     if actor1.casefold().startswith("unidentified"):
-        return Perpetrator(name=None, attribution=Attribution.UNKNOWN)
-    return Perpetrator(name=actor1, attribution=Attribution.ATTRIBUTED)
+        return perpetrator_of(None, Attribution.UNKNOWN)
+    return perpetrator_of(actor1, Attribution.ATTRIBUTED)
 
 
 def _target_type(row: Row, event_type: str, actor2: str | None) -> TargetType:

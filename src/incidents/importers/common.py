@@ -6,10 +6,12 @@ is reported as: which line, which column, what value, and why.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
+from incidents.certainty import CODES, Code
 from incidents.dates import PartialDate
 from incidents.importers.layouts import (
     Layout,
@@ -20,7 +22,14 @@ from incidents.importers.layouts import (
     read_day,
 )
 from incidents.importers.tabular import Row
-from incidents.model import CoordinatePrecision, Coordinates, DatasetCodes, Source
+from incidents.model import (
+    Attribution,
+    CoordinatePrecision,
+    Coordinates,
+    DatasetCodes,
+    Perpetrator,
+    Source,
+)
 
 
 class RowError(ValueError):
@@ -122,12 +131,8 @@ def dataset_codes(
     """The certainty codes of this data set (``certainty.CODES``) that the row
     gives, each from its column unless ``read`` holds it (read otherwise than
     as a number); a blank or absent cell gives none."""
-    from incidents.certainty import CODES
-
     given: dict[str, int] = {}
-    for name, code in CODES.items():
-        if code.dataset != dataset:
-            continue
+    for name, code in _codes_of(dataset):
         number = read[name] if read and name in read else integer(row, name)
         if number is None:
             continue
@@ -135,7 +140,25 @@ def dataset_codes(
             expected = ", ".join(str(v) for v in code.values)
             raise RowError(name, row[name].strip(), f"expected one of {expected}")
         given[name] = number
-    return DatasetCodes.model_validate(given) if given else None
+    return _codes(tuple(given.items())) if given else None
+
+
+# The models below are frozen, and a data set gives the same few codes, and
+# names the same groups, again and again: each is made once and shared.
+@functools.lru_cache(maxsize=4096)
+def _codes(given: tuple[tuple[str, int], ...]) -> DatasetCodes:
+    return DatasetCodes.model_validate(dict(given))
+
+
+@functools.lru_cache(maxsize=65536)
+def perpetrator_of(name: str | None, attribution: Attribution) -> Perpetrator:
+    """The perpetrator of this name and attribution (the model checks them)."""
+    return Perpetrator(name=name, attribution=attribution)
+
+
+@functools.cache
+def _codes_of(dataset: str) -> tuple[tuple[str, Code], ...]:
+    return tuple((name, code) for name, code in CODES.items() if code.dataset == dataset)
 
 
 def day(row: Row, column: str, layouts: Sequence[Layout], expected: str) -> date:
@@ -174,7 +197,7 @@ def citation_source(citation: str) -> Source:
     whole = " ".join(citation.split())
     url_match = _URL.search(whole)
     url = url_match.group(0).rstrip(".,;)") if url_match else None
-    rest = _URL.sub("", whole).strip(" .,;")
+    rest = (_URL.sub("", whole) if url_match else whole).strip(" .,;")
     title = None
     quoted = _QUOTED_TITLE.match(rest)
     if quoted:

@@ -29,6 +29,7 @@ from incidents.importers.common import (
     incident_id,
     integer,
     labelled,
+    perpetrator_of,
     required_text,
     sentences,
     text,
@@ -253,15 +254,13 @@ def _members(category: type[Category]) -> tuple[Category, ...]:
 def _perpetrator(row: Row) -> tuple[Perpetrator, Claim | None]:
     name = text(row, "gname")
     if name is None or name.casefold() == "unknown":
-        return Perpetrator(name=None, attribution=Attribution.UNKNOWN), None
+        return perpetrator_of(None, Attribution.UNKNOWN), None
     if flag(row, "claimed"):
         channel = text(row, "claimmode_txt")
-        return Perpetrator(name=name, attribution=Attribution.CLAIMED), Claim(
-            by=name, channel=channel
-        )
+        return perpetrator_of(name, Attribution.CLAIMED), Claim(by=name, channel=channel)
     if flag(row, "guncertain1"):
-        return Perpetrator(name=name, attribution=Attribution.SUSPECTED), None
-    return Perpetrator(name=name, attribution=Attribution.ATTRIBUTED), None
+        return perpetrator_of(name, Attribution.SUSPECTED), None
+    return perpetrator_of(name, Attribution.ATTRIBUTED), None
 
 
 def _location(row: Row) -> Location:

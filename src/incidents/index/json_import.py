@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from incidents.index.build import ids_unique, layout_meta, new_database, store_head, store_tail
 from incidents.index.decoding import decode_indexed
-from incidents.index.rows import Batches, digest, incident_rows
+from incidents.index.rows import Batches, Made, digest, incident_rows, renumbered
 from incidents.index.schema import CHUNK, SCHEMA_VERSION, set_meta
 from incidents.index.sqlite_store import with_free_id
 
@@ -30,6 +30,16 @@ if TYPE_CHECKING:
     from incidents.model import Incident, Link
 
 _SEPARATOR = b",\n    "
+
+
+# An incident's index rows (made at position 0) and the digest of its bytes.
+PreparedText = tuple[Made, bytes]
+
+
+def prepared_text(text: bytes) -> PreparedText:
+    """What ``NewJsonStore.write`` makes of an incident's text before it
+    writes it: the part an import's forked process can do."""
+    return incident_rows(0, decode_indexed(text)), digest(text)
 
 
 class NewJsonStore:
@@ -65,6 +75,11 @@ class NewJsonStore:
 
     def write(self, text: bytes) -> None:
         """Add an incident's text (``store.stored_json``, encoded)."""
+        self.write_prepared(text, prepared_text(text) if self._indexing is not None else ({}, b""))
+
+    def write_prepared(self, text: bytes, prepared: PreparedText) -> None:
+        """``write`` of a text made ready by ``prepared_text`` (elsewhere)."""
+        made, known = prepared
         if self.count:
             self._pending.append(_SEPARATOR)
             self._at += len(_SEPARATOR)
@@ -73,9 +88,9 @@ class NewJsonStore:
             self._at += 5
         self._pending.append(text)
         if self._indexing is not None:
-            self._batches.add(incident_rows(self.count, decode_indexed(text)))
+            self._batches.add(renumbered(made, self.count))
             texts = self._batches.rows["texts"]
-            texts.append((self.count, self._at, len(text), digest(text), None, None))
+            texts.append((self.count, self._at, len(text), known, None, None))
         self._at += len(text)
         self.count += 1
         if self.count % CHUNK == 0:
@@ -167,5 +182,13 @@ class JsonStoreImport(NewJsonStore):
         if mapped.incident_id in self.ids:
             return None
         self.ids.add(mapped.incident_id)
-        self.write(mapped.text.encode("utf-8"))
+        if mapped.prepared is not None:
+            self.write_prepared(mapped.text.encode("utf-8"), mapped.prepared)
+        else:
+            self.write(mapped.text.encode("utf-8"))
         return "added"
+
+    @staticmethod
+    def prepare(text: str) -> PreparedText:
+        """What ``add_text`` writes of an incident's text, made beforehand."""
+        return prepared_text(text.encode("utf-8"))

@@ -107,6 +107,14 @@ def incident_rows(pos: int, found: Indexed) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
+Made = dict[str, list[tuple[Any, ...]]]
+
+
+def renumbered(made: Made, pos: int) -> Made:
+    """An incident's rows (``incident_rows``, made at any position) at ``pos``."""
+    return {table: [(pos, *row[1:]) for row in rows] for table, rows in made.items()}
+
+
 class Batches:
     """Rows gathered table by table and inserted a chunk at a time."""
 

@@ -19,7 +19,7 @@ from incidents.index.build import new_database
 from incidents.index.decoding import decode_indexed, decode_json
 from incidents.index.packing import learn, packed, use_frames
 from incidents.index.queries import StoreIndex
-from incidents.index.rows import incident_rows, insert_texts
+from incidents.index.rows import Made, incident_rows, insert_texts, renumbered
 from incidents.index.schema import (
     CHUNK,
     INSERTS,
@@ -303,9 +303,18 @@ class SqliteStoreImport:
             return None
         self.ids.add(mapped.incident_id)
         self.by_origin[mapped.origin_id] = self._next
-        self._queued(_rows_of_text(self._next, mapped.text))
+        if mapped.prepared is not None:
+            self._queued(renumbered(mapped.prepared, self._next))
+        else:
+            self._queued(_rows_of_text(self._next, mapped.text))
         self._next += 1
         return "added"
+
+    @staticmethod
+    def prepare(text: str) -> Made:
+        """The rows ``add_text`` stores of an incident's text, made beforehand
+        (at position 0)."""
+        return _rows_of_text(0, text)
 
     def _queue(self, pos: int, incident: Incident) -> None:
         self._queued(_rows(pos, incident))
