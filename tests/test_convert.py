@@ -98,6 +98,13 @@ def test_a_sqlite_store_of_an_older_schema_is_converted(tmp_path: Path) -> None:
     ("old", "new", "code", "said"),
     [
         ("a.json", "b.json", 2, "are both JSON stores by their endings"),
+        (
+            "a.json",
+            "b.txt",
+            2,
+            "both JSON stores by their endings (.sqlite, .sqlite3 and .db mark a sqlite "
+            "store, any other a JSON store)",
+        ),
         ("a.sqlite", "b.db", 2, "are both sqlite stores by their endings"),
         ("seed", "taken.sqlite", 1, "taken.sqlite: already exists"),
         ("missing.json", "b.sqlite", 1, "missing.json: no such file"),

@@ -47,8 +47,9 @@ def convert(old: Path, new: Path) -> None:
     if is_sqlite(old) == is_sqlite(new):
         kind = "sqlite" if is_sqlite(old) else "JSON"
         raise click.UsageError(
-            f"{old} and {new} are both {kind} stores by their endings: convert turns a JSON "
-            "store into a .sqlite, .sqlite3 or .db one, or back"
+            f"{old} and {new} are both {kind} stores by their endings (.sqlite, .sqlite3 "
+            "and .db mark a sqlite store, any other a JSON store): convert turns one kind "
+            "into the other"
         )
     if new.exists() or new.is_symlink():
         raise click.ClickException(f"{new}: already exists; give a new file's name")
