@@ -181,3 +181,38 @@ def test_an_export_asks_the_store_again_only_when_dates_were_asked_for(
     assert "1 of them may fall outside the dates asked for" in dated.stderr
     unasked = run("--no-index", "export", "--since", "2022-09-05", "--format", "csv")
     assert (dated.stdout, dated.stderr) == (unasked.stdout, unasked.stderr)
+
+
+@pytest.mark.parametrize("ending", [".json", ".sqlite"])
+def test_lines_made_for_an_export_in_part_are_the_lines_of_the_whole_and_kept(
+    tmp_path: Path, ending: str
+) -> None:
+    """Lines kept by an earlier export mixed with lines not made yet, across
+    the blocks in which missing lines are made: the export is the one
+    made without the index, and every line is kept for the next one."""
+    import sqlite3
+
+    from .conftest import bench_generator
+
+    source = tmp_path / "source.json"
+    bench_generator().write_store(2500, source)
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def incidents(*args: str | Path) -> bytes:
+        command = [sys.executable, "-m", "incidents", *map(str, args)]
+        return subprocess.run(command, capture_output=True, env=environment, check=True).stdout
+
+    store = source if ending == ".json" else tmp_path / f"store{ending}"
+    if store != source:
+        incidents("convert", source, store)
+    part = incidents("--store", store, "export", "--format", "csv", "--location", "Afghanistan")
+    assert part.count(b"\r\n") > 100
+    whole = incidents("--store", store, "export", "--format", "csv")
+    assert whole == incidents("--store", source, "--no-index", "export", "--format", "csv")
+    assert incidents("--store", store, "export", "--format", "csv") == whole
+    if ending == ".json":
+        (index,) = (tmp_path / "cache" / "incidents").glob("*.sqlite")
+        with sqlite3.connect(index) as connection:
+            left = connection.execute("SELECT count(*) FROM texts WHERE csv IS NULL").fetchone()
+        connection.close()
+        assert left == (0,)

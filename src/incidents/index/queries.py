@@ -65,6 +65,10 @@ _LIST_COLUMNS = (
 )
 
 
+# How many lines of a CSV export are read before those not made yet are made.
+_LINES_AT_ONCE = 1000
+
+
 class StoreIndex:
     """Queries over an index (with the store file its texts are read from)
     or a sqlite store."""
@@ -174,17 +178,37 @@ class StoreIndex:
         """The matching incidents' lines of the CSV export, read as the matching
         incidents are found (a store of millions is not held whole)."""
         made: list[tuple[str, int]] = []
-        column = "(SELECT csv FROM details WHERE details.pos = facts.pos)"
+        # A JSON store's index keeps its lines in its own table: read and
+        # written there, not through the view that also reads the store file.
+        kept = "main.texts" if self.texts is not None else "details"
+        column = f"(SELECT csv FROM {kept} AS kept WHERE kept.pos = facts.pos)"
+        found: list[tuple[int, str | None]] = []  # from the first line not made yet
         for pos, _, line in self._matching_rows(filters, sort, limit, column):
-            if line is None:  # not made yet: made from the incident's JSON, and kept
-                text = next(texts_at(self.connection, self.texts, [pos]))
-                line = csv_line(flat_cells(json.loads(text)))
-                made.append((line, pos))
-            yield line
+            if line is not None and not found:
+                yield line
+                continue
+            found.append((pos, line))
+            if len(found) == _LINES_AT_ONCE:
+                yield from self._lines_made(found, made)
+                found = []
+        yield from self._lines_made(found, made)
         if made:
             with contextlib.suppress(sqlite3.OperationalError):  # a read-only store
-                self.connection.executemany("UPDATE details SET csv = ? WHERE pos = ?", made)
+                self.connection.executemany(f"UPDATE {kept} SET csv = ? WHERE pos = ?", made)
                 self.connection.commit()
+
+    def _lines_made(
+        self, found: Sequence[tuple[int, str | None]], made: list[tuple[str, int]]
+    ) -> Iterator[str]:
+        """The lines found, with those not made yet made from the incidents'
+        JSON (read together), and kept in ``made``."""
+        missing = [pos for pos, line in found if line is None]
+        texts = dict(zip(missing, texts_at(self.connection, self.texts, missing), strict=True))
+        for pos, line in found:
+            if line is None:
+                line = csv_line(flat_cells(json.loads(texts[pos])))
+                made.append((line, pos))
+            yield line
 
     def stored_texts(
         self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
