@@ -174,3 +174,8 @@ def _stopping_signals_raise() -> Iterator[None]:
     finally:
         for number, previous in replaced.items():
             signal.signal(number, previous)
+
+
+# For other temporary files (an import's copy of a stream) that must go when
+# their writer is told to stop.
+stopping_signals_raise = _stopping_signals_raise

@@ -73,6 +73,7 @@ def import_command(
       incidents --store afg.json import ucdp ged.csv --dry-run
     """
     from incidents.cli.output import writing
+    from incidents.importers.streams import readable_file
     from incidents.index import SQLITE_SUFFIXES
 
     location = app.location()
@@ -81,7 +82,7 @@ def import_command(
     notes: list[str] = []
     # The lock is held from the reading of the store to its writing, so that
     # no other writer's change lands in between and is lost.
-    with writing(store, dry_run):
+    with writing(store, dry_run), readable_file(file) as file:
         if store.suffix.lower() in SQLITE_SUFFIXES:
             report = _into_sqlite(store, chosen, file, import_options, dry_run)
             written = not dry_run
