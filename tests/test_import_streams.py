@@ -86,3 +86,27 @@ def test_a_stream_of_nul_bytes_is_refused_at_once(tmp_path: Path) -> None:
     assert said.strip().splitlines() == [
         "Error: zero.csv: starts with a NUL byte: not a CSV or .xlsx export"
     ]
+
+
+def test_an_export_changed_while_it_is_imported_writes_nothing(tmp_path: Path) -> None:
+    """A download still being written, or a file replaced mid-import: its
+    rows come from two versions, so nothing is written and the import says so."""
+    export = tmp_path / "big.csv"
+    bench_generator().write_gtd_csv(10_500, export)
+    lines = export.read_bytes().split(b"\n")
+    lines[2] = b"1,2,3"  # a bad row early on: its report says the rows are being read
+    export.write_bytes(b"\n".join(lines))
+    command = [sys.executable, "-m", "incidents", "--store", "new.json", "import", "gtd", "big.csv"]
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    importing = subprocess.Popen(
+        command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, env=environment
+    )
+    assert importing.stderr is not None
+    first = importing.stderr.readline()
+    assert first.startswith("big.csv:3:"), first
+    with export.open("ab") as appended:  # more rows arrive while it reads
+        appended.write(b"\n".join(lines[3:100]))
+    said = first + importing.stderr.read()
+    assert importing.wait(timeout=120) == 1
+    assert "big.csv: changed while it was read" in said
+    assert not (tmp_path / "new.json").exists()

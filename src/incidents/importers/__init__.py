@@ -21,6 +21,7 @@ by each codebook), ``checking`` (the store's checks on each incident).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -209,11 +210,29 @@ def import_file(
     )
     # Hundreds of thousands of short-lived models, and a growing store held
     # or batched: the cyclic collector would run again and again for nothing.
+    before = _identity(path)
     with collector_paused(), contextlib.closing(mapper):
         _import_rows(table, dataset, outside, options, merge, report, mapper, on_progress, skip)
+    if _identity(path) != before:
+        # Its rows were read from two versions (and by two processes, each
+        # its own): what was read is not one export.
+        raise ImportAborted(
+            f"{path}: changed while it was read (is it still being written?); nothing was "
+            "written. Import it again once it is whole.",
+            [],
+        )
     if on_progress:
         on_progress(report.rows, report.rows)
     return report
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """What changes when a file's content does (None for a stream, read once)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
 def _import_rows(
