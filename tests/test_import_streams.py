@@ -110,3 +110,24 @@ def test_an_export_changed_while_it_is_imported_writes_nothing(tmp_path: Path) -
     assert importing.wait(timeout=120) == 1
     assert "big.csv: changed while it was read" in said
     assert not (tmp_path / "new.json").exists()
+
+
+def test_a_spreadsheet_from_a_stream_without_an_ending_is_read_as_its_file(
+    tmp_path: Path,
+) -> None:
+    """`import gtd <(unzip -p ...)` names /dev/fd/63: no ending to tell
+    openpyxl that the zip it reads is a workbook."""
+    from .fixtures.datasets import GTD_ROWS
+    from .importing import spreadsheet
+
+    on_disk, streamed = tmp_path / "disk", tmp_path / "fifo"
+    on_disk.mkdir()
+    streamed.mkdir()
+    spreadsheet(on_disk / "export.xlsx", GTD_ROWS[:5])
+    os.mkfifo(streamed / "export")
+    writer = fed(streamed / "export", (on_disk / "export.xlsx").read_bytes())
+    code, _, said, store = imported(streamed, "gtd", "export")
+    writer.join(timeout=60)
+    assert code == 0, said
+    assert "Read 5 rows of export as GTD." in said
+    assert store == imported(on_disk, "gtd", "export.xlsx")[3]

@@ -45,22 +45,27 @@ def readable_file(path: Path) -> Iterator[Path]:
         yield path
         return
     with stopping_signals_raise(), tempfile.TemporaryDirectory(prefix="incidents-") as place:
-        copy = Path(place) / f"export{path.suffix}"
-        _copy(path, copy)
         readable = _ReadFrom(path)
-        readable.copy = str(copy)
+        readable.copy = str(_copy(path, Path(place)))
         yield readable
 
 
-def _copy(path: Path, copy: Path) -> None:
+def _copy(path: Path, place: Path) -> Path:
+    """The stream's bytes in a file in ``place``, named with its ending, or
+    .xlsx for a zip file from ``<(...)``, which has none (openpyxl goes by
+    the ending)."""
     try:
-        with path.open("rb") as stream, copy.open("wb") as kept:
+        with path.open("rb") as stream:
             first = stream.read(_CHUNK)
             if first.startswith(b"\0"):
                 # No export starts with a NUL byte (UTF-16 ones with their
                 # byte-order mark): /dev/zero would fill the disk.
                 raise FileFormatError(f"{path}: starts with a NUL byte: not a CSV or .xlsx export")
-            kept.write(first)
-            shutil.copyfileobj(stream, kept, _CHUNK)
+            zipped = first.startswith(b"PK\x03\x04") and not path.suffix
+            copy = place / f"export{'.xlsx' if zipped else path.suffix}"
+            with copy.open("wb") as kept:
+                kept.write(first)
+                shutil.copyfileobj(stream, kept, _CHUNK)
+            return copy
     except OSError as error:
         raise FileFormatError(f"{path}: cannot read: {error.strerror}") from None
