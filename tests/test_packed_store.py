@@ -181,3 +181,42 @@ def test_a_dictionary_another_tool_changed_is_one_line(
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert expected in result.stderr.splitlines()[0] and str(store) in result.stderr
+
+
+def test_a_reader_opened_before_the_store_learnt_its_dictionary_reads_what_it_packs(
+    tmp_path: Path,
+) -> None:
+    """A store too small for a dictionary, opened by a reader; another
+    process then imports enough rows for the store to learn one: the reader's
+    next question reads the new texts, packed with it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from incidents.index.sqlite_store import open_sqlite_store
+
+    store = tmp_path / "store.sqlite"
+    assert run("convert", SEED_STORE, store).exit_code == 0
+    assert frames(store) == (0, 16)
+    reader = open_sqlite_store(store)
+    export = tmp_path / "gtd.csv"
+    bench_generator().write_gtd_csv(1200, export)
+    command = [
+        sys.executable,
+        "-m",
+        "incidents",
+        "--store",
+        str(store),
+        "import",
+        "gtd",
+        str(export),
+    ]
+    subprocess.run(command, check=True, capture_output=True, env=dict(os.environ))
+    assert frames(store)[0] > 0  # learnt since the reader looked
+    texts = [text for (text,) in reader.connection.execute("SELECT json FROM details")]
+    reader.connection.close()
+    assert len(texts) == 1208
+    assert {json.loads(text)["id"] for text in texts[8:]} == {
+        f"gtd-{row['eventid']}" for row in csv.DictReader(export.open(encoding="utf-8"))
+    }

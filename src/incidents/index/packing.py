@@ -25,8 +25,10 @@ dictionary.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -64,6 +66,22 @@ class Packing:
             self._with = zstandard.ZstdDecompressor(dict_data=found)
         self._compressor = zstandard.ZstdCompressor(dict_data=found)
 
+    def _learnt_since(self) -> None:
+        """The dictionary the store learnt after this connection looked for
+        one (an import's first large batch, committed since): once learnt, a
+        store's dictionary never changes, so the store's latest is the one."""
+        import zstandard
+
+        with contextlib.suppress(sqlite3.Error, OSError):
+            store = sqlite3.connect(f"{Path(self._name).resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                row = store.execute("SELECT data FROM main.dictionary LIMIT 1").fetchone()
+            finally:
+                store.close()
+            if row is not None and isinstance(row[0], bytes):
+                found = zstandard.ZstdCompressionDict(row[0])
+                self._with = zstandard.ZstdDecompressor(dict_data=found)
+
     def pack(self, text: str | None) -> bytes | None:
         return None if text is None else self._compressor.compress(text.encode("utf-8"))
 
@@ -74,6 +92,8 @@ class Packing:
             # A frame's fifth byte says whether a dictionary made it (bits
             # 0-1: how long its id is): one that none did is read without, as
             # it must be (a dictionary changes how a frame's first bytes are read).
+            if frame[4] & 3 and self._with is None:
+                self._learnt_since()
             reader = self._with if frame[4] & 3 and self._with is not None else self._plain
             return reader.decompress(frame).decode("utf-8")
         except Exception as error:
