@@ -113,8 +113,6 @@ _BROKEN: list[str] = []
 def broken_frame(error: BaseException) -> str | None:
     """The line that says which stored text could not be read, when this
     error is SQLite's report of it."""
-    import sqlite3
-
     if _BROKEN and isinstance(error, sqlite3.OperationalError):
         return _BROKEN[0]
     return None
