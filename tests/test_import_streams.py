@@ -131,3 +131,27 @@ def test_a_spreadsheet_from_a_stream_without_an_ending_is_read_as_its_file(
     assert code == 0, said
     assert "Read 5 rows of export as GTD." in said
     assert store == imported(on_disk, "gtd", "export.xlsx")[3]
+
+
+def test_a_stream_that_cannot_be_copied_says_why_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from incidents.importers.encodings import FileFormatError
+    from incidents.importers.streams import readable_file
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("incidents.importers.streams.shutil.copyfileobj", full)
+    os.mkfifo(tmp_path / "export.csv")
+    writer = fed(tmp_path / "export.csv", b"eventid,iyear\n1,2\n")
+    with pytest.raises(FileFormatError) as refused, readable_file(tmp_path / "export.csv"):
+        pass
+    writer.join(timeout=60)
+    assert str(refused.value) == (
+        f"{tmp_path / 'export.csv'}: cannot be copied to a temporary file to be read: "
+        "No space left on device"
+    )
+    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("incidents-*/export.csv"))

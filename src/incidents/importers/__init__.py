@@ -21,7 +21,6 @@ by each codebook), ``checking`` (the store's checks on each incident).
 from __future__ import annotations
 
 import contextlib
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -227,12 +226,13 @@ def import_file(
 
 
 def _identity(path: Path) -> tuple[int, ...] | None:
-    """What changes when a file's content does (None for a stream, read once)."""
+    """What changes when a file's content does (None when it cannot be seen)."""
+    from incidents.index.state import Identity
+
     try:
-        found = os.stat(path)
+        return Identity.of(path).content()
     except OSError:
         return None
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
 def _import_rows(

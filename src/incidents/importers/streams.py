@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PosixPath
 
-from incidents.importers.encodings import FileFormatError
+from incidents.importers.encodings import FileFormatError, open_binary
 from incidents.temporary import stopping_signals_raise
 
 _CHUNK = 1 << 20
@@ -54,18 +54,23 @@ def _copy(path: Path, place: Path) -> Path:
     """The stream's bytes in a file in ``place``, named with its ending, or
     .xlsx for a zip file from ``<(...)``, which has none (openpyxl goes by
     the ending)."""
-    try:
-        with path.open("rb") as stream:
+    with open_binary(path) as stream:
+        try:
             first = stream.read(_CHUNK)
-            if first.startswith(b"\0"):
-                # No export starts with a NUL byte (UTF-16 ones with their
-                # byte-order mark): /dev/zero would fill the disk.
-                raise FileFormatError(f"{path}: starts with a NUL byte: not a CSV or .xlsx export")
-            zipped = first.startswith(b"PK\x03\x04") and not path.suffix
-            copy = place / f"export{'.xlsx' if zipped else path.suffix}"
+        except OSError as error:
+            raise FileFormatError(f"{path}: cannot read: {error.strerror}") from None
+        if first.startswith(b"\0"):
+            # No export starts with a NUL byte (UTF-16 ones with their
+            # byte-order mark): /dev/zero would fill the disk.
+            raise FileFormatError(f"{path}: starts with a NUL byte: not a CSV or .xlsx export")
+        zipped = first.startswith(b"PK\x03\x04") and not path.suffix
+        copy = place / f"export{'.xlsx' if zipped else path.suffix}"
+        try:
             with copy.open("wb") as kept:
                 kept.write(first)
                 shutil.copyfileobj(stream, kept, _CHUNK)
-            return copy
-    except OSError as error:
-        raise FileFormatError(f"{path}: cannot read: {error.strerror}") from None
+        except OSError as error:
+            raise FileFormatError(
+                f"{path}: cannot be copied to a temporary file to be read: {error.strerror}"
+            ) from None
+        return copy

@@ -137,8 +137,9 @@ def use_frames(connection: sqlite3.Connection) -> None:
     (schema 9), whose ``details`` is a table."""
     if not packed(connection):
         return
-    files = {name: file for _, name, file in connection.execute("PRAGMA database_list")}
-    name = files.get("main") or "the store"
+    from incidents.index.schema import database_file
+
+    name = database_file(connection) or "the store"
     packing = Packing(_dictionary(connection, name), name)
     connection.create_function("pack", 1, packing.pack, deterministic=True)
     connection.create_function("unpack", 3, packing.unpack, deterministic=True)

@@ -251,5 +251,10 @@ def busy_timeout(connection: sqlite3.Connection, milliseconds: int) -> Iterator[
 SETTLE_MILLISECONDS = 2000
 
 
+def database_file(connection: sqlite3.Connection) -> str:
+    """The file of the connection's main database ('' for one in memory)."""
+    return str(connection.execute("PRAGMA main.database_list").fetchone()[2])
+
+
 def read_meta(connection: sqlite3.Connection) -> dict[str, str]:
     return dict(connection.execute("SELECT key, value FROM meta").fetchall())

@@ -55,6 +55,11 @@ class Identity:
     def _from(cls, found: os.stat_result) -> Identity:
         return cls(found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
+    def content(self) -> tuple[int, int, int, int]:
+        """What changes when the file's content does (not its change time,
+        which a chmod, or a writer renaming a new file over this one, changes)."""
+        return self.device, self.inode, self.size, self.mtime_ns
+
 
 @dataclass(frozen=True)
 class StoreState:

@@ -57,9 +57,8 @@ class StoreTexts:
         descriptor = self.descriptor
         assert descriptor is not None
         raw = os.pread(descriptor, size, start)
-        if len(raw) != size or _content(Identity.of_descriptor(descriptor)) != _content(
-            self._identity
-        ):
+        known = None if self._identity is None else self._identity.content()
+        if len(raw) != size or Identity.of_descriptor(descriptor).content() != known:
             raise StoreChanging(f"{self.name}: the store changed while it was read; try again")
         return raw
 
@@ -70,14 +69,6 @@ class StoreTexts:
         if self._file is not None:
             with contextlib.suppress(OSError):
                 self._file.close()
-
-
-def _content(identity: Identity | None) -> tuple[int, ...] | None:
-    """What changes when a file's content does (not its change time, which a
-    writer renaming its new store over this one changes too)."""
-    if identity is None:
-        return None
-    return identity.device, identity.inode, identity.size, identity.mtime_ns
 
 
 def attach(connection: sqlite3.Connection, texts: StoreTexts) -> None:
@@ -150,11 +141,12 @@ def _laid_out(connection: sqlite3.Connection, pos: int, text: str) -> str:
     try:
         return indented(text)
     except (msgspec.DecodeError, TypeError) as error:
+        from incidents.index.schema import database_file
         from incidents.store import Problem, StoreError
 
-        files = {name: file for _, name, file in connection.execute("PRAGMA database_list")}
         message = f"its stored JSON cannot be read (expected an incident's JSON text: {error})"
-        raise StoreError([Problem(files.get("main") or "the store", message, index=pos)]) from None
+        name = database_file(connection) or "the store"
+        raise StoreError([Problem(name, message, index=pos)]) from None
 
 
 def spans_of(connection: sqlite3.Connection) -> Iterable[tuple[Any, ...]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incidents.index.queries import StoreIndex
-from incidents.index.schema import read_meta
+from incidents.index.schema import database_file, read_meta
 from incidents.matching.distinct import DistinctView, distinct_view
 from incidents.matching.records import record_key
 from incidents.query import Filters, SortKey
@@ -108,12 +108,7 @@ def _identity(base: StoreIndex) -> str:
     meta = read_meta(base.connection)
     if meta.get("kind") == "index":
         return f"index {meta.get('schema')} {meta.get('sha256')}"
-    return "store " + store_token(Path(_database(base)))
-
-
-def _database(base: StoreIndex) -> str:
-    """The file of an index or a sqlite store ('' for one in memory)."""
-    return str(base.connection.execute("PRAGMA database_list").fetchone()[2])
+    return "store " + store_token(Path(database_file(base.connection)))
 
 
 _COUNTS = ("records", "groups", "grouped", "pending")
@@ -159,7 +154,7 @@ def _fill(connection: sqlite3.Connection, base: StoreIndex, identity: str) -> No
         ((i, " ".join(datasets)) for i, datasets in view.reported_by.items()),
     )
     write_links(connection, link_rows(links))
-    store = read_meta(base.connection).get("store") or _database(base)
+    store = read_meta(base.connection).get("store") or database_file(base.connection)
     meta = {"kind": "distinct", "of": identity, "store": store, "fts": "0"}
     meta.update({name: str(getattr(view, name)) for name in _COUNTS})
     set_meta(connection, meta)
