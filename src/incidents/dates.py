@@ -38,6 +38,7 @@ class Precision(StrEnum):
     DAY = "day"
 
 
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -60,7 +61,11 @@ class PartialDate:
         if not 1 <= self.month <= 12:
             raise DateError(f"month {self.month} does not exist")
         if self.day is not None:
-            last = calendar.monthrange(self.year, self.month)[1]
+            # Not calendar.monthrange: it also works out a weekday, and an
+            # import makes several dates a row.
+            last = _DAYS_IN_MONTH[self.month]
+            if self.month == 2 and calendar.isleap(self.year):
+                last = 29
             if not 1 <= self.day <= last:
                 raise DateError(
                     f"day {self.day} does not exist in {self.year:04d}-{self.month:02d}"
@@ -83,6 +88,9 @@ class PartialDate:
 
     @classmethod
     def from_date(cls, value: date) -> PartialDate:
+        if cls is PartialDate:
+            # Imports make one for each of many rows, from few distinct days.
+            return _from_date_cached(value)
         return cls(value.year, value.month, value.day)
 
     @property
@@ -156,6 +164,11 @@ class PartialDate:
 @lru_cache(maxsize=65536)
 def _parse_cached(text: str) -> PartialDate:
     return PartialDate._parse(text)
+
+
+@lru_cache(maxsize=65536)
+def _from_date_cached(value: date) -> PartialDate:
+    return PartialDate(value.year, value.month, value.day)
 
 
 @dataclass(frozen=True, slots=True)

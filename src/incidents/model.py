@@ -6,6 +6,7 @@ an error, not a silently ignored key.  No I/O happens here.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -203,13 +204,21 @@ class Origin(_Strict):
 
     @model_validator(mode="after")
     def _codes_of_its_dataset(self) -> Origin:
-        problem = check_codes(self.dataset, self.codes.given()) if self.codes else None
+        problem = _codes_problem(self.dataset, self.codes) if self.codes else None
         if problem:
             raise ValueError(problem)
         return self
 
     def __str__(self) -> str:
         return f"{self.dataset}:{self.id}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _codes_problem(dataset: str, codes: DatasetCodes) -> str | None:
+    """``check_codes`` of a data set's codes, asked once: an import shares a
+    few DatasetCodes among all its rows, and pydantic runs an Origin's check
+    again each time an Incident is given the Origin."""
+    return check_codes(dataset, codes.given())
 
 
 INCIDENT_ID_PATTERN = r"^[a-z0-9][a-z0-9._:-]*$"

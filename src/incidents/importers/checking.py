@@ -30,6 +30,9 @@ class ImpossibleIncident(ValueError):
 def checked(incident: Incident, today: date | None = None) -> Incident:
     """The incident with every secondary date the checks refuse left out and
     noted; ``ImpossibleIncident`` when its own date is refused."""
+    today = today or date.today()
+    if _surely_no_error(incident, today):
+        return incident
     problems = check_incidents([(0, incident)], "", today, warnings=False)
     if not problems:
         return incident
@@ -55,3 +58,14 @@ def checked(incident: Incident, today: date | None = None) -> Incident:
         update["sources"] = sources
     update["notes"] = sentences(incident.notes, *notes)
     return incident.model_copy(update=update)
+
+
+def _surely_no_error(incident: Incident, today: date) -> bool:
+    """Whether the checks surely find no error in the incident, known without
+    asking them (nearly every row of an import): their errors for one
+    incident (``checks._date_problems``) are a date other than the end date
+    after today, and a claim's date before the attack's."""
+    if incident.claim is not None and incident.claim.date is not None:
+        return False
+    dates = [incident.date, *(source.date for source in incident.sources if source.date)]
+    return all(d.year < today.year or d.first_day <= today for d in dates)

@@ -71,16 +71,19 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 
 def integer(row: Row, column: str, unknown: Collection[int] = ()) -> int | None:
     """A whole number; None when blank or one of the ``unknown`` codes."""
-    value = row[column].strip()
+    number = whole_number(column, row[column].strip())
+    return None if number in unknown else number
+
+
+def whole_number(column: str, value: str) -> int | None:
+    """``integer`` of a cell's text, stripped, that is known to be in ``column``."""
     if not value:
         return None
     if value.isdigit():  # the common case, without the regular expression
-        number = int(value)
-    elif _NUMBER.match(value):
-        number = int(value.split(".")[0])
-    else:
-        raise RowError(column, value, "expected a whole number, or blank when not known")
-    return None if number in unknown else number
+        return int(value)
+    if _NUMBER.match(value):
+        return int(value.split(".")[0])
+    raise RowError(column, value, "expected a whole number, or blank when not known")
 
 
 def count(row: Row, column: str, unknown: Collection[int] = ()) -> int | None:
@@ -91,8 +94,15 @@ def count(row: Row, column: str, unknown: Collection[int] = ()) -> int | None:
     return number
 
 
+# A flag's cell as GTD writes it nearly always: read without a number's parse.
+_FLAGS: dict[str, bool | None] = {"1": True, "0": False, "": None, "-9": None, "-99": None}
+
+
 def flag(row: Row, column: str) -> bool | None:
     """GTD-style 1 / 0 with -9 (or blank) for not known."""
+    value = row[column]
+    if value in _FLAGS:
+        return _FLAGS[value]
     number = integer(row, column, unknown=(-9, -99))
     if number is None:
         return None
@@ -131,23 +141,28 @@ def dataset_codes(
     """The certainty codes of this data set (``certainty.CODES``) that the row
     gives, each from its column unless ``read`` holds it (read otherwise than
     as a number); a blank or absent cell gives none."""
-    given: dict[str, int] = {}
-    for name, code in _codes_of(dataset):
-        number = read[name] if read and name in read else integer(row, name)
-        if number is None:
-            continue
-        if number not in code.values:
-            expected = ", ".join(str(v) for v in code.values)
-            raise RowError(name, row[name].strip(), f"expected one of {expected}")
-        given[name] = number
-    return _codes(tuple(given.items())) if given else None
+    cells = row.cells(tuple(name for name, _ in _codes_of(dataset)))
+    return _codes_in(dataset, cells, tuple(read.items()) if read else ())
 
 
 # The models below are frozen, and a data set gives the same few codes, and
 # names the same groups, again and again: each is made once and shared.
 @functools.lru_cache(maxsize=4096)
-def _codes(given: tuple[tuple[str, int], ...]) -> DatasetCodes:
-    return DatasetCodes.model_validate(dict(given))
+def _codes_in(
+    dataset: str, cells: tuple[str, ...], read: tuple[tuple[str, int | None], ...]
+) -> DatasetCodes | None:
+    """``dataset_codes`` of a row whose code columns hold ``cells``."""
+    known = dict(read)
+    given: dict[str, int] = {}
+    for (name, code), cell in zip(_codes_of(dataset), cells, strict=True):
+        number = known[name] if name in known else whole_number(name, cell.strip())
+        if number is None:
+            continue
+        if number not in code.values:
+            expected = ", ".join(str(v) for v in code.values)
+            raise RowError(name, cell.strip(), f"expected one of {expected}")
+        given[name] = number
+    return DatasetCodes.model_validate(given) if given else None
 
 
 @functools.lru_cache(maxsize=65536)
@@ -190,12 +205,16 @@ _TRAILING_DATE = re.compile(
 _CITATION_LAYOUTS = (named_month_day, day_named_month, iso)
 
 
+@functools.lru_cache(maxsize=16384)
 def citation_source(citation: str) -> Source:
     """A source from a free-text citation, with its title, publisher, date and
     address when they can be told apart; otherwise the whole citation stands
-    as the publisher, so that nothing is lost."""
-    whole = " ".join(citation.split())
-    url_match = _URL.search(whole)
+    as the publisher, so that nothing is lost.
+
+    (Made once for each text: a data set cites one article for several
+    events, and a Source is frozen.)"""
+    whole = _single_spaced(citation)
+    url_match = _URL.search(whole) if "http" in whole else None
     url = url_match.group(0).rstrip(".,;)") if url_match else None
     rest = (_URL.sub("", whole) if url_match else whole).strip(" .,;")
     title = None
@@ -204,17 +223,35 @@ def citation_source(citation: str) -> Source:
         title = quoted["title"].strip()
         rest = quoted["rest"].strip(" .,;")
     when = None
-    dated = _TRAILING_DATE.search(rest, _last_words(rest))
+    # Each of _TRAILING_DATE's dates ends in a digit, and ``rest`` ends where it would.
+    dated = _TRAILING_DATE.search(rest, _last_words(rest)) if rest[-1:].isdigit() else None
     if dated:
-        try:
-            when = PartialDate.from_date(read_day(dated["date"], _CITATION_LAYOUTS))
-        except NotADay:  # "February 30, 2011": the text stays in the publisher
-            pass
-        else:
+        when = _citation_date(dated["date"])
+        if when is not None:
             rest = rest[: dated.start()].strip(" .,;")
     if not rest or (title is None and when is None and url is None):
         return Source(publisher=whole or "unnamed source", url=url)
     return Source(publisher=rest, date=when, title=title, url=url)
+
+
+def _single_spaced(text: str) -> str:
+    """The text with each run of blanks one space, and none at either end."""
+    # Printable text has no blank but the space (str.split's blanks are all
+    # control characters or separators): without two spaces in a row, only
+    # its ends can change.
+    if text.isprintable() and "  " not in text:
+        return text.strip(" ")
+    return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _citation_date(written: str) -> PartialDate | None:
+    """The day a citation's date names; None for one that names none
+    ("February 30, 2011": the text stays in the publisher)."""
+    try:
+        return PartialDate.from_date(read_day(written, _CITATION_LAYOUTS))
+    except NotADay:
+        return None
 
 
 def _last_words(text: str, words: int = 3) -> int:
@@ -228,6 +265,12 @@ def _last_words(text: str, words: int = 3) -> int:
     only blanks are spaces (``citation_source`` joined its words with them).
     """
     end = len(text)
+    if "  " not in text:  # as nearly always: no run of spaces to pass over
+        for _ in range(words):
+            end = text.rfind(" ", 0, end)
+            if end < 0:
+                return 0
+        return max(0, end - 1)
     for _ in range(words):
         space = text.rfind(" ", 0, end)
         if space < 0:

@@ -33,6 +33,7 @@ from incidents.importers.common import (
     required_text,
     sentences,
     text,
+    whole_number,
 )
 from incidents.importers.layouts import excel_serial, iso, month_first
 from incidents.importers.tabular import Columns, Row
@@ -158,6 +159,10 @@ def _date(row: Row) -> PartialDate:
         raise RowError("iyear", "", "is blank, but every row needs a year")
     month = integer(row, "imonth", UNKNOWN) or None  # 0: month not known
     day = integer(row, "iday", UNKNOWN) or None  # 0: day not known
+    try:
+        return _partial_date(year, month, day if month else None)
+    except DateError:
+        pass
     # Check each part on its own, so that the error names the right column.
     for column, parts in (
         ("iyear", (year,)),
@@ -171,6 +176,12 @@ def _date(row: Row) -> PartialDate:
         except DateError as error:
             raise RowError(column, row[column].strip(), str(error)) from None
     return PartialDate(year, month, day if month else None)
+
+
+@functools.lru_cache(maxsize=65536)
+def _partial_date(year: int, month: int | None, day: int | None) -> PartialDate:
+    """The date, made once: rows share a few thousand (it is frozen)."""
+    return PartialDate(year, month, day)
 
 
 # The codebook's CSV writes the resolution month first (10/31/2001); a
@@ -228,21 +239,33 @@ def _casualties(row: Row) -> tuple[Casualties, Casualties, str | None]:
 
 
 def _categories(row: Row, category: type[C], prefix: str, how_many: int) -> list[C]:
+    cells = row.cells(_numbered(prefix, how_many))
+    return list(_coded(category, prefix, cells))
+
+
+@functools.lru_cache(maxsize=4096)
+def _coded(category: type[C], prefix: str, cells: tuple[str, ...]) -> tuple[C, ...]:
+    """The categories whose GTD codes ``cells`` of the columns ``prefix``1..N
+    hold, once each (rows share few combinations)."""
     found: list[C] = []
-    for number in range(1, how_many + 1):
-        column = f"{prefix}{number}"
-        code = integer(row, column, UNKNOWN)
-        if code is None:
+    for column, cell in zip(_numbered(prefix, len(cells)), cells, strict=True):
+        code = whole_number(column, cell.strip())
+        if code is None or code in UNKNOWN:
             continue
         members = _members(category)
         if not 1 <= code <= len(members):
             kind = prefix.replace("targ", "target ").replace("weap", "weapon ").replace("ck", "ck ")
             reason = f"expected a GTD {kind.strip()} code from 1 to {len(members)}"
-            raise RowError(column, row[column].strip(), reason)
+            raise RowError(column, cell.strip(), reason)
         member = cast(C, members[code - 1])
         if member not in found:
             found.append(member)
-    return found
+    return tuple(found)
+
+
+@functools.cache
+def _numbered(prefix: str, how_many: int) -> tuple[str, ...]:
+    return tuple(f"{prefix}{number}" for number in range(1, how_many + 1))
 
 
 @functools.cache
@@ -256,11 +279,20 @@ def _perpetrator(row: Row) -> tuple[Perpetrator, Claim | None]:
     if name is None or name.casefold() == "unknown":
         return perpetrator_of(None, Attribution.UNKNOWN), None
     if flag(row, "claimed"):
-        channel = text(row, "claimmode_txt")
-        return perpetrator_of(name, Attribution.CLAIMED), Claim(by=name, channel=channel)
+        claim = _claim(name, text(row, "claimmode_txt"))
+        return perpetrator_of(name, Attribution.CLAIMED), claim
     if flag(row, "guncertain1"):
         return perpetrator_of(name, Attribution.SUSPECTED), None
     return perpetrator_of(name, Attribution.ATTRIBUTED), None
+
+
+# The models made below are frozen, and GTD repeats them: a group's claim of
+# its attacks, the few words on property damage.  Each is made once for its
+# cells and shared.  (Not a location: coordinates differ from row to row in
+# too many exports for a cache to pay.)
+@functools.lru_cache(maxsize=4096)
+def _claim(name: str, channel: str | None) -> Claim:
+    return Claim(by=name, channel=channel)
 
 
 def _location(row: Row) -> Location:
@@ -281,7 +313,16 @@ def _known(name: str | None) -> str | None:
     return None if name is None or name.casefold() == "unknown" else name
 
 
+_PROPERTY_COLUMNS = ("property", "propcomment", "propextent_txt")
+
+
 def _property(row: Row) -> PropertyDamage | None:
+    return _property_in(row.cells(_PROPERTY_COLUMNS))
+
+
+@functools.lru_cache(maxsize=4096)
+def _property_in(cells: tuple[str, ...]) -> PropertyDamage | None:
+    row = Row.of_cells(_PROPERTY_COLUMNS, cells)
     occurred = flag(row, "property")
     description = text(row, "propcomment") or text(row, "propextent_txt")
     if occurred is None and description is None:
@@ -299,17 +340,16 @@ def _summary(eventid: str, attack: AttackType, target: str, location: Location) 
 
 
 def _notes(row: Row, attack_types: list[AttackType], target_types: list[TargetType]) -> str | None:
-    others = [text(row, f"gname{n}") for n in (2, 3)]
-    also_named = [
-        name + (" (suspected)" if flag(row, f"guncertain{n}") else "")
-        for n, name in zip((2, 3), others, strict=True)
-        if name and name.casefold() != "unknown"
-    ]
-    other_targets = [
-        " ".join(filter(None, (text(row, f"targtype{n}_txt"), _paren(text(row, f"target{n}")))))
-        for n in (2, 3)
-        if text(row, f"targtype{n}") or text(row, f"target{n}")
-    ]
+    # Most rows name one group and one target: their cells for others are
+    # empty (a blank cell with spaces is read the long way).
+    also_named = _also_named(row) if row["gname2"] or row["gname3"] else []
+    other_targets = []
+    if row["targtype2"] or row["target2"] or row["targtype3"] or row["target3"]:
+        other_targets = [
+            " ".join(filter(None, (text(row, f"targtype{n}_txt"), _paren(text(row, f"target{n}")))))
+            for n in (2, 3)
+            if text(row, f"targtype{n}") or text(row, f"target{n}")
+        ]
     doubt = flag(row, "doubtterr")
     return sentences(
         labelled("Approximate date", text(row, "approxdate")),
@@ -340,6 +380,15 @@ def _notes(row: Row, attack_types: list[AttackType], target_types: list[TargetTy
         else None,
         text(row, "addnotes"),
     )
+
+
+def _also_named(row: Row) -> list[str]:
+    others = [text(row, f"gname{n}") for n in (2, 3)]
+    return [
+        name + (" (suspected)" if flag(row, f"guncertain{n}") else "")
+        for n, name in zip((2, 3), others, strict=True)
+        if name and name.casefold() != "unknown"
+    ]
 
 
 def _paren(value: str | None) -> str | None:

@@ -10,9 +10,11 @@ refused.
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
+import operator
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -69,6 +71,46 @@ class Row:
     def __contains__(self, column: object) -> bool:
         """Whether the file has this column (its cell may be blank)."""
         return column in self.positions
+
+    def cells(self, columns: tuple[str, ...]) -> tuple[str, ...]:
+        """The cells of these columns ("" where the file has no such column):
+        what a mapper makes of them alone can be kept under them."""
+        if isinstance(self.positions, Positions):
+            return self.positions.picker(columns)(self.values)
+        return tuple(self[column] for column in columns)
+
+    @classmethod
+    def of_cells(cls, columns: tuple[str, ...], cells: tuple[str, ...]) -> Row:
+        """A row of only these columns, holding ``cells``: read as the row that
+        gave them (``cells``) reads them."""
+        return cls(0, cells, _positions_of(columns))
+
+
+class Positions(dict[str, int]):
+    """Where each column's cell is in every row of one file, and how to take
+    the cells of several columns at once (made once for the file)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__((name, position) for position, name in enumerate(names))
+        self._pickers: dict[tuple[str, ...], Callable[[Sequence[str]], tuple[str, ...]]] = {}
+
+    def picker(self, columns: tuple[str, ...]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+        """The cells of ``columns`` in a row's values ("" for a column the file lacks)."""
+        found = self._pickers.get(columns)
+        if found is None:
+            found = self._pickers[columns] = self._made_picker(columns)
+        return found
+
+    def _made_picker(self, columns: tuple[str, ...]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+        if len(columns) > 1 and all(column in self for column in columns):
+            return operator.itemgetter(*(self[column] for column in columns))
+        places = [self.get(column) for column in columns]
+        return lambda values: tuple("" if at is None else values[at] for at in places)
+
+
+@functools.cache
+def _positions_of(columns: tuple[str, ...]) -> dict[str, int]:
+    return {column: position for position, column in enumerate(columns)}
 
 
 @dataclass(frozen=True)
@@ -184,7 +226,7 @@ class Header(list[str]):
 
     def __init__(self, names: list[str]) -> None:
         super().__init__(names)
-        self.positions = {name: position for position, name in enumerate(names)}
+        self.positions = Positions(names)
 
 
 def _records(reader: Any, header: Header, quotes: QuoteCheck) -> Iterator[Row | BadRow]:
