@@ -6,7 +6,6 @@ an error, not a silently ignored key.  No I/O happens here.
 
 from __future__ import annotations
 
-import functools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -213,12 +212,24 @@ class Origin(_Strict):
         return f"{self.dataset}:{self.id}"
 
 
-@functools.lru_cache(maxsize=4096)
+# id(codes): (codes, data set, problem), for the DatasetCodes asked about
+# last.  An import shares a few DatasetCodes among all its rows, and
+# pydantic runs an Origin's check again each time an Incident is given the
+# Origin: each is checked once.  (The entry holds the codes, so that their
+# id names no other object while it is kept.)
+_CODES_CHECKED: dict[int, tuple[DatasetCodes, str, str | None]] = {}
+
+
 def _codes_problem(dataset: str, codes: DatasetCodes) -> str | None:
-    """``check_codes`` of a data set's codes, asked once: an import shares a
-    few DatasetCodes among all its rows, and pydantic runs an Origin's check
-    again each time an Incident is given the Origin."""
-    return check_codes(dataset, codes.given())
+    """``check_codes`` of a data set's codes."""
+    known = _CODES_CHECKED.get(id(codes))
+    if known is not None and known[0] is codes and known[1] == dataset:
+        return known[2]
+    problem = check_codes(dataset, codes.given())
+    if len(_CODES_CHECKED) >= 1024:
+        _CODES_CHECKED.clear()
+    _CODES_CHECKED[id(codes)] = (codes, dataset, problem)
+    return problem
 
 
 INCIDENT_ID_PATTERN = r"^[a-z0-9][a-z0-9._:-]*$"

@@ -17,6 +17,7 @@ left out (and counted); the event and sub-event types are kept in
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from incidents.countries import country_code
@@ -32,6 +33,7 @@ from incidents.importers.common import (
     incident_id,
     integer,
     labelled,
+    made,
     perpetrator_of,
     required_text,
     sentences,
@@ -212,7 +214,8 @@ def to_incident(row: Row) -> Incident:
     attack_type, weapon = _attack(event_type, sub_event_type)
     start, end, date_note = _dates(row)
     geo_precision = _geo_precision(row)
-    location = Location(
+    location = made(
+        Location,
         country=required_text(row, COUNTRY_COLUMN),
         country_code=country_code(row[COUNTRY_COLUMN]),
         province=text(row, "admin1"),
@@ -229,7 +232,8 @@ def to_incident(row: Row) -> Incident:
     actor2 = text(row, "actor2")
     perpetrator = _perpetrator(actor1)
     fatalities = count(row, "fatalities")
-    return Incident(
+    return made(
+        Incident,
         id=incident_id(DATASET, original),
         date=start,
         end_date=end,
@@ -240,7 +244,7 @@ def to_incident(row: Row) -> Incident:
         target=actor2 or "Not named",
         weapon_types=[weapon],
         # ACLED records the lowest figure its sources give: at least that many.
-        killed=None if fatalities is None else Count(min=fatalities),
+        killed=None if fatalities is None else made(Count, min=fatalities),
         wounded=None,
         summary=text(row, "notes") or _summary(original, event_type, sub_event_type, location),
         sources=[dataset_source(PUBLISHER, f"ACLED event {original}"), *_sources(row)],
@@ -260,7 +264,8 @@ def to_incident(row: Row) -> Incident:
             labelled("ACLED tags", text(row, "tags")),
             labelled("Source scale", text(row, "source_scale")),
         ),
-        origin=Origin(
+        origin=made(
+            Origin,
             dataset=DATASET,
             id=original,
             event_type=f"{event_type}: {sub_event_type}" if sub_event_type else event_type,
@@ -288,7 +293,19 @@ _EVENT_DATE_LAYOUTS = (iso, day_named_month, day_first)
 _EVENT_DATE_EXPECTED = "as ACLED writes them (2016-07-02, 9-May-20, 21 March 2020, 02/01/1997)"
 
 
+_DATE_COLUMNS = ("event_date", "year", "time_precision")
+
+
 def _dates(row: Row) -> tuple[PartialDate, PartialDate | None, str | None]:
+    return _dates_in(row.cells(_DATE_COLUMNS))
+
+
+# ACLED reports the events of a few thousand days, and what they make is
+# frozen: made once for their cells, and shared.
+@functools.lru_cache(maxsize=16384)
+def _dates_in(cells: tuple[str, ...]) -> tuple[PartialDate, PartialDate | None, str | None]:
+    """The dates of a row whose ``_DATE_COLUMNS`` hold ``cells``."""
+    row = Row.of_cells(_DATE_COLUMNS, cells)
     when = day(row, "event_date", _EVENT_DATE_LAYOUTS, _EVENT_DATE_EXPECTED)
     year = integer(row, "year")
     if year is not None and year != when.year:
@@ -344,8 +361,14 @@ def _target_type(row: Row, event_type: str, actor2: str | None) -> TargetType:
 
 
 def _sources(row: Row) -> list[Source]:
-    names = (text(row, "source") or "").split(";")
-    return [Source(publisher=name.strip()) for name in names if name.strip()]
+    return list(_sources_named(row["source"]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sources_named(cell: str) -> tuple[Source, ...]:
+    """The sources a ``source`` cell names (a few hundred outlets, named again and again)."""
+    names = cell.strip().split(";")
+    return tuple(made(Source, publisher=name.strip()) for name in names if name.strip())
 
 
 def _summary(original: str, event_type: str, sub_event_type: str | None, place: Location) -> str:

@@ -67,5 +67,8 @@ def _surely_no_error(incident: Incident, today: date) -> bool:
     after today, and a claim's date before the attack's."""
     if incident.claim is not None and incident.claim.date is not None:
         return False
-    dates = [incident.date, *(source.date for source in incident.sources if source.date)]
-    return all(d.year < today.year or d.first_day <= today for d in dates)
+    for when in (incident.date, *(source.date for source in incident.sources)):
+        # A year before this one is surely past, without making its first day.
+        if when is not None and when.year >= today.year and when.first_day > today:
+            return False
+    return True

@@ -29,6 +29,7 @@ from incidents.importers.common import (
     incident_id,
     integer,
     labelled,
+    made,
     perpetrator_of,
     required_text,
     sentences,
@@ -125,7 +126,8 @@ def to_incident(row: Row) -> Incident:
     summary = text(row, "summary") or _summary(eventid, attack_types[0], target, location)
     end, end_note = _end_date(row, when)
     killed, wounded, shares_note = _casualties(row)
-    return Incident(
+    return made(
+        Incident,
         id=incident_id(DATASET, eventid),
         date=when,
         end_date=end,
@@ -149,7 +151,7 @@ def to_incident(row: Row) -> Incident:
             *_citations(row),
         ],
         notes=sentences(_notes(row, attack_types, target_types), end_note, shares_note),
-        origin=Origin(dataset=DATASET, id=eventid, codes=dataset_codes(row, DATASET)),
+        origin=made(Origin, dataset=DATASET, id=eventid, codes=dataset_codes(row, DATASET)),
     )
 
 
@@ -224,7 +226,7 @@ def _casualties(row: Row) -> tuple[Casualties, Casualties, str | None]:
     for column, label in (("nkill", "killed"), ("nwound", "wounded")):
         value = row[column].strip()
         if _FRACTION.match(value) and not float(value).is_integer():
-            figures.append(Count(min=0, best=float(value)))
+            figures.append(made(Count, min=0, best=float(value)))
             shares.append(f"{label} {value}")
         else:
             figures.append(count(row, column, UNKNOWN))
@@ -292,7 +294,7 @@ def _perpetrator(row: Row) -> tuple[Perpetrator, Claim | None]:
 # too many exports for a cache to pay.)
 @functools.lru_cache(maxsize=4096)
 def _claim(name: str, channel: str | None) -> Claim:
-    return Claim(by=name, channel=channel)
+    return made(Claim, by=name, channel=channel)
 
 
 def _location(row: Row) -> Location:
@@ -300,7 +302,8 @@ def _location(row: Row) -> Location:
     if specificity is not None and specificity not in _SPECIFICITY:
         raise RowError("specificity", row["specificity"].strip(), "expected 1 to 5")
     precision = _SPECIFICITY.get(specificity or 0, CoordinatePrecision.DISTRICT)
-    return Location(
+    return made(
+        Location,
         country=required_text(row, COUNTRY_COLUMN),
         country_code=country_code(row[COUNTRY_COLUMN]),
         province=_known(text(row, "provstate")),
@@ -327,7 +330,7 @@ def _property_in(cells: tuple[str, ...]) -> PropertyDamage | None:
     description = text(row, "propcomment") or text(row, "propextent_txt")
     if occurred is None and description is None:
         return None
-    return PropertyDamage(occurred=occurred, description=description)
+    return made(PropertyDamage, occurred=occurred, description=description)
 
 
 def _citations(row: Row) -> list[Source]:

@@ -27,6 +27,8 @@ from incidents.importers.common import (
     incident_id,
     integer,
     labelled,
+    made,
+    perpetrator_of,
     required_text,
     sentences,
     text,
@@ -42,7 +44,6 @@ from incidents.model import (
     Incident,
     Location,
     Origin,
-    Perpetrator,
     Source,
     TargetType,
     WeaponType,
@@ -116,7 +117,8 @@ def to_incident(row: Row) -> Incident:
     side_a = required_text(row, "side_a")
     side_b = required_text(row, "side_b")
     where = text(row, "where_description")
-    location = Location(
+    location = made(
+        Location,
         country=required_text(row, COUNTRY_COLUMN),
         country_code=country_code(row[COUNTRY_COLUMN]),
         province=_without_suffix(text(row, "adm_1"), " province"),
@@ -130,12 +132,13 @@ def to_incident(row: Row) -> Incident:
         summary = f"Fighting between {side_a} and {side_b} ({kind})"
     place = where or location.label()
     summary += f" at {place}, {location.country} (UCDP GED event {original})."
-    return Incident(
+    return made(
+        Incident,
         id=incident_id(DATASET, original),
         date=start,
         end_date=end,
         location=location,
-        perpetrator=Perpetrator(name=side_a, attribution=Attribution.ATTRIBUTED),
+        perpetrator=perpetrator_of(side_a, Attribution.ATTRIBUTED),
         attack_type=AttackType.UNKNOWN,
         target_type=TargetType.PRIVATE if violence == 3 else TargetType.NON_STATE,
         target=side_b,
@@ -156,8 +159,8 @@ def to_incident(row: Row) -> Incident:
             if integer(row, "event_clarity") == 2
             else None,
         ),
-        origin=Origin(
-            dataset=DATASET, id=original, event_type=kind, codes=dataset_codes(row, DATASET)
+        origin=made(
+            Origin, dataset=DATASET, id=original, event_type=kind, codes=dataset_codes(row, DATASET)
         ),
     )
 
@@ -245,7 +248,7 @@ def _deaths(row: Row) -> tuple[Casualties, str | None]:
         low, high = min(low, best, high), max(low, best, high)
     if low == high:
         return low, note
-    return Count(min=low, max=high, best=best), note
+    return made(Count, min=low, max=high, best=best), note
 
 
 def _deaths_by_side(row: Row) -> str | None:
@@ -281,7 +284,9 @@ def _sources(row: Row) -> list[Source]:
             found = when = None
         if found:
             title = (found["title"] or "").strip().strip('"').strip() or None
-            sources.append(Source(publisher=found["publisher"].strip(), date=when, title=title))
+            sources.append(
+                made(Source, publisher=found["publisher"].strip(), date=when, title=title)
+            )
         else:
-            sources.append(Source(publisher=article))
+            sources.append(made(Source, publisher=article))
     return sources
