@@ -7,12 +7,19 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.datasets import ACLED_2020_ROWS, ACLED_OLD_ROWS, ACLED_ROWS
+from tests.fixtures.datasets import (
+    ACLED_2020_ROWS,
+    ACLED_HEADER,
+    ACLED_OLD_ROWS,
+    ACLED_ROWS,
+    write_csv,
+)
 from tests.importing import (
     ACLED_2020_CSV,
     ACLED_CSV,
     ACLED_OLD_CSV,
     Runner,
+    acled_good_row,
     import_into,
     stored,
 )
@@ -173,3 +180,28 @@ def test_old_upper_case_headers_are_read(acled: Incidents) -> None:
 def test_non_ascii_names_are_kept(acled: Incidents) -> None:
     assert acled["acled-mli60001"]["location"]["province"] == "Ségou"
     assert acled["acled-cod70001"]["location"]["city"] == "Oïcha"
+
+
+def test_rows_that_repeat_a_date_or_sources_keep_their_own_values(
+    run: Runner, tmp_path: Path
+) -> None:
+    """A date's cells and a source cell make the same in every row that
+    repeats them (made once, shared); a row's other cells stay its own."""
+    rows = [
+        acled_good_row("AFG1", time_precision="1", source="Example Wire; Pretend Daily"),
+        acled_good_row("AFG2", time_precision="2", source="Example Wire; Pretend Daily"),
+        acled_good_row("AFG3", time_precision="4", source="Example Wire; Pretend Daily"),
+        acled_good_row("AFG4", time_precision="4", source="Example Wire"),
+    ]
+    store = tmp_path / "acled.json"
+    path = write_csv(tmp_path / "acled.csv", ACLED_HEADER, rows)
+    result = import_into(run, store, "acled", path)
+    first, second = stored(store)["acled-afg1"], stored(store)["acled-afg2"]
+    assert (first["date"], "end_date" in first) == ("2022-09-05", False)
+    assert (second["date"], second["end_date"]) == ("2022-09-02", "2022-09-08")
+    assert [s["publisher"] for s in first["sources"]] == ["ACLED", "Example Wire", "Pretend Daily"]
+    assert first["sources"][1:] == second["sources"][1:]
+    assert first["sources"][0]["title"] == "ACLED event AFG1"
+    assert second["sources"][0]["title"] == "ACLED event AFG2"
+    assert len(stored(store)) == 2
+    assert result.output.count('time_precision "4": expected 1, 2 or 3') == 2

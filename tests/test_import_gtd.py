@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.fixtures.datasets import GTD_ROWS
-from tests.importing import GTD_CSV, Runner, import_into, stored
+from tests.importing import GTD_CSV, Runner, gtd_good_row, import_into, stored
+from tests.test_import_command import gtd_file
 
 
 @pytest.fixture
@@ -209,3 +210,36 @@ def test_imported_incidents_show_their_origin(run: Runner, tmp_path: Path) -> No
     assert result.exit_code == 0
     assert re.search(r"Imported from +gtd:201710080012 *\n", result.stdout)
     assert "Khorasan Chapter of the Islamic State (claimed)" in result.stdout
+
+
+def test_rows_that_repeat_some_cells_keep_their_own_values(run: Runner, tmp_path: Path) -> None:
+    """What some cells make (a claim, property damage, a date, GTD's codes)
+    is made once and shared by the rows that repeat them: each row's other
+    cells stay its own, and a bad cell is refused in every row that has it."""
+    shared = {
+        "gname": "Taliban",
+        "claimmode_txt": "Telegram",
+        "propcomment": "Shops burnt",
+        "scite1": 'Example Wire, "Blast in Kabul," Pretend Daily, May 5, 2020.',
+    }
+    rows = [
+        gtd_good_row("202005040001", claimed="1", property="1", doubtterr="0", **shared),
+        gtd_good_row("202005040002", claimed="0", property="0", doubtterr="1", **shared),
+        gtd_good_row("202005040003", claimed="1", property="7", **shared),
+        gtd_good_row("202005040004", claimed="1", property="7", iday="5", **shared),
+    ]
+    store = tmp_path / "gtd.json"
+    result = import_into(run, store, "gtd", gtd_file(tmp_path / "gtd.csv", rows))
+    first, second = stored(store)["gtd-202005040001"], stored(store)["gtd-202005040002"]
+    assert first["claim"] == {"by": "Taliban", "channel": "Telegram"}
+    assert first["perpetrator"] == {"name": "Taliban", "attribution": "claimed"}
+    assert first["property_damage"] == {"occurred": True, "description": "Shops burnt"}
+    assert first["origin"]["codes"]["doubtterr"] == 0
+    assert "claim" not in second
+    assert second["perpetrator"] == {"name": "Taliban", "attribution": "attributed"}
+    assert second["property_damage"] == {"occurred": False, "description": "Shops burnt"}
+    assert second["origin"]["codes"]["doubtterr"] == 1
+    assert first["sources"][1] == second["sources"][1]
+    assert first["sources"][0] != second["sources"][0]  # GTD's own, by event
+    assert len(stored(store)) == 2
+    assert result.output.count('property "7": expected 1 (yes), 0 (no) or -9 (unknown)') == 2

@@ -214,13 +214,17 @@ def to_incident(row: Row) -> Incident:
     attack_type, weapon = _attack(event_type, sub_event_type)
     start, end, date_note = _dates(row)
     geo_precision = _geo_precision(row)
+    admin1, admin2, admin3, place, actor2, *notes_cells, summary = (
+        cell.strip() or None for cell in row.cells(_TEXT_COLUMNS)
+    )
+    with_actor_1, with_actor_2, disorder_type, targeting, tags, source_scale = notes_cells
     location = made(
         Location,
         country=required_text(row, COUNTRY_COLUMN),
         country_code=country_code(row[COUNTRY_COLUMN]),
-        province=text(row, "admin1"),
-        district=text(row, "admin2"),
-        city=text(row, "location") if geo_precision != 3 else None,
+        province=admin1,
+        district=admin2,
+        city=place if geo_precision != 3 else None,
         coordinates=coordinates(
             row,
             "latitude",
@@ -229,7 +233,6 @@ def to_incident(row: Row) -> Incident:
         ),
     )
     actor1 = required_text(row, "actor1")
-    actor2 = text(row, "actor2")
     perpetrator = _perpetrator(actor1)
     fatalities = count(row, "fatalities")
     return made(
@@ -246,23 +249,21 @@ def to_incident(row: Row) -> Incident:
         # ACLED records the lowest figure its sources give: at least that many.
         killed=None if fatalities is None else made(Count, min=fatalities),
         wounded=None,
-        summary=text(row, "notes") or _summary(original, event_type, sub_event_type, location),
+        summary=summary or _summary(original, event_type, sub_event_type, location),
         sources=[dataset_source(PUBLISHER, f"ACLED event {original}"), *_sources(row)],
         notes=sentences(
             _without_event_id(original),
             date_note,
-            f"Coordinates stand for {text(row, 'location')}"
-            if geo_precision == 3 and text(row, "location")
-            else None,
-            labelled("Sub-district", text(row, "admin3")),
+            f"Coordinates stand for {place}" if geo_precision == 3 and place else None,
+            labelled("Sub-district", admin3),
             # Actor 1 is the perpetrator and actor 2 the target, unless unnamed.
             labelled("Actor 1", actor1 if perpetrator.name is None else None),
-            labelled("With actor 1", text(row, "assoc_actor_1")),
-            labelled("With actor 2", text(row, "assoc_actor_2")),
-            labelled("ACLED disorder type", text(row, "disorder_type")),
-            "ACLED codes it as civilian targeting" if text(row, "civilian_targeting") else None,
-            labelled("ACLED tags", text(row, "tags")),
-            labelled("Source scale", text(row, "source_scale")),
+            labelled("With actor 1", with_actor_1),
+            labelled("With actor 2", with_actor_2),
+            labelled("ACLED disorder type", disorder_type),
+            "ACLED codes it as civilian targeting" if targeting else None,
+            labelled("ACLED tags", tags),
+            labelled("Source scale", source_scale),
         ),
         origin=made(
             Origin,
@@ -272,6 +273,23 @@ def to_incident(row: Row) -> Incident:
             codes=dataset_codes(row, DATASET, {"civilian_targeting": _civilian_targeting(row)}),
         ),
     )
+
+
+# The cells to_incident reads as text (None when blank), taken together.
+_TEXT_COLUMNS = (
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "actor2",
+    "assoc_actor_1",
+    "assoc_actor_2",
+    "disorder_type",
+    "civilian_targeting",
+    "tags",
+    "source_scale",
+    "notes",
+)
 
 
 def _attack(event_type: str, sub_event_type: str | None) -> tuple[AttackType, WeaponType]:

@@ -225,7 +225,7 @@ def _casualties(row: Row) -> tuple[Casualties, Casualties, str | None]:
     shares = []
     for column, label in (("nkill", "killed"), ("nwound", "wounded")):
         value = row[column].strip()
-        if _FRACTION.match(value) and not float(value).is_integer():
+        if not value.isdigit() and _FRACTION.match(value) and not float(value).is_integer():
             figures.append(made(Count, min=0, best=float(value)))
             shares.append(f"{label} {value}")
         else:
@@ -400,6 +400,8 @@ def _paren(value: str | None) -> str | None:
 
 def _count_text(row: Row, column: str) -> str | None:
     value = row[column].strip()
+    if not value:
+        return None
     if _FRACTION.match(value) and not float(value).is_integer():
         return value  # a share of linked attacks' figure, as for nkill
     number = count(row, column, UNKNOWN)
