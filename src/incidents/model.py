@@ -212,23 +212,22 @@ class Origin(_Strict):
         return f"{self.dataset}:{self.id}"
 
 
-# id(codes): (codes, data set, problem), for the DatasetCodes asked about
-# last.  An import shares a few DatasetCodes among all its rows, and
-# pydantic runs an Origin's check again each time an Incident is given the
-# Origin: each is checked once.  (The entry holds the codes, so that their
-# id names no other object while it is kept.)
-_CODES_CHECKED: dict[int, tuple[DatasetCodes, str, str | None]] = {}
+# What check_codes said of a data set and its codes' values.  Stores and
+# imports repeat a few combinations of codes, and pydantic runs an Origin's
+# check again each time an Incident is given the Origin: each combination
+# is checked once.
+_CODES_CHECKED: dict[tuple[object, ...], str | None] = {}
 
 
 def _codes_problem(dataset: str, codes: DatasetCodes) -> str | None:
     """``check_codes`` of a data set's codes."""
-    known = _CODES_CHECKED.get(id(codes))
-    if known is not None and known[0] is codes and known[1] == dataset:
-        return known[2]
+    key = (dataset, *codes.__dict__.values())
+    if key in _CODES_CHECKED:
+        return _CODES_CHECKED[key]
     problem = check_codes(dataset, codes.given())
-    if len(_CODES_CHECKED) >= 1024:
+    if len(_CODES_CHECKED) >= 4096:
         _CODES_CHECKED.clear()
-    _CODES_CHECKED[id(codes)] = (codes, dataset, problem)
+    _CODES_CHECKED[key] = problem
     return problem
 
 
