@@ -232,3 +232,27 @@ def test_a_spreadsheet_that_is_no_zip_is_one_line(run: Runner, tmp_path: Path) -
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {sheet}: not a readable .xlsx file (")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_row_sent_to_another_process_reads_as_it_did(tmp_path: Path) -> None:
+    """A large import's forked process sends some rows to the importing one
+    (pickled): a row whose cells were taken together, a column its file
+    lacks among them, pickles, and reads the same there."""
+    import pickle
+
+    from incidents.importers import acled
+    from incidents.importers.tabular import Row, TableFile
+
+    path = tmp_path / "acled.csv"
+    path.write_text(
+        "event_id_cnty,event_date,year,time_precision,event_type,actor1,country,fatalities\n"
+        "AFG1,2022-09-05,2022,1,Battles,Taliban,Afghanistan,3\n",
+        encoding="utf-8",
+    )
+    row = next(iter(TableFile(path, acled.COLUMNS).rows()))
+    assert isinstance(row, Row)
+    columns = ("country", "tags", "fatalities")
+    assert row.cells(columns) == ("Afghanistan", "", "3")
+    sent = pickle.loads(pickle.dumps(row))
+    assert (sent.line, sent["actor1"], sent.cells(columns)) == (2, "Taliban", row.cells(columns))
+    assert "tags" not in sent

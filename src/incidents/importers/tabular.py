@@ -90,9 +90,14 @@ class Positions(dict[str, int]):
     """Where each column's cell is in every row of one file, and how to take
     the cells of several columns at once (made once for the file)."""
 
-    def __init__(self, names: list[str]) -> None:
-        super().__init__((name, position) for position, name in enumerate(names))
+    def __init__(self, positions: Mapping[str, int]) -> None:
+        super().__init__(positions)
         self._pickers: dict[tuple[str, ...], Callable[[Sequence[str]], tuple[str, ...]]] = {}
+
+    def __reduce__(self) -> tuple[type[Positions], tuple[dict[str, int]]]:
+        # A row sent to another process takes its file's positions, not the
+        # pickers made here (a picker may not pickle): they are made there.
+        return Positions, (dict(self),)
 
     def picker(self, columns: tuple[str, ...]) -> Callable[[Sequence[str]], tuple[str, ...]]:
         """The cells of ``columns`` in a row's values ("" for a column the file lacks)."""
@@ -226,7 +231,7 @@ class Header(list[str]):
 
     def __init__(self, names: list[str]) -> None:
         super().__init__(names)
-        self.positions = Positions(names)
+        self.positions = Positions({name: position for position, name in enumerate(names)})
 
 
 def _records(reader: Any, header: Header, quotes: QuoteCheck) -> Iterator[Row | BadRow]:
