@@ -82,7 +82,8 @@ class NewJsonStore:
         self.write_prepared(text, prepared_text(text) if self._indexing is not None else None)
 
     def write_prepared(self, text: bytes, prepared: PreparedText | None) -> None:
-        """``write`` of a text made ready by ``prepared_text`` (elsewhere)."""
+        """``write`` of a text made ready by ``prepared_text`` (elsewhere; None
+        for a store without an index)."""
         if self.count:
             self._pending.append(_SEPARATOR)
             self._at += len(_SEPARATOR)
@@ -98,7 +99,6 @@ class NewJsonStore:
                 if made:
                     rows[table].extend([(pos, *row[1:]) for row in made])
             rows["texts"].append((pos, self._at, len(text), known, None, None))
-            self._batches.count += 1
         self._at += len(text)
         self.count += 1
         if self.count % CHUNK == 0:
