@@ -283,7 +283,8 @@ class SqliteStoreImport:
 
             if position != self._differs and self._stored_as(position, stored_json(incident)):
                 return "unchanged"
-            self._flush()
+            if not self._stored(position):
+                self._flush()  # its rows are queued: read back once stored
             row = self.connection.execute(
                 "SELECT json FROM details WHERE pos = ?", (position,)
             ).fetchone()
@@ -323,15 +324,19 @@ class SqliteStoreImport:
         return "added"
 
     def _stored_as(self, position: int, text: str) -> bool:
-        """Whether the incident at this position, stored before this import
-        and not replaced since, is stored as this text says (its compact
-        JSON): the text says all of an incident, so it is unchanged, and
-        neither needs reading into the model to tell."""
-        if position >= self._stored_before or position in self._replaced:
+        """Whether the incident at this position is stored (``_stored``) as
+        this text says (its compact JSON): the text says all of an incident,
+        so it is unchanged, and neither needs reading into the model to tell."""
+        if not self._stored(position):
             return False
         query = "SELECT json FROM details WHERE pos = ?"
         row = self.connection.execute(query, (position,)).fetchone()
         return row is not None and row[0] == compact(text)
+
+    def _stored(self, position: int) -> bool:
+        """Whether the store holds the incident at this position as it will
+        (stored before this import, and not replaced since)."""
+        return position < self._stored_before and position not in self._replaced
 
     @staticmethod
     def prepare(text: str) -> Made:
