@@ -6,6 +6,7 @@ row itself does, to the last row of every table of the store or its index."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -48,6 +49,7 @@ def test_rows_mapped_in_a_forked_process_import_as_rows_mapped_here(
     from incidents.importers import mapping
 
     bad = _bad_rows_file(tmp_path)
+    given = [str(bad) if a == "BAD" else str(a) for a in args]
     outcomes = []
     for way, threshold, levels in WAYS:
         monkeypatch.setattr(incidents.importers, "PARALLEL_FROM_ROWS", threshold)
@@ -55,16 +57,53 @@ def test_rows_mapped_in_a_forked_process_import_as_rows_mapped_here(
             ("START_LEVEL", "LOWEST_LEVEL", "HIGHEST_LEVEL"), levels, strict=True
         ):
             monkeypatch.setattr(mapping, name, level)
-        store = tmp_path / way / f"store{suffix}"
-        store.parent.mkdir()
-        given = [str(bad) if a == "BAD" else str(a) for a in args]
-        result = CliRunner().invoke(cli, ["--store", str(store), "import", *given])
-        shown = (result.stdout + result.stderr).replace(str(store.parent), "DIR")
-        tables = _tables(_database_of(store)) if store.exists() else None
-        exported = CliRunner().invoke(cli, ["--store", str(store), "export", "--format", "json"])
-        outcomes.append((result.exit_code, shown, exported.stdout, tables))
+        outcomes.append(_imported(tmp_path / way / f"store{suffix}", given))
     for outcome in outcomes[1:]:
         assert outcome == outcomes[0]
+
+
+@pytest.mark.parametrize("suffix", [".json", ".sqlite"])
+def test_a_forked_process_killed_midway_leaves_its_rows_to_the_importing_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """SIGKILL of the forked process once it sent some rows: the importing
+    process reads the file on from the first row it was not sent, and
+    reports, stores and indexes what one process does."""
+    import os
+    import signal
+
+    import incidents.importers
+    from incidents.importers import mapping
+
+    given = [str(_bad_rows_file(tmp_path))]
+    monkeypatch.setattr(incidents.importers, "PARALLEL_FROM_ROWS", 10**9)
+    alone = _imported(tmp_path / "here" / f"store{suffix}", ["gtd", *given])
+    monkeypatch.setattr(incidents.importers, "PARALLEL_FROM_ROWS", 0)
+    monkeypatch.setattr(mapping, "_BATCH", 2)  # lines 2 to 7 are sent, then it dies
+    for name in ("START_LEVEL", "LOWEST_LEVEL", "HIGHEST_LEVEL"):
+        monkeypatch.setattr(mapping, name, 0)
+    killed = tmp_path / "killed"
+    mapped = mapping._outcome
+
+    def dying(to_incident: Any, row: Any, *rest: Any) -> Any:
+        if row.line == 9:
+            killed.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return mapped(to_incident, row, *rest)
+
+    monkeypatch.setattr(mapping, "_outcome", dying)
+    assert _imported(tmp_path / "killed there" / f"store{suffix}", ["gtd", *given]) == alone
+    assert killed.exists()
+
+
+def _imported(store: Path, args: list[str]) -> tuple[object, ...]:
+    """What an import into a new store says, and what it stores and indexes."""
+    store.parent.mkdir()
+    result = CliRunner().invoke(cli, ["--store", str(store), "import", *args])
+    shown = (result.stdout + result.stderr).replace(str(store.parent), "DIR")
+    tables = _tables(_database_of(store)) if store.exists() else None
+    exported = CliRunner().invoke(cli, ["--store", str(store), "export", "--format", "json"])
+    return result.exit_code, shown, exported.stdout, tables
 
 
 # Each row mapped here; in the forked process (its level held: ``mapping``),

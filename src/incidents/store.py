@@ -406,7 +406,8 @@ def stored_json(incident: Incident) -> str:
     except PydanticSerializationError:
         quick = b""
     if quick and not FLOATS_WRITTEN_OTHERWISE.search(quick):
-        return quick.decode("utf-8").replace("\n", "\n    ")
+        # UTF-8 never holds a newline byte inside another character's bytes.
+        return quick.replace(b"\n", b"\n    ").decode("utf-8")
     return stored_json_of(incident.model_dump(mode="json", exclude_defaults=True))
 
 

@@ -30,7 +30,7 @@ from typing import Protocol
 
 from incidents.errors import IncidentsError
 from incidents.importers.common import LeftOut, RowError
-from incidents.importers.mapping import PARALLEL_FROM_ROWS, Mapped, RowMapper
+from incidents.importers.mapping import OUTSIDE, PARALLEL_FROM_ROWS, Done, Mapped, RowMapper
 from incidents.importers.tabular import BadRow, Columns, HeaderMismatch, Row, TableFile
 from incidents.model import Incident
 from incidents.query import Filters, select
@@ -199,8 +199,9 @@ def import_file(
     )
     outside = _outside_filters(dataset, options)
     mapper = RowMapper(
-        table.rows,
+        lambda: _rows(table, dataset),
         lambda item: not outside(item),
+        dataset.origin_id,
         dataset.to_incident,
         lambda incident: not filtering or bool(select([incident], options.filters)),
         _validation_text,
@@ -249,25 +250,25 @@ def _import_rows(
     path = table.path
     filtering = options.filters != Filters()
     first_line: dict[str, int] = {}
-    for number, item in enumerate(_rows(table, dataset)):
+    for item in mapper.items():
         report.rows += 1
         if on_progress and report.rows % PROGRESS_EVERY == 0:
             on_progress(report.rows, table.estimated_rows)
         if isinstance(item, BadRow):
             skip(RowProblem(str(path), item.line, item.reason))
             continue
-        if outside(item):
+        if item is OUTSIDE or (isinstance(item, Row) and outside(item)):
             report.outside_filters += 1
             continue
         try:
-            original = dataset.origin_id(item)
+            original = item.origin_id if isinstance(item, Done) else dataset.origin_id(item)
             if original in first_line:
                 raise RowError(
                     dataset.columns.required[0],
                     original,
                     f"the same event as line {first_line[original]}; the row is skipped",
                 )
-            incident = mapper.map(number, item)
+            incident = mapper.map(item)
             first_line[original] = item.line
         except RowError as error:
             skip(RowProblem(str(path), item.line, error.reason, error.column, error.value))

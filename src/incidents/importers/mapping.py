@@ -2,25 +2,31 @@
 
 Mapping a row (reading its cells into the model, which validates them) is
 most of an import's work.  For a large file, a forked process reads the
-same file and maps its rows; for each, it sends what the row became: the
-incident's text (as a store writes it), or why there is no incident (a
-cell that cannot be mapped, a row that is not violence, what the model
-refused, in the very words the importing process would have used).  While
-the importing process, which also stores every incident, has to wait for
-it, it leaves some rows to that process; while it does not, it also makes
-what the store makes of some texts (their rows: ``Prepare``).  So the two
-share the work whatever the data set, the store and the machine's other
-load.  A row whose result the forked process cannot send (an error of
-another kind) is mapped again here, and fails here as it would.  The
-importing process takes the forked one's results in the file's order:
-problems are reported, counted and acted on (--max-errors, --strict) as
-when one process maps them all.
+file, the importing process does not: for each row the forked process sends
+what the importing process needs of it, in the file's order.  For a row it
+mapped, that is its line, its origin id and what it became: the incident's
+text (as a store writes it), or why there is no incident (a cell that cannot
+be mapped, a row that is not violence, what the model refused, in the very
+words the importing process would have used).  A row outside the filters is
+sent as no more than that; a row that cannot be split into cells, or that
+the forked process leaves to the importing one, as itself.  While the
+importing process, which also stores every incident, has to wait for it,
+the forked process leaves some rows to that process to map; while it does
+not, it also makes what the store makes of some texts (their rows:
+``Prepare``).  So the two share the work whatever the data set, the store
+and the machine's other load.  A row whose result the forked process cannot
+send (an error of another kind) is sent as itself, and mapped and fails
+here as it would.  Should the forked process stop (the file cannot be read
+on, or the process was killed), the importing process reads the file on
+from the first row it was not sent.  The importing process takes the rows
+in the file's order: problems are reported, counted and acted on
+(--max-errors, --strict) as when one process reads and maps them all.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from incidents.importers.checking import checked
@@ -30,7 +36,7 @@ from incidents.importers.tabular import BadRow, Row
 if TYPE_CHECKING:
     from incidents.model import Incident
 
-# Rows in a file below which one process maps them all.
+# Rows in a file below which one process reads and maps them all.
 PARALLEL_FROM_ROWS = 10_000
 _BATCH = 256
 # Which of the two processes has more to do depends on the data set, the
@@ -62,12 +68,29 @@ class Mapped(NamedTuple):
         return Incident.model_validate_json(self.text)
 
 
+class Done(NamedTuple):
+    """A row the forked process mapped: where it starts, its origin id (as the
+    data set reads it), and what it became (``Mapped``, or why it is none)."""
+
+    line: int
+    origin_id: str
+    outcome: Any
+
+
+# What the importing process takes of each row, in the file's order: the
+# row itself (to map here), a row that cannot be split into cells, a row
+# mapped in the forked process, or OUTSIDE, a row outside the filters.
+Item = Row | BadRow | Done | None
+OUTSIDE = None
+
 Map = Callable[[Row], "Incident"]
 Keep = Callable[["Incident"], bool]
 # What a store makes of an incident's text before it takes it (its index
 # rows, say), which the forked process can make too.
 Prepare = Callable[[str], Any]
-_AGAIN = ("again",)
+# The forked process's last word: it read every row, or it stopped (the
+# importing process then reads on from the first row it was not sent).
+_FINISHED, _STOPPED = "finished", "stopped"
 
 
 def _outcome(
@@ -77,7 +100,8 @@ def _outcome(
     message: Callable[[ValueError], str],
     prepare: Prepare | None,
 ) -> Any:
-    """What a row became, as the forked process sends it."""
+    """What a row became, as the forked process sends it; None for an error
+    of another kind (the importing process maps the row, and meets it)."""
     from incidents.store import stored_json
 
     try:
@@ -89,7 +113,7 @@ def _outcome(
     except ValueError as error:
         return ("refused", message(error))
     except Exception:
-        return _AGAIN
+        return None
     assert incident.origin is not None
     text, selected = stored_json(incident), keep(incident)
     try:
@@ -100,13 +124,14 @@ def _outcome(
 
 
 class RowMapper:
-    """Each row's incident (``map``), from the forked process where it mapped
-    the row, else mapped here."""
+    """The file's rows in order (``items``), read and mapped by the forked
+    process where it did, else read here; ``map`` makes a row's incident."""
 
     def __init__(
         self,
-        rows: Callable[[], Iterator[Row | BadRow]],
+        rows: Callable[[], Iterable[Row | BadRow]],
         wanted: Callable[[Row], bool],
+        origin_id: Callable[[Row], str],
         to_incident: Map,
         keep: Keep,
         message: Callable[[ValueError], str],
@@ -115,9 +140,11 @@ class RowMapper:
     ) -> None:
         import multiprocessing
 
+        self._rows = rows
         self._to_incident = to_incident
-        self._results: Iterator[tuple[int, Any]] = iter(())
         self._worker: Any = None
+        self._receiver: Any = None
+        self._waited: Any = None
         if not parallel or "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
@@ -125,53 +152,76 @@ class RowMapper:
         # How many times this process found no batch ready (and waited).
         waited = context.Value("q", 0, lock=False)
 
+        def item(number: int, row: Row | BadRow, level: int) -> Item:
+            if isinstance(row, BadRow):
+                return row
+            if not wanted(row):
+                return OUTSIDE
+            step = number % STEPS
+            if step < level:
+                return row
+            try:
+                original = origin_id(row)
+            except Exception:
+                return row  # this process reads it, and meets what is wrong
+            ready = prepare if step < -level else None
+            outcome = _outcome(to_incident, row, keep, message, ready)
+            return row if outcome is None else Done(row.line, original, outcome)
+
         def work() -> None:
-            batch: list[tuple[int, Any]] = []
+            batch: list[Item] = []
             level, seen = START_LEVEL, 0
-            with contextlib.suppress(Exception):  # this process meets the same error itself
-                for number, item in enumerate(rows()):
-                    if not (isinstance(item, Row) and wanted(item)):
-                        continue
+            ending = _FINISHED
+            try:
+                for number, row in enumerate(rows()):
                     if not batch:
                         waits = waited.value
                         level = level + 1 if waits != seen else level - 1
                         level, seen = max(LOWEST_LEVEL, min(level, HIGHEST_LEVEL)), waits
-                    step = number % STEPS
-                    if step < level:
-                        batch.append((number, _AGAIN))
-                    else:
-                        ready = prepare if step < -level else None
-                        batch.append((number, _outcome(to_incident, item, keep, message, ready)))
+                    batch.append(item(number, row, level))
                     if len(batch) == _BATCH:
                         sender.send(batch)
                         batch = []
+            except Exception:
+                ending = _STOPPED  # this process reads on from here, and meets the error
             sender.send(batch)
-            sender.send(None)
+            sender.send(ending)
 
         self._worker = context.Process(target=work, daemon=True)
         self._worker.start()
         sender.close()
-        self._results = self._received(receiver, waited)
+        self._receiver, self._waited = receiver, waited
 
-    @staticmethod
-    def _received(receiver: Any, waited: Any) -> Iterator[tuple[int, Any]]:
+    def items(self) -> Iterator[Item]:
+        """Every row of the file, in order, as the forked process sent it, or as
+        read here (when there is no forked process, or once it stopped)."""
+        if self._worker is None:
+            yield from self._rows()
+            return
+        sent = 0
+        finished = False
         while True:
             try:
-                if not receiver.poll():
-                    waited.value += 1
-                batch = receiver.recv()
-            except EOFError:
-                return
-            if batch is None:
-                return
+                if not self._receiver.poll():
+                    self._waited.value += 1
+                batch = self._receiver.recv()
+            except (EOFError, OSError):
+                break  # it died: what it sent in whole stands
+            if not isinstance(batch, list):
+                finished = batch == _FINISHED
+                break
+            sent += len(batch)
             yield from batch
+        self.close()
+        if not finished:
+            yield from itertools.islice(self._rows(), sent, None)
 
-    def map(self, number: int, row: Row) -> Incident | Mapped:
+    def map(self, item: Row | Done) -> Incident | Mapped:
         """The row's incident: RowError, LeftOut or ValueError as ``checked``
         and the data set's mapping raise them."""
-        found = self._taken(number)
-        if found is None or found == _AGAIN:
-            return checked(self._to_incident(row))
+        if isinstance(item, Row):
+            return checked(self._to_incident(item))
+        found = item.outcome
         if isinstance(found, Mapped):
             return found
         if found[0] == "row":
@@ -180,22 +230,12 @@ class RowMapper:
             raise LeftOut(found[1])
         raise ValueError(found[1])
 
-    def _taken(self, number: int) -> Any:
-        """The forked process's result for this row, passing over those of rows
-        that needed none (outside the filters, a duplicate)."""
-        if self._worker is None:
-            return None
-        for taken, result in self._results:
-            if taken == number:
-                return result
-            if taken > number:
-                break
-        self.close()  # out of step: every later row is mapped here
-        return None
-
     def close(self) -> None:
         if self._worker is not None:
             if self._worker.is_alive():
                 self._worker.kill()
             self._worker.join()
             self._worker = None
+        if self._receiver is not None:
+            self._receiver.close()
+            self._receiver = None

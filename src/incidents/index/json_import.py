@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from incidents.index.build import ids_unique, layout_meta, new_database, store_head, store_tail
 from incidents.index.decoding import decode_indexed
-from incidents.index.rows import Batches, Made, digest, incident_rows, renumbered
+from incidents.index.rows import Batches, digest, incident_rows
 from incidents.index.schema import CHUNK, SCHEMA_VERSION, set_meta
 from incidents.index.sqlite_store import with_free_id
 
@@ -32,14 +32,18 @@ if TYPE_CHECKING:
 _SEPARATOR = b",\n    "
 
 
-# An incident's index rows (made at position 0) and the digest of its bytes.
-PreparedText = tuple[Made, bytes]
+# An incident's rows in the index (made at position 0): its facts, aliases,
+# sites and origins; and the digest of its bytes.  Flat, as the forked
+# process of an import sends it: a tuple of tuples pickles fast.
+Rows = list[tuple[Any, ...]]
+PreparedText = tuple[tuple[Any, ...], Rows, Rows, Rows, bytes]
 
 
 def prepared_text(text: bytes) -> PreparedText:
     """What ``NewJsonStore.write`` makes of an incident's text before it
     writes it: the part an import's forked process can do."""
-    return incident_rows(0, decode_indexed(text)), digest(text)
+    made = incident_rows(0, decode_indexed(text))
+    return made["facts"][0], made["aliases"], made["sites"], made["origins"], digest(text)
 
 
 class NewJsonStore:
@@ -75,11 +79,11 @@ class NewJsonStore:
 
     def write(self, text: bytes) -> None:
         """Add an incident's text (``store.stored_json``, encoded)."""
-        self.write_prepared(text, prepared_text(text) if self._indexing is not None else ({}, b""))
+        self.write_prepared(text, prepared_text(text) if self._indexing is not None else None)
 
-    def write_prepared(self, text: bytes, prepared: PreparedText) -> None:
-        """``write`` of a text made ready by ``prepared_text`` (elsewhere)."""
-        made, known = prepared
+    def write_prepared(self, text: bytes, prepared: PreparedText | None) -> None:
+        """``write`` of a text made ready by ``prepared_text`` (elsewhere; None
+        for a store without an index)."""
         if self.count:
             self._pending.append(_SEPARATOR)
             self._at += len(_SEPARATOR)
@@ -87,10 +91,14 @@ class NewJsonStore:
             self._pending.append(b"\n    ")
             self._at += 5
         self._pending.append(text)
-        if self._indexing is not None:
-            self._batches.add(renumbered(made, self.count))
-            texts = self._batches.rows["texts"]
-            texts.append((self.count, self._at, len(text), known, None, None))
+        if self._indexing is not None and prepared is not None:
+            facts, aliases, sites, origins, known = prepared
+            pos, rows = self.count, self._batches.rows
+            rows["facts"].append((pos, *facts[1:]))
+            for table, made in (("aliases", aliases), ("sites", sites), ("origins", origins)):
+                if made:
+                    rows[table].extend([(pos, *row[1:]) for row in made])
+            rows["texts"].append((pos, self._at, len(text), known, None, None))
         self._at += len(text)
         self.count += 1
         if self.count % CHUNK == 0:

@@ -43,6 +43,12 @@ def _interval(start: str, end: str | None) -> tuple[str, str, str, str, str, str
 
 
 _place_key = lru_cache(maxsize=65536)(place_key)
+_place_rank = lru_cache(maxsize=64)(place_rank)
+
+
+@lru_cache(maxsize=65536)
+def _codes_text(codes: tuple[tuple[str, int], ...]) -> str:
+    return codes_text(dict(codes))
 
 
 @lru_cache(maxsize=65536)
@@ -97,8 +103,8 @@ def incident_rows(pos: int, found: Indexed) -> dict[str, list[tuple[Any, ...]]]:
                 *_figure_columns(found.killed),
                 *_figure_columns(found.wounded),
                 origin.dataset if origin is not None else None,
-                place_rank(place),
-                codes_text(codes),
+                _place_rank(place),
+                _codes_text(tuple(codes.items())) if codes else "",
             )
         ],
         "aliases": [(pos, _place_key(name), name) for name in dict.fromkeys(location.aliases)],

@@ -267,7 +267,9 @@ class SqliteStoreImport:
         last = self.connection.execute("SELECT max(pos) FROM facts").fetchone()[0]
         self._next = 0 if last is None else last + 1
         self._batches: dict[str, list[tuple[Any, ...]]] = {t: [] for t, _ in STORE_TABLES}
-        self._replaced: list[int] = []
+        self._replaced: set[int] = set()
+        self._stored_before = self._next  # the positions of the incidents stored before
+        self._differs = -1  # where the last text ``add_text`` compared was not stored
 
     def add(self, incident: Incident) -> str:
         from incidents.model import Incident as IncidentModel
@@ -277,7 +279,12 @@ class SqliteStoreImport:
             raise ValueError("an imported incident needs its origin")
         position = self.by_origin.get(origin.id)
         if position is not None:
-            self._flush()
+            from incidents.store import stored_json
+
+            if position != self._differs and self._stored_as(position, stored_json(incident)):
+                return "unchanged"
+            if not self._stored(position):
+                self._flush()  # its rows are queued: read back once stored
             row = self.connection.execute(
                 "SELECT json FROM details WHERE pos = ?", (position,)
             ).fetchone()
@@ -285,7 +292,7 @@ class SqliteStoreImport:
             new = incident.model_copy(update={"id": old.id})
             if new == old:
                 return "unchanged"
-            self._replaced.append(position)
+            self._replaced.add(position)
             self._queue(position, new)
             return "updated"
         incident = with_free_id(incident, self.ids)
@@ -296,10 +303,16 @@ class SqliteStoreImport:
         return "added"
 
     def add_text(self, mapped: Mapped) -> str | None:
-        """``add`` for a new incident mapped elsewhere (``importers.mapping``),
-        from its text; None when the incident is not new, or its id is taken
-        (``add`` then merges it)."""
-        if mapped.origin_id in self.by_origin or mapped.incident_id in self.ids:
+        """``add`` for an incident mapped elsewhere (``importers.mapping``), from
+        its text: a new one, or one stored just so already; None for another
+        (``add`` then merges it), or one whose id is taken (``add`` numbers it)."""
+        position = self.by_origin.get(mapped.origin_id)
+        if position is not None:
+            if self._stored_as(position, mapped.text):
+                return "unchanged"
+            self._differs = position  # not compared again when ``add`` merges it
+            return None
+        if mapped.incident_id in self.ids:
             return None
         self.ids.add(mapped.incident_id)
         self.by_origin[mapped.origin_id] = self._next
@@ -309,6 +322,21 @@ class SqliteStoreImport:
             self._queued(_rows_of_text(self._next, mapped.text))
         self._next += 1
         return "added"
+
+    def _stored_as(self, position: int, text: str) -> bool:
+        """Whether the incident at this position is stored (``_stored``) as
+        this text says (its compact JSON): the text says all of an incident,
+        so it is unchanged, and neither needs reading into the model to tell."""
+        if not self._stored(position):
+            return False
+        query = "SELECT json FROM details WHERE pos = ?"
+        row = self.connection.execute(query, (position,)).fetchone()
+        return row is not None and row[0] == compact(text)
+
+    def _stored(self, position: int) -> bool:
+        """Whether the store holds the incident at this position as it will
+        (stored before this import, and not replaced since)."""
+        return position < self._stored_before and position not in self._replaced
 
     @staticmethod
     def prepare(text: str) -> Made:
@@ -330,7 +358,7 @@ class SqliteStoreImport:
             marks = ", ".join("?" for _ in self._replaced)
             for table, _ in STORE_TABLES:
                 self.connection.execute(
-                    f"DELETE FROM {table} WHERE pos IN ({marks})", self._replaced
+                    f"DELETE FROM {table} WHERE pos IN ({marks})", list(self._replaced)
                 )
             self._replaced.clear()
         for table, rows in self._batches.items():
