@@ -81,8 +81,9 @@ class Row:
 
     @classmethod
     def of_cells(cls, columns: tuple[str, ...], cells: tuple[str, ...]) -> Row:
-        """A row of only these columns, holding ``cells``: read as the row that
-        gave them (``cells``) reads them."""
+        """A row of only these columns, holding ``cells``: its cells read as
+        those of the row that gave them (``cells``).  (Not whether that row's
+        file has a column: ``in`` says it of each of ``columns``.)"""
         return cls(0, cells, _positions_of(columns))
 
 
