@@ -142,3 +142,50 @@ def _tables(database: Path) -> dict[str, list[tuple[object, ...]]]:
         }
     finally:
         connection.close()
+
+
+def test_a_batch_the_forked_process_cannot_send_is_read_again_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """Whatever stops the forked process from sending a batch (here a row's
+    outcome that cannot be pickled), it ends quietly: the importing process
+    reads those rows itself, says nothing more than an import in one
+    process, and stores the same."""
+    import os
+    import subprocess
+    import sys
+
+    import incidents.importers
+
+    bad = _bad_rows_file(tmp_path)
+    alone = tmp_path / "alone.json"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(incidents.importers, "PARALLEL_FROM_ROWS", 10**9)
+        expected = CliRunner().invoke(cli, ["--store", str(alone), "import", "gtd", str(bad)])
+    # The forked process maps every row, and cannot send line 9's outcome.
+    script = """
+import sys
+import incidents.importers
+from incidents.importers import mapping
+incidents.importers.PARALLEL_FROM_ROWS = 0
+mapping._BATCH = 2
+mapping.START_LEVEL = mapping.LOWEST_LEVEL = mapping.HIGHEST_LEVEL = 0
+mapped = mapping._outcome
+def unpicklable(to_incident, row, *rest):
+    return (lambda: None) if row.line == 9 else mapped(to_incident, row, *rest)
+mapping._outcome = unpicklable
+from incidents.cli import cli
+cli(sys.argv[1:], prog_name="incidents")
+"""
+    store = tmp_path / "forked.json"
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-c", script, "--store", str(store), "import", "gtd", str(bad)],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert result.returncode == expected.exit_code == 0
+    assert result.stderr.replace(str(store), "S") == expected.stderr.replace(str(alone), "S")
+    assert "Traceback" not in result.stderr
+    assert store.read_bytes() == alone.read_bytes()

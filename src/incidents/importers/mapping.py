@@ -25,6 +25,7 @@ in the file's order: problems are reported, counted and acted on
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -184,8 +185,11 @@ class RowMapper:
                         batch = []
             except Exception:
                 ending = _STOPPED  # this process reads on from here, and meets the error
-            sender.send(batch)
-            sender.send(ending)
+            for last in (batch, ending):
+                # A batch that cannot be sent (a row that cannot be pickled, the
+                # importing process gone) is read again there, from its first row.
+                with contextlib.suppress(Exception):
+                    sender.send(last)
 
         self._worker = context.Process(target=work, daemon=True)
         self._worker.start()
