@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -170,6 +171,9 @@ class RowMapper:
             return row if outcome is None else Done(row.line, original, outcome)
 
         def work() -> None:
+            # Ctrl-C interrupts every process of the terminal's group: the
+            # importing process answers it, and ends this one, which says nothing.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             batch: list[Item] = []
             level, seen = START_LEVEL, 0
             ending = _FINISHED
