@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from incidents.checks import check_incidents, likely_twin, validate_text
+from incidents.checks import check_incidents, likely_twin, surely_no_errors, validate_text
 from incidents.countries import country_code
 from incidents.country_boxes import near_country
 from incidents.model import Incident
@@ -164,3 +166,34 @@ def test_a_likely_twin_shares_dates_place_and_target_type(seed: list[Incident]) 
     )
     twin = likely_twin(by_spelling, seed)
     assert twin is not None and twin.id == "2022-04-mazar-i-sharif"
+
+
+_PARTIAL = st.builds(
+    lambda day, length: day.isoformat()[:length],
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    st.sampled_from([4, 7, 10]),
+)
+
+
+@given(
+    _PARTIAL,
+    st.one_of(st.none(), _PARTIAL),
+    st.one_of(st.none(), _PARTIAL),
+    st.lists(st.one_of(st.none(), _PARTIAL), max_size=3),
+    st.dates(min_value=date(2021, 1, 1), max_value=date(2029, 12, 31)),
+)
+def test_an_incident_the_import_passes_without_checks_has_no_error_they_would_find(
+    when: str, end: str | None, claimed: str | None, source_dates: list[str | None], today: date
+) -> None:
+    """The import asks the store's checks of an incident only when it may have
+    an error (``surely_no_errors``): where it says none, the checks find none."""
+    from pydantic import ValidationError
+
+    claim = {"by": "someone", "date": claimed} if claimed else None
+    sources = [{"publisher": f"Wire {n}", "date": on} for n, on in enumerate(source_dates)]
+    try:
+        incident = make_incident(date=when, end_date=end, claim=claim, sources=sources)
+    except ValidationError:
+        return  # an end before the start: the model refuses it first
+    if surely_no_errors(incident, today):
+        assert check_incidents([(0, incident)], "", today, warnings=False) == []

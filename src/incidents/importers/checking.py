@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from incidents.checks import check_incidents
+from incidents.checks import check_incidents, surely_no_errors
 from incidents.importers.common import sentences
 from incidents.model import Incident
 
@@ -31,7 +31,7 @@ def checked(incident: Incident, today: date | None = None) -> Incident:
     """The incident with every secondary date the checks refuse left out and
     noted; ``ImpossibleIncident`` when its own date is refused."""
     today = today or date.today()
-    if _surely_no_error(incident, today):
+    if surely_no_errors(incident, today):
         return incident
     problems = check_incidents([(0, incident)], "", today, warnings=False)
     if not problems:
@@ -58,17 +58,3 @@ def checked(incident: Incident, today: date | None = None) -> Incident:
         update["sources"] = sources
     update["notes"] = sentences(incident.notes, *notes)
     return incident.model_copy(update=update)
-
-
-def _surely_no_error(incident: Incident, today: date) -> bool:
-    """Whether the checks surely find no error in the incident, known without
-    asking them (nearly every row of an import): their errors for one
-    incident (``checks._date_problems``) are a date other than the end date
-    after today, and a claim's date before the attack's."""
-    if incident.claim is not None and incident.claim.date is not None:
-        return False
-    for when in (incident.date, *(source.date for source in incident.sources)):
-        # A year before this one is surely past, without making its first day.
-        if when is not None and when.year >= today.year and when.first_day > today:
-            return False
-    return True
