@@ -151,7 +151,9 @@ def test_a_store_of_schema_9_is_read_and_written_as_it_is(tmp_path: Path) -> Non
         ("not json", "expected an incident's JSON text"),
     ],
 )
-@pytest.mark.parametrize("question", [("export", "--format", "json"), ("validate",)])
+@pytest.mark.parametrize(
+    "question", [("export", "--format", "json"), ("export", "--format", "csv"), ("validate",)]
+)
 def test_a_text_another_tool_broke_is_named_in_one_line(
     tmp_path: Path, stored: bytes | str, expected: str, question: tuple[str, ...]
 ) -> None:

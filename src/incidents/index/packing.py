@@ -14,7 +14,7 @@ for a store's ``details`` (or an index's, which is a view of its own:
 ``texts.attach``) reads and writes a packed store alike, and only here is a
 text packed or unpacked.  An incident's CSV line is made by the first
 export that needs it, not when the incident is written, and kept in its
-frame then (``lines_update``).
+frame then (``lines``).
 
 The dictionary is learnt once, from the first batch of at least
 ``LEARN_FROM`` incidents that a store without one is given (an import, a
@@ -181,15 +181,6 @@ _VIEW = (
     "UPDATE frames SET pos = NEW.pos, json = pack(NEW.json), csv = pack(NEW.csv) "
     "WHERE pos = OLD.pos; END",
 )
-
-
-def lines_update(connection: sqlite3.Connection) -> str:
-    """The statement that keeps an incident's CSV line (line, pos), made by
-    the first export that needs it, in this store: into its frame, packed,
-    where its texts are packed (not through ``details``, which would unpack
-    and pack its JSON again)."""
-    kept = "main.frames SET csv = pack(?)" if packed(connection) else "details SET csv = ?"
-    return f"UPDATE {kept} WHERE pos = ?"
 
 
 def learn(connection: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:

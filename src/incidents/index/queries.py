@@ -4,8 +4,6 @@ store and wherever its index is (the cache, memory, a sqlite store)."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -21,8 +19,8 @@ from incidents.index.filtering import (
     update_search as update_search,
 )
 from incidents.index.grouping import totals as grouped_totals
-from incidents.index.schema import busy_timeout, collector_paused
-from incidents.index.texts import StoreTexts, texts_at
+from incidents.index.schema import collector_paused
+from incidents.index.texts import StoreTexts, text_data, texts_at
 from incidents.query import (
     Excluded,
     Filters,
@@ -42,6 +40,7 @@ from incidents.records import (
 from incidents.vocabulary import place_label
 
 if TYPE_CHECKING:
+    from incidents.index.lines import LinesKept
     from incidents.model import Incident, Link
     from incidents.stats import StoreStats
 
@@ -67,55 +66,6 @@ _LIST_COLUMNS = (
 
 # How many lines of a CSV export are read before those not made yet are made.
 _LINES_AT_ONCE = 1000
-# How many lines made are kept at once (each time a commit).
-_LINES_KEPT_AT_ONCE = 5000
-
-
-class LinesKept:
-    """Where the CSV lines an export made are kept for the next export: a
-    few thousand at a time as they are made (an export of millions does not
-    hold them all), each time in a short transaction of its own.  Only while
-    nothing else has written the store or index since the export began to
-    read it: a line made from an incident that has changed since is never
-    kept.  Nor where it cannot be written now (a read-only store, another
-    process writing it): the export then neither waits nor fails, and the
-    next one makes its lines again."""
-
-    def __init__(self, connection: sqlite3.Connection, update: str) -> None:
-        self.connection = connection
-        self.update = update
-        self.version = self._data_version()  # before the export reads anything
-        self.made: list[tuple[str, int]] = []  # (line, pos)
-        self.open = True
-
-    def _data_version(self) -> int:
-        # Changes when another connection has committed a change since this one last looked.
-        return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
-
-    def add(self, line: str, pos: int) -> None:
-        self.made.append((line, pos))
-        if len(self.made) >= _LINES_KEPT_AT_ONCE:
-            self.keep()
-
-    def keep(self) -> None:
-        made, self.made = self.made, []
-        connection = self.connection
-        if not made or not self.open:
-            return
-        self.open = False
-        if connection.in_transaction:  # another's, not to be ended here
-            return
-        # A writer may be busy for minutes: no waiting for it.
-        with contextlib.suppress(sqlite3.OperationalError), busy_timeout(connection, 100):
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                if self._data_version() == self.version:
-                    connection.executemany(self.update, made)
-                    connection.commit()
-                    self.open = True
-            finally:
-                if connection.in_transaction:
-                    connection.rollback()
 
 
 class StoreIndex:
@@ -226,17 +176,12 @@ class StoreIndex:
     ) -> Iterator[str]:
         """The matching incidents' lines of the CSV export, read as the matching
         incidents are found (a store of millions is not held whole); the lines
-        not made yet are made, and kept for the next export (``LinesKept``)."""
+        not made yet are made, and kept for the next export (``index.lines``)."""
         # A JSON store's index keeps its lines in its own table: read and
         # written there, not through the view that also reads the store file.
         kept = "main.texts" if self.texts is not None else "details"
         column = f"(SELECT csv FROM {kept} AS kept WHERE kept.pos = facts.pos)"
-        if self.texts is None:
-            from incidents.index.packing import lines_update
-
-            keeping = LinesKept(self.connection, lines_update(self.connection))
-        else:
-            keeping = LinesKept(self.connection, "UPDATE main.texts SET csv = ? WHERE pos = ?")
+        keeping = self._lines_kept()
         found: list[tuple[int, str | None]] = []  # from the first line not made yet
         for pos, _, line in self._matching_rows(filters, sort, limit, column):
             if line is not None and not found:
@@ -249,17 +194,30 @@ class StoreIndex:
         yield from self._lines_made(found, keeping)
         keeping.keep()
 
+    def _lines_kept(self) -> LinesKept:
+        """Where the lines an export makes are kept: in an index's own table,
+        or in a sqlite store's frames (packed), or its table of schema 9."""
+        from incidents.index.lines import LinesKept
+        from incidents.index.packing import packed
+
+        if self.texts is not None:
+            return LinesKept(self.connection, "main.texts", packed=False)
+        if packed(self.connection):
+            return LinesKept(self.connection, "main.frames", packed=True)
+        return LinesKept(self.connection, "main.details", packed=False)
+
     def _lines_made(
         self, found: Sequence[tuple[int, str | None]], keeping: LinesKept
     ) -> Iterator[str]:
         """The lines found, with those not made yet made from the incidents'
         JSON (read together), and kept."""
         missing = [pos for pos, line in found if line is None]
-        texts = dict(zip(missing, texts_at(self.connection, self.texts, missing), strict=True))
+        read = texts_at(self.connection, self.texts, missing, laid_out=False)
+        texts = dict(zip(missing, read, strict=True))
         for pos, line in found:
             if line is None:
-                line = csv_line(flat_cells(json.loads(texts[pos])))
-                keeping.add(line, pos)
+                line = csv_line(flat_cells(text_data(self.connection, pos, texts[pos])))
+                keeping.add(pos, line)
             yield line
 
     def stored_texts(
