@@ -57,23 +57,29 @@ class LinesKept:
             self.made = []
             return
         connection = self.connection
-        if not self.gathered:
-            connection.execute(
-                f"CREATE TABLE IF NOT EXISTS {_GATHERED} (pos INTEGER PRIMARY KEY, csv)"
+        try:
+            if not self.gathered:
+                connection.execute(
+                    f"CREATE TABLE IF NOT EXISTS {_GATHERED} (pos INTEGER PRIMARY KEY, csv)"
+                )
+                connection.execute(f"DELETE FROM {_GATHERED}")
+            connection.executemany(
+                f"INSERT OR REPLACE INTO {_GATHERED} (pos, csv) VALUES (?, {self.line})",
+                self.made,
             )
-            connection.execute(f"DELETE FROM {_GATHERED}")
-        connection.executemany(
-            f"INSERT OR REPLACE INTO {_GATHERED} (pos, csv) VALUES (?, {self.line})", self.made
-        )
-        connection.commit()  # of the temporary database alone
-        self.gathered += len(self.made)
+            connection.commit()  # of the temporary database alone
+            self.gathered += len(self.made)
+        except sqlite3.OperationalError:  # no room for temporary files: nothing kept
+            if connection.in_transaction:
+                connection.rollback()
+            self.open, self.gathered = False, 0
         self.made = []
 
     def keep(self) -> None:
         """Write the lines gathered into the store, if it may be written now."""
         connection = self.connection
         self._gather()
-        if not self.gathered or connection.in_transaction:
+        if not self.gathered or not self.open or connection.in_transaction:
             return
         # A writer may be busy for minutes: no waiting for it.
         with contextlib.suppress(sqlite3.OperationalError), busy_timeout(connection, 100):
