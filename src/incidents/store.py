@@ -456,7 +456,14 @@ _SCHEMA_HEAD = re.compile(r'\A\ufeff?\s*\{\s*"\$schema"\s*:\s*("(?:[^"\\]|\\.)*"
 
 def schema_url_of(path: Path) -> str | None:
     """The "$schema" a JSON store file begins with; None when it has none or
-    is no regular file (a pipe is read once, by the command)."""
+    is no regular file (a pipe is read once, by the command).  A sqlite
+    store is not opened: closing a file this process opened drops the locks
+    that SQLite holds on it for the process (POSIX), and another process
+    could then remove its log while this one still reads and writes it."""
+    from incidents.index import SQLITE_SUFFIXES
+
+    if path.suffix.lower() in SQLITE_SUFFIXES:
+        return None
     try:
         if not path.is_file():
             return None

@@ -4,8 +4,6 @@ store and wherever its index is (the cache, memory, a sqlite store)."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -22,7 +20,7 @@ from incidents.index.filtering import (
 )
 from incidents.index.grouping import totals as grouped_totals
 from incidents.index.schema import collector_paused
-from incidents.index.texts import StoreTexts, texts_at
+from incidents.index.texts import StoreTexts, text_data, texts_at
 from incidents.query import (
     Excluded,
     Filters,
@@ -42,6 +40,7 @@ from incidents.records import (
 from incidents.vocabulary import place_label
 
 if TYPE_CHECKING:
+    from incidents.index.lines import LinesKept
     from incidents.model import Incident, Link
     from incidents.stats import StoreStats
 
@@ -176,12 +175,13 @@ class StoreIndex:
         self, filters: Filters, sort: SortKey | None = None, limit: int | None = None
     ) -> Iterator[str]:
         """The matching incidents' lines of the CSV export, read as the matching
-        incidents are found (a store of millions is not held whole)."""
-        made: list[tuple[str, int]] = []
+        incidents are found (a store of millions is not held whole); the lines
+        not made yet are made, and kept for the next export (``index.lines``)."""
         # A JSON store's index keeps its lines in its own table: read and
         # written there, not through the view that also reads the store file.
         kept = "main.texts" if self.texts is not None else "details"
         column = f"(SELECT csv FROM {kept} AS kept WHERE kept.pos = facts.pos)"
+        keeping = self._lines_kept()
         found: list[tuple[int, str | None]] = []  # from the first line not made yet
         for pos, _, line in self._matching_rows(filters, sort, limit, column):
             if line is not None and not found:
@@ -189,25 +189,35 @@ class StoreIndex:
                 continue
             found.append((pos, line))
             if len(found) == _LINES_AT_ONCE:
-                yield from self._lines_made(found, made)
+                yield from self._lines_made(found, keeping)
                 found = []
-        yield from self._lines_made(found, made)
-        if made:
-            with contextlib.suppress(sqlite3.OperationalError):  # a read-only store
-                self.connection.executemany(f"UPDATE {kept} SET csv = ? WHERE pos = ?", made)
-                self.connection.commit()
+        yield from self._lines_made(found, keeping)
+        keeping.keep()
+
+    def _lines_kept(self) -> LinesKept:
+        """Where the lines an export makes are kept: in an index's own table,
+        or in a sqlite store's frames (packed), or its table of schema 9."""
+        from incidents.index.lines import LinesKept
+        from incidents.index.packing import packed
+
+        if self.texts is not None:
+            return LinesKept(self.connection, "main.texts", packed=False)
+        if packed(self.connection):
+            return LinesKept(self.connection, "main.frames", packed=True)
+        return LinesKept(self.connection, "main.details", packed=False)
 
     def _lines_made(
-        self, found: Sequence[tuple[int, str | None]], made: list[tuple[str, int]]
+        self, found: Sequence[tuple[int, str | None]], keeping: LinesKept
     ) -> Iterator[str]:
         """The lines found, with those not made yet made from the incidents'
-        JSON (read together), and kept in ``made``."""
+        JSON (read together), and kept."""
         missing = [pos for pos, line in found if line is None]
-        texts = dict(zip(missing, texts_at(self.connection, self.texts, missing), strict=True))
+        read = texts_at(self.connection, self.texts, missing, laid_out=False)
+        texts = dict(zip(missing, read, strict=True))
         for pos, line in found:
             if line is None:
-                line = csv_line(flat_cells(json.loads(texts[pos])))
-                made.append((line, pos))
+                line = csv_line(flat_cells(text_data(self.connection, pos, texts[pos])))
+                keeping.add(pos, line)
             yield line
 
     def stored_texts(

@@ -110,9 +110,14 @@ def indented(text: str) -> str:
 
 
 def texts_at(
-    connection: sqlite3.Connection, texts: StoreTexts | None, positions: Sequence[int]
+    connection: sqlite3.Connection,
+    texts: StoreTexts | None,
+    positions: Sequence[int],
+    laid_out: bool = True,
 ) -> Iterator[str]:
-    """The JSON texts of the incidents at these positions, in the order given."""
+    """The JSON texts of the incidents at these positions, in the order given;
+    a sqlite store's as it keeps them (compact, not checked: ``text_data``)
+    unless ``laid_out``."""
     step = 500
     for first in range(0, len(positions), step):
         chunk = positions[first : first + step]
@@ -120,7 +125,7 @@ def texts_at(
         if texts is None:
             query = f"SELECT pos, json FROM details WHERE pos IN ({marks})"
             found = {
-                pos: _laid_out(connection, pos, text)
+                pos: _laid_out(connection, pos, text) if laid_out else text
                 for pos, text in connection.execute(query, chunk)
             }
         else:
@@ -141,12 +146,29 @@ def _laid_out(connection: sqlite3.Connection, pos: int, text: str) -> str:
     try:
         return indented(text)
     except (msgspec.DecodeError, TypeError) as error:
-        from incidents.index.schema import database_file
-        from incidents.store import Problem, StoreError
+        raise _unreadable(connection, pos, error) from None
 
-        message = f"its stored JSON cannot be read (expected an incident's JSON text: {error})"
-        name = database_file(connection) or "the store"
-        raise StoreError([Problem(name, message, index=pos)]) from None
+
+def text_data(connection: sqlite3.Connection, pos: int, text: str) -> Any:
+    """An incident's text (from ``texts_at``) as Python data, as ``json.loads``
+    makes it; the error ``_laid_out`` raises when it is not JSON."""
+    import msgspec
+
+    from incidents.index.decoding import decode_json
+
+    try:
+        return decode_json(text)
+    except (msgspec.DecodeError, TypeError) as error:
+        raise _unreadable(connection, pos, error) from None
+
+
+def _unreadable(connection: sqlite3.Connection, pos: int, error: Exception) -> Exception:
+    from incidents.index.schema import database_file
+    from incidents.store import Problem, StoreError
+
+    message = f"its stored JSON cannot be read (expected an incident's JSON text: {error})"
+    name = database_file(connection) or "the store"
+    return StoreError([Problem(name, message, index=pos)])
 
 
 def spans_of(connection: sqlite3.Connection) -> Iterable[tuple[Any, ...]]:
