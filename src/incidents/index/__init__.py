@@ -3,11 +3,10 @@
 The JSON store stays the source of truth.  Beside it, in the user's cache
 directory, an index holds one row per incident with the columns that every
 filter, sort and total needs, and, apart, where its JSON text lies in the
-store file (not a copy of it) and its line of the CSV export, once an
-export has made it.  Python objects are built only for what is printed,
-and the warm path never loads pydantic.  A store file ending in
-``.sqlite`` is itself an index-shaped store (for data sets of millions of
-incidents), which holds the texts (and the CSV lines, alike).
+store file (not a copy of it) and its line of the CSV export.  Python
+objects are built only for what is printed, and the warm path never loads
+pydantic.  A store file ending in ``.sqlite`` is itself an index-shaped
+store (for data sets of millions of incidents), which holds the texts.
 
 What lives where:
 - ``schema``: the tables, the schema version, small SQLite helpers.

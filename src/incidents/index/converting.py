@@ -62,7 +62,7 @@ def _to_sqlite(old: Path, new: Path) -> int:
         positions = [r[0] for r in index.connection.execute("SELECT pos FROM facts ORDER BY pos")]
         with collector_paused(), new_database(new, store=True) as connection:
             texts = texts_at(index.connection, index.texts, positions)
-            count = insert_texts(connection, texts)
+            count = insert_texts(connection, texts, with_csv=True)
             links = read_link_rows(index.connection)
             if links:
                 write_links(connection, links)

@@ -17,11 +17,12 @@ from typing import Any
 from incidents.certainty import codes_text, place_precision, place_rank
 from incidents.countries import country_code
 from incidents.dates import PartialDate
-from incidents.index.decoding import Bounds, Indexed, decode_indexed
+from incidents.index.decoding import Bounds, Indexed, decode_indexed, decode_json
 from incidents.index.packing import learn
 from incidents.index.schema import CHUNK, INSERTS, Progress, tables_of
 from incidents.index.texts import compact
 from incidents.periods import period_of, week_of
+from incidents.records import csv_line, flat_cells
 from incidents.vocabulary import fold, perpetrator_names, place_key
 
 
@@ -192,12 +193,13 @@ def insert_texts(
     texts: Iterable[str],
     progress: Progress | None = None,
     total: int = 0,
+    with_csv: bool = False,
     positions: Iterable[int] | None = None,
     spans: Mapping[int, tuple[int, int, bytes]] | None = None,
 ) -> int:
     """Insert incidents given as JSON texts (as this tool writes them), at
     positions 0, 1, 2... unless given: into a sqlite store's ``details``
-    (their CSV lines made by the first export that needs them), or into an index's ``texts``
+    (with their CSV lines when ``with_csv``), or into an index's ``texts``
     when ``spans`` is given (where each text's store bytes lie, by position,
     and their digest; none for a text in no store file)."""
     batches = Batches(connection)
@@ -205,7 +207,8 @@ def insert_texts(
     for pos, text in numbered:
         batches.add(_rows_of(pos, text))
         if spans is None:
-            batches.rows["details"].append((pos, compact(text), None))
+            line = csv_line(flat_cells(decode_json(text))) if with_csv else None
+            batches.rows["details"].append((pos, compact(text), line))
         else:
             start, size, known = spans.get(pos, (None, None, None))
             batches.rows["texts"].append((pos, start, size, known, text, None))

@@ -76,8 +76,8 @@ FACT_COLUMNS = (
     ("place_rank", "INTEGER NOT NULL"),  # how precisely its place is known: 0 exact .. 5 country
     ("codes", "TEXT NOT NULL"),  # the data set's certainty codes: |doubtterr=0|crit1=1|
 )
-# Its line of the CSV export: made by the first export that needs it (an
-# import, a build or a write need not pay for it), and kept.
+# Its line of the CSV export: made by the first export that needs it, for an
+# index (a cold query need not pay for it), and at once in a sqlite store.
 _CSV = ("csv", "TEXT")
 DETAIL_COLUMNS = (
     ("pos", "INTEGER PRIMARY KEY"),

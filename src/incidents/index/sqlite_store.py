@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incidents.index.build import new_database
-from incidents.index.decoding import decode_indexed
+from incidents.index.decoding import decode_indexed, decode_json
 from incidents.index.packing import learn, packed, use_frames
 from incidents.index.queries import StoreIndex
 from incidents.index.rows import Made, incident_rows, insert_texts, renumbered
@@ -105,7 +105,7 @@ def write_sqlite_store(path: Path, incidents: Iterable[Incident]) -> int:
     from incidents.store import stored_json
 
     with collector_paused(), new_database(path, store=True) as connection:
-        count = insert_texts(connection, (stored_json(i) for i in incidents))
+        count = insert_texts(connection, (stored_json(i) for i in incidents), with_csv=True)
         set_meta(
             connection, {"kind": "store", "schema": SCHEMA_VERSION, "count": str(count), "fts": "0"}
         )
@@ -119,10 +119,10 @@ def _rows(pos: int, incident: Incident) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _rows_of_text(pos: int, text: str) -> dict[str, list[tuple[Any, ...]]]:
-    """The incident's rows in a store; its CSV line is made by the first
-    export that needs it (``StoreIndex.csv_lines``), not by every write."""
+    from incidents.records import csv_line, flat_cells
+
     made = incident_rows(pos, decode_indexed(text))
-    made["details"] = [(pos, compact(text), None)]
+    made["details"] = [(pos, compact(text), csv_line(flat_cells(decode_json(text))))]
     return made
 
 

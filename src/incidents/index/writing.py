@@ -193,7 +193,7 @@ class IndexedStore:
             pos = self._position_for(change)
             delete_positions(self.connection, [pos])
             if change.text is not None:
-                insert_texts(self.connection, [change.text], positions=[pos])
+                insert_texts(self.connection, [change.text], with_csv=True, positions=[pos])
 
     def _position_for(self, change: OneChange) -> int:
         if change.pos is not None:
