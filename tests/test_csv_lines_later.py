@@ -145,3 +145,29 @@ def test_lines_made_from_incidents_written_since_are_not_kept(
     invoke(plain, *edit)
     assert invoke(store, "export", "--format", "csv") == invoke(plain, "export", "--format", "csv")
     assert missing_in(index, "texts") == 0
+
+
+def test_an_export_of_a_sqlite_store_keeps_its_hold_on_it_while_another_process_writes(
+    tmp_path: Path, gtd_export: Path
+) -> None:
+    """An export reads a .sqlite store through SQLite alone: a file of the
+    store opened and closed beside it (to look for a "$schema") would drop
+    every lock SQLite holds on it for the process, and a writer could then
+    remove the log the export is still reading from."""
+    import sqlite3
+
+    store, before = tmp_path / "store.sqlite", tmp_path / "before.json"
+    for each in (store, before):
+        invoke(each, "import", "gtd", gtd_export)
+    with sqlite3.connect(store) as connection:  # lines to make: the export reads on meanwhile
+        connection.execute("UPDATE frames SET csv = NULL")
+    connection.close()
+    first_id = invoke(before, "list", "--format", "csv").splitlines()[1].split(",")[0]
+    out = tmp_path / "out.csv"
+    exporter = Paused("incidents.index.queries:csv_line", "--store", store, "export", "-o", out)
+    edited = run_incidents("--store", store, "edit", first_id, "--set", "killed=77", "--yes")
+    assert edited.returncode == 0, edited.stderr
+    assert store.with_name(store.name + "-wal").exists()
+    code, said = exporter.resume()
+    assert code == 0, said
+    assert out.read_text(encoding="utf-8") == exports(before)["csv"]
