@@ -6,6 +6,7 @@ an error, not a silently ignored key.  No I/O happens here.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -212,23 +213,13 @@ class Origin(_Strict):
         return f"{self.dataset}:{self.id}"
 
 
-# What check_codes said of a data set and its codes' values.  Stores and
-# imports repeat a few combinations of codes, and pydantic runs an Origin's
-# check again each time an Incident is given the Origin: each combination
-# is checked once.
-_CODES_CHECKED: dict[tuple[object, ...], str | None] = {}
-
-
+# Stores and imports repeat a few combinations of codes, and pydantic runs
+# an Origin's check again each time an Incident is given the Origin: each
+# combination is checked once (the codes are frozen, so hashable).
+@functools.lru_cache(maxsize=4096)
 def _codes_problem(dataset: str, codes: DatasetCodes) -> str | None:
     """``check_codes`` of a data set's codes."""
-    key = (dataset, *codes.__dict__.values())
-    if key in _CODES_CHECKED:
-        return _CODES_CHECKED[key]
-    problem = check_codes(dataset, codes.given())
-    if len(_CODES_CHECKED) >= 4096:
-        _CODES_CHECKED.clear()
-    _CODES_CHECKED[key] = problem
-    return problem
+    return check_codes(dataset, codes.given())
 
 
 INCIDENT_ID_PATTERN = r"^[a-z0-9][a-z0-9._:-]*$"

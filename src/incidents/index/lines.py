@@ -1,10 +1,11 @@
 """The lines of the CSV export that an export made, kept for the next one.
 
-An index, or a sqlite store, is given its incidents without their CSV
-lines (an import, a build or a write need not pay for them); the first
-export that needs a line makes it (``StoreIndex.csv_lines``), and keeps it
-here.  The lines are gathered as they are made in a table of the
-connection's own temporary database (an export of millions holds none of
+An index is given its incidents without their CSV lines (a build or a
+write need not pay for them; a sqlite store makes each line as it is
+written, so it lacks only those another tool cleared); the first export
+that needs a line makes it (``StoreIndex.csv_lines``), and keeps it here.
+The lines are gathered as they are made in a table of the connection's
+own temporary database (an export of millions holds none of
 them in memory, and takes no lock meanwhile), and written into the store
 at the end, in one short transaction, in the order of the incidents (each
 page of the store is written once, not once for every few thousand lines).

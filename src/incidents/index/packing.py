@@ -12,9 +12,7 @@ to the store sees them through a view named ``details`` (pos, json, csv),
 as text, and writes through it (``use_frames``): every statement written
 for a store's ``details`` (or an index's, which is a view of its own:
 ``texts.attach``) reads and writes a packed store alike, and only here is a
-text packed or unpacked.  An incident's CSV line is made by the first
-export that needs it, not when the incident is written, and kept in its
-frame then (``lines``).
+text packed or unpacked.
 
 The dictionary is learnt once, from the first batch of at least
 ``LEARN_FROM`` incidents that a store without one is given (an import, a
@@ -205,21 +203,9 @@ def _trained(rows: Sequence[tuple[Any, ...]]) -> zstandard.ZstdCompressionDict |
     import zstandard
 
     step = max(1, len(rows) // _SAMPLES)
-    samples: list[bytes | bytearray | memoryview] = [
-        text.encode("utf-8") for row in rows[::step] for text in _learnt_texts(row)
-    ]
+    chosen = rows[::step]
+    samples = [text.encode("utf-8") for _, *texts in chosen for text in texts if text]
     try:
         return zstandard.train_dictionary(DICTIONARY_SIZE, samples)
     except zstandard.ZstdError:  # too little to learn from: frames without one
         return None
-
-
-def _learnt_texts(row: tuple[Any, ...]) -> tuple[str, str]:
-    """An incident's JSON and its CSV line, to learn from: a line not made
-    yet (the first export makes it) is made here, so that the dictionary
-    packs the lines made later as well as their JSON."""
-    from incidents.index.decoding import decode_json
-    from incidents.records import csv_line, flat_cells
-
-    _, text, line = row
-    return text, line if line is not None else csv_line(flat_cells(decode_json(text)))

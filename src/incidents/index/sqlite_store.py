@@ -285,10 +285,7 @@ class SqliteStoreImport:
                 return "unchanged"
             if not self._stored(position):
                 self._flush()  # its rows are queued: read back once stored
-            row = self.connection.execute(
-                "SELECT json FROM details WHERE pos = ?", (position,)
-            ).fetchone()
-            old = IncidentModel.model_validate_json(row[0])
+            old = IncidentModel.model_validate_json(self._stored_text(position) or "")
             new = incident.model_copy(update={"id": old.id})
             if new == old:
                 return "unchanged"
@@ -327,11 +324,13 @@ class SqliteStoreImport:
         """Whether the incident at this position is stored (``_stored``) as
         this text says (its compact JSON): the text says all of an incident,
         so it is unchanged, and neither needs reading into the model to tell."""
-        if not self._stored(position):
-            return False
-        query = "SELECT json FROM details WHERE pos = ?"
-        row = self.connection.execute(query, (position,)).fetchone()
-        return row is not None and row[0] == compact(text)
+        return self._stored(position) and self._stored_text(position) == compact(text)
+
+    def _stored_text(self, position: int) -> str | None:
+        """The text stored at this position, as ``details`` gives it."""
+        row = self.connection.execute("SELECT json FROM details WHERE pos = ?", (position,))
+        found = row.fetchone()
+        return None if found is None else str(found[0])
 
     def _stored(self, position: int) -> bool:
         """Whether the store holds the incident at this position as it will
